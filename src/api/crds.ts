@@ -1,0 +1,14 @@
+import { buildCrd, type CrdSpec } from './schema.js';
+import { ClusterCrd } from './cluster.js';
+
+/**
+ * Every CRD `meridian install` puts on the hub. Each capability adds its CRDs here, one line each.
+ */
+export const HUB_CRDS: CrdSpec[] = [
+  ClusterCrd,
+];
+
+/** The CustomResourceDefinition objects for the hub. */
+export function hubCrdObjects(): Array<Record<string, unknown>> {
+  return HUB_CRDS.map(buildCrd);
+}

@@ -1,0 +1,125 @@
+/** Options of a work queue. */
+export interface QueueOptions {
+  /** First retry delay after a failure. */
+  baseDelayMs?: number;
+  /** Longest retry delay. */
+  maxDelayMs?: number;
+  /** Overall rate limit: reconciles started per second across all keys. */
+  ratePerSecond?: number;
+  /** Reconciles running at once (different keys). */
+  concurrency?: number;
+}
+
+/** The outcome of one reconcile: done, or come back after a delay (e.g. a periodic resync). */
+export type ReconcileResult = void | { requeueAfterMs: number };
+
+/** Reconciles one key; throw to retry with backoff. */
+export type Reconciler = (key: string) => Promise<ReconcileResult>;
+
+/**
+ * A work queue like client-go's: a key is queued once however often it is added, one reconcile
+ * per key at a time (a key added while it runs is queued again after), per-key exponential
+ * backoff on failure, and an overall token-bucket rate limit. A failed key is retried, never dropped.
+ */
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly dirtyWhileRunning = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly opts: Required<QueueOptions>;
+  private tokens: number;
+  private lastRefill = Date.now();
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly reconcile: Reconciler, options: QueueOptions = {}, private readonly onError?: (key: string, err: unknown) => void) {
+    this.opts = { baseDelayMs: 200, maxDelayMs: 60_000, ratePerSecond: 50, concurrency: 4, ...options };
+    this.tokens = this.opts.ratePerSecond;
+  }
+
+  /** Queues a key now. */
+  add(key: string): void {
+    if (this.stopped) return;
+    if (this.running.has(key)) {
+      this.dirtyWhileRunning.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(key);
+    this.pump();
+  }
+
+  /** Queues a key after a delay (an earlier pending delay for the key wins). */
+  addAfter(key: string, delayMs: number): void {
+    if (this.stopped || this.timers.has(key)) return;
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.add(key); }, delayMs).unref());
+  }
+
+  /** How many times the key has failed in a row. */
+  retries(key: string): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** Number of keys waiting or running. */
+  get length(): number {
+    return this.queue.length + this.running.size;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops taking work; running reconciles finish. */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.queue.length > 0 && this.running.size < this.opts.concurrency) {
+      if (!this.takeToken()) {
+        this.pumpTimer ??= setTimeout(() => { this.pumpTimer = undefined; this.pump(); }, 1000 / this.opts.ratePerSecond).unref();
+        return;
+      }
+      const key = this.queue.shift() as string;
+      this.queued.delete(key);
+      this.running.add(key);
+      void this.process(key);
+    }
+  }
+
+  private takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.opts.ratePerSecond, this.tokens + ((now - this.lastRefill) / 1000) * this.opts.ratePerSecond);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private async process(key: string): Promise<void> {
+    try {
+      const result = await this.reconcile(key);
+      this.failures.delete(key);
+      if (result && result.requeueAfterMs > 0) this.addAfter(key, result.requeueAfterMs);
+    } catch (err) {
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      this.onError?.(key, err);
+      this.addAfter(key, Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (n - 1)));
+    } finally {
+      this.running.delete(key);
+      if (this.dirtyWhileRunning.delete(key)) this.add(key);
+      this.pump();
+      if (this.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+
+/** One cluster of the local fleet: names, ports, addresses and CIDRs, all derived from its index. */
+export interface FleetCluster {
+  name: string;
+  index: number;
+  /** Region label; the hub has region `global`. */
+  region: string;
+  role: 'hub' | 'member';
+  apiserverPort: number;
+  etcdClientPort: number;
+  etcdPeerPort: number;
+  /** Loopback address of the region's ingress endpoint (members only). */
+  ingressAddress: string;
+  ingressPort: number;
+  podCidr: string;
+  serviceCidr: string;
+  /** The data-only address the apiserver advertises (never connected to). */
+  advertiseAddress: string;
+  nodes: number;
+}
+
+/** The shape of a local fleet. */
+export interface FleetSpec {
+  stateDir: string;
+  portBase: number;
+  /** Third octet of the ingress loopback addresses: 127.0.<net>.<index>. */
+  ingressNet: number;
+  ingressPort: number;
+  clusters: FleetCluster[];
+}
+
+/** Options that choose the fleet's shape. */
+export interface FleetShapeOptions {
+  stateDir?: string;
+  /** Member names, or a count of generated members. */
+  members?: string[] | number;
+  nodes?: number;
+  portBase?: number;
+  ingressNet?: number;
+  ingressPort?: number;
+}
+
+/** The default members of the local fleet. */
+export const DEFAULT_MEMBERS = ['us-east', 'eu-west', 'ap-south'];
+const REGIONS = ['us-east', 'eu-west', 'ap-south', 'us-west', 'eu-central', 'ap-northeast', 'sa-east', 'af-south'];
+
+/** The default state directory of the local fleet. */
+export function defaultStateDir(): string {
+  return join(homedir(), '.meridian', 'fleet');
+}
+
+/** Lays out the fleet: the hub is index 0, members 1..n; everything else follows from the index. */
+export function layoutFleet(options: FleetShapeOptions = {}): FleetSpec {
+  const portBase = options.portBase ?? 16400;
+  const ingressNet = options.ingressNet ?? 1;
+  const ingressPort = options.ingressPort ?? 8080;
+  const members = typeof options.members === 'number' ? generatedMembers(options.members) : options.members ?? DEFAULT_MEMBERS;
+  if (members.length > 50) throw new Error(`--clusters: at most 50 members, got ${members.length}`);
+  const names = ['hub', ...members];
+  const clusters = names.map((name, index): FleetCluster => ({
+    name,
+    index,
+    region: index === 0 ? 'global' : regionOf(name, index),
+    role: index === 0 ? 'hub' : 'member',
+    apiserverPort: portBase + index * 10,
+    etcdClientPort: portBase + index * 10 + 1,
+    etcdPeerPort: portBase + index * 10 + 2,
+    ingressAddress: `127.0.${ingressNet}.${index}`,
+    ingressPort,
+    podCidr: `10.${100 + index}.0.0/16`,
+    serviceCidr: `10.${200 + index}.0.0/16`,
+    advertiseAddress: `10.255.${ingressNet}.${index + 1}`,
+    nodes: index === 0 ? 1 : options.nodes ?? 3,
+  }));
+  return { stateDir: options.stateDir ?? defaultStateDir(), portBase, ingressNet, ingressPort, clusters };
+}
+
+function generatedMembers(count: number): string[] {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`--clusters: expected a positive number of members, got ${count}`);
+  if (count <= DEFAULT_MEMBERS.length) return DEFAULT_MEMBERS.slice(0, count);
+  return Array.from({ length: count }, (_, i) => `member-${String(i + 1).padStart(2, '0')}`);
+}
+
+function regionOf(name: string, index: number): string {
+  return REGIONS.includes(name) ? name : REGIONS[(index - 1) % REGIONS.length];
+}
+
+/** The first usable address of the service CIDR: the `kubernetes` Service's cluster IP. */
+export function kubernetesServiceIp(serviceCidr: string): string {
+  const [base] = serviceCidr.split('/');
+  const parts = base.split('.').map(Number);
+  parts[3] += 1;
+  return parts.join('.');
+}
+
+/** The /24 pod CIDR of node n (1-based) inside the cluster's /16. */
+export function nodePodCidr(podCidr: string, node: number): string {
+  const [a, b] = podCidr.split('.');
+  return `${a}.${b}.${node}.0/24`;
+}
+
+/** Paths of one cluster's files inside the state directory. */
+export function clusterPaths(spec: FleetSpec, name: string) {
+  const dir = join(spec.stateDir, 'clusters', name);
+  return {
+    dir,
+    pki: join(dir, 'pki'),
+    etcdData: join(dir, 'etcd'),
+    logs: join(dir, 'logs'),
+    status: join(dir, 'status.json'),
+    pid: join(dir, 'supervisor.pid'),
+    adminKubeconfig: join(dir, 'admin.kubeconfig'),
+  };
+}
+
+/** Path of the fleet's merged kubeconfig. */
+export function fleetKubeconfigPath(spec: FleetSpec): string {
+  return join(spec.stateDir, 'kubeconfig');
+}

@@ -1,0 +1,44 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+
+/** The state of one supervised component. */
+export interface ComponentStatus {
+  pid?: number;
+  state: 'starting' | 'running' | 'crashed' | 'stopped';
+  restarts: number;
+  startedAt?: string;
+  /** The last unexpected exit, kept so that a crash is reported even after a restart. */
+  lastExit?: { code: number | null; signal: string | null; at: string; logTail: string };
+}
+
+/** What a cluster supervisor reports in its status file. */
+export interface SupervisorStatus {
+  cluster: string;
+  supervisorPid: number;
+  startedAt: string;
+  updatedAt: string;
+  phase: 'starting' | 'ready' | 'degraded' | 'stopping';
+  /** Milliseconds from supervisor start to every node Ready. */
+  readyAfterMs?: number;
+  components: Record<string, ComponentStatus>;
+  nodes: { total: number; ready: number };
+  ingress?: { address: string; port: number; listening: boolean };
+  message?: string;
+}
+
+/** Writes the status file atomically. */
+export async function writeStatus(path: string, status: SupervisorStatus): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, JSON.stringify(status, null, 2));
+  await rename(tmp, path);
+}
+
+/** Reads the status file; undefined when absent or unreadable. */
+export function readStatus(path: string): SupervisorStatus | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as SupervisorStatus;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { KubeClient } from '../kube/client.js';
+import type { Logger } from '../util/log.js';
+import { sleep, waitFor } from '../util/wait.js';
+import type { KubeBinaries } from './binaries.js';
+import { apiserverSpec, controllerManagerSpec, etcdSpec, schedulerSpec, type ComponentSpec } from './components.js';
+import { clusterPaths, type FleetCluster, type FleetSpec } from './layout.js';
+import { NodeSimulator } from './nodesim.js';
+import { writeStatus, type ComponentStatus, type SupervisorStatus } from './status.js';
+import { startRegionIngress, type RegionIngress } from './ingress.js';
+
+interface Running {
+  spec: ComponentSpec;
+  child?: ChildProcess;
+  status: ComponentStatus;
+  log: WriteStream;
+}
+
+const STATUS_INTERVAL_MS = 1000;
+
+/**
+ * Runs one cluster of the local fleet inside its own process group: etcd, kube-apiserver,
+ * kube-controller-manager, kube-scheduler, the simulated nodes and the region's ingress endpoint.
+ * A component that exits unexpectedly is recorded (exit code, signal, last log lines) in the
+ * status file and restarted with backoff, so `meridian fleet status` reports every crash.
+ */
+export class ClusterSupervisor {
+  private readonly paths;
+  private readonly components = new Map<string, Running>();
+  private readonly startedAt = new Date();
+  private phase: SupervisorStatus['phase'] = 'starting';
+  private readyAfterMs: number | undefined;
+  private nodes: NodeSimulator | undefined;
+  private ingress: RegionIngress | undefined;
+  private stopping = false;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private message = '';
+
+  constructor(private readonly spec: FleetSpec, private readonly cluster: FleetCluster, private readonly bins: KubeBinaries, private readonly log: Logger) {
+    this.paths = clusterPaths(spec, cluster.name);
+  }
+
+  /** Starts every component in order and keeps them running until stop(). */
+  async start(): Promise<void> {
+    this.statusTimer = setInterval(() => void this.writeStatus(), STATUS_INTERVAL_MS);
+    await this.writeStatus();
+    const c = this.cluster;
+    this.launch(etcdSpec(c, this.bins, this.paths));
+    await waitFor(() => fetch(`http://127.0.0.1:${c.etcdClientPort}/health`).then((r) => r.ok), { timeoutMs: 60_000, intervalMs: 100, what: `${c.name} etcd health` });
+    this.launch(apiserverSpec(c, this.bins, this.paths));
+    const client = await KubeClient.fromFile(this.paths.adminKubeconfig, c.name, 5000);
+    await waitFor(async () => (await client.getText('/readyz', 2000)).status === 200, { timeoutMs: 120_000, intervalMs: 150, what: `${c.name} kube-apiserver /readyz` });
+    this.launch(controllerManagerSpec(c, this.bins, this.paths));
+    this.launch(schedulerSpec(c, this.bins, this.paths));
+    this.nodes = new NodeSimulator(client, c, this.log);
+    await this.nodes.start();
+    if (c.role === 'member') await this.startIngress(client);
+    this.phase = 'ready';
+    this.readyAfterMs = Date.now() - this.startedAt.getTime();
+    await this.writeStatus();
+  }
+
+  private async startIngress(client: KubeClient): Promise<void> {
+    try {
+      this.ingress = await startRegionIngress({ client, cluster: this.cluster, log: this.log });
+    } catch (err) {
+      this.message = `ingress ${this.cluster.ingressAddress}:${this.cluster.ingressPort} failed: ${(err as Error).message}`;
+      this.log.error({ err: (err as Error).message }, 'region ingress did not start');
+    }
+  }
+
+  /** Stops the simulated nodes and every component, newest first. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.phase = 'stopping';
+    this.nodes?.stop();
+    await this.ingress?.close();
+    const order = ['kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+    for (const name of order) {
+      const r = this.components.get(name);
+      if (!r?.child || r.child.exitCode !== null) continue;
+      r.child.kill('SIGTERM');
+      await Promise.race([new Promise((res) => r.child?.once('exit', res)), sleep(5000)]);
+      if (r.child.exitCode === null) r.child.kill('SIGKILL');
+    }
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.writeStatus();
+  }
+
+  private launch(spec: ComponentSpec): void {
+    const existing = this.components.get(spec.name);
+    const log = existing?.log ?? createWriteStream(join(this.paths.logs, `${spec.name}.log`), { flags: 'a' });
+    const status: ComponentStatus = existing?.status ?? { state: 'starting', restarts: 0 };
+    const running: Running = { spec, status, log };
+    this.components.set(spec.name, running);
+    const child = spawn(spec.command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    running.child = child;
+    status.pid = child.pid;
+    status.state = 'running';
+    status.startedAt = new Date().toISOString();
+    child.on('error', (err) => this.log.error({ component: spec.name, err: err.message }, 'component failed to start'));
+    child.on('exit', (code, signal) => this.onExit(running, code, signal));
+  }
+
+  private onExit(r: Running, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping) {
+      r.status.state = 'stopped';
+      return;
+    }
+    r.status.state = 'crashed';
+    r.status.lastExit = { code, signal, at: new Date().toISOString(), logTail: this.logTail(r.spec.name) };
+    r.status.restarts += 1;
+    this.phase = 'degraded';
+    this.log.error({ component: r.spec.name, code, signal }, 'component exited unexpectedly; restarting');
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(r.status.restarts - 1, 5));
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.launch(r.spec);
+      if ([...this.components.values()].every((x) => x.status.state === 'running') && this.readyAfterMs !== undefined) this.phase = 'ready';
+    }, delay);
+  }
+
+  private logTail(name: string): string {
+    try {
+      const text = readFileSync(join(this.paths.logs, `${name}.log`), 'utf8');
+      return text.split('\n').slice(-12).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  private async writeStatus(): Promise<void> {
+    const components: Record<string, ComponentStatus> = {};
+    for (const [name, r] of this.components) components[name] = r.status;
+    const status: SupervisorStatus = {
+      cluster: this.cluster.name, supervisorPid: process.pid, startedAt: this.startedAt.toISOString(), updatedAt: new Date().toISOString(),
+      phase: this.phase, readyAfterMs: this.readyAfterMs, components,
+      nodes: { total: this.cluster.nodes, ready: this.nodes?.readyNodes() ?? 0 },
+      ingress: this.ingress ? { address: this.cluster.ingressAddress, port: this.cluster.ingressPort, listening: true } : undefined,
+      message: this.message || undefined,
+    };
+    await writeStatus(this.paths.status, status).catch(() => undefined);
+  }
+}

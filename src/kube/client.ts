@@ -1,0 +1,272 @@
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError } from './errors.js';
+import { Discovery } from './discovery.js';
+import type { KubeList, KubeObject, ResourceRef } from './types.js';
+
+/** Options for one API request. */
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Options shared by list calls. */
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** Options for server-side apply. */
+export interface ApplyOptions {
+  fieldManager?: string;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+export const FIELD_MANAGER = 'meridian';
+
+/**
+ * A small generic REST client over one kubeconfig context. It speaks to any kind through API
+ * discovery (so one code path serves Kubernetes 1.20 and current releases), with explicit timeouts
+ * so that a member that stops answering fails fast instead of hanging a controller.
+ */
+export class KubeClient {
+  /** The API server URL. */
+  readonly server: string;
+  /** The kubeconfig context the client was built from. */
+  readonly contextName: string;
+  readonly discovery: Discovery;
+  private readonly agent: http.Agent;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+
+  private constructor(server: string, contextName: string, agent: http.Agent, headers: Record<string, string>, timeoutMs: number) {
+    this.server = server.replace(/\/$/, '');
+    this.contextName = contextName;
+    this.agent = agent;
+    this.headers = headers;
+    this.timeoutMs = timeoutMs;
+    this.discovery = new Discovery(this);
+  }
+
+  /** Builds a client for the current context of a loaded KubeConfig. */
+  static async fromKubeConfig(kc: KubeConfig, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<KubeClient> {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`);
+    const opts: https.RequestOptions = {};
+    await kc.applyToHTTPSOptions(opts);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    const secure = cluster.server.startsWith('https:');
+    const agentOptions = { keepAlive: true, maxSockets: 64, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !cluster.skipTLSVerify };
+    const agent = secure ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
+    return new KubeClient(cluster.server, kc.getCurrentContext(), agent, headers, timeoutMs);
+  }
+
+  /** Builds a client from a kubeconfig file (or the default locations) and an optional context. */
+  static async fromFile(path: string | undefined, context?: string, timeoutMs?: number): Promise<KubeClient> {
+    const kc = new KubeConfig();
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+    if (context) {
+      if (!kc.getContextObject(context)) throw new Error(`kubeconfig ${path ?? '(default)'} has no context "${context}"`);
+      kc.setCurrentContext(context);
+    }
+    return KubeClient.fromKubeConfig(kc, timeoutMs);
+  }
+
+  /** Builds a client from a server URL, CA and bearer token (the credentials Secret of a member). */
+  static fromToken(server: string, caPem: string, token: string, name: string, timeoutMs?: number): KubeClient {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: caPem });
+    return new KubeClient(server, name, agent, { Authorization: `Bearer ${token}` }, timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** Sends one request and parses the JSON answer; non-2xx answers throw KubeApiError. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, options);
+    const text = await readBody(res);
+    if ((res.statusCode ?? 0) >= 300) throw apiError(method, path, res.statusCode ?? 0, text);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /** A GET that returns the status and the raw text (health endpoints such as /readyz). */
+  async getText(path: string, timeoutMs?: number): Promise<{ status: number; text: string }> {
+    const res = await this.send('GET', path, { timeoutMs });
+    return { status: res.statusCode ?? 0, text: await readBody(res) };
+  }
+
+  /** Opens a streaming GET (watch); calls onLine for each JSON line until the stream ends. */
+  async stream(path: string, query: RequestOptions['query'], onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    const res = await this.send('GET', path, { query, signal, timeoutMs: 0 });
+    if ((res.statusCode ?? 0) >= 300) throw apiError('WATCH', path, res.statusCode ?? 0, await readBody(res));
+    let buffer = '';
+    res.setEncoding('utf8');
+    await new Promise<void>((resolve, reject) => {
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line) continue;
+          try {
+            onLine(line);
+          } catch (err) {
+            res.destroy();
+            reject(err);
+            return;
+          }
+        }
+      });
+      res.on('end', () => resolve());
+      res.on('error', reject);
+      res.on('aborted', () => reject(new KubeApiError(`watch ${path} aborted`, 0)));
+    });
+  }
+
+  private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    const headers: Record<string, string> = { ...this.headers, Accept: 'application/json', 'User-Agent': 'meridian' };
+    if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () => req.destroy(new KubeApiError(`${method} ${this.server}${path}: no answer within ${timeoutMs} ms`, 0)));
+      }
+      req.on('error', (err) => reject(err instanceof KubeApiError ? err : new KubeApiError(`${method} ${this.server}${path}: ${err.message}`, 0, '', { cause: err })));
+      req.end(body);
+    });
+  }
+
+  /** The server's version (`/version`). */
+  version(timeoutMs?: number): Promise<{ gitVersion: string; major: string; minor: string }> {
+    return this.request('GET', '/version', { timeoutMs });
+  }
+
+  /** The REST path of a collection or object. */
+  path(ref: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
+    const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+    const ns = ref.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const obj = name ? `/${encodeURIComponent(name)}` : '';
+    return `${base}${ns}/${ref.plural}${obj}${subresource && name ? `/${subresource}` : ''}`;
+  }
+
+  /** Reads one object; undefined when it does not exist. */
+  async get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+    const ref = await this.discovery.resource(apiVersion, kind);
+    try {
+      return await this.request<T>('GET', this.path(ref, namespace, name));
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Lists objects of a kind, following continue tokens. */
+  async list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubeList<T>> {
+    const ref = await this.discovery.resource(apiVersion, kind);
+    const items: T[] = [];
+    let cont: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const page = await this.request<KubeList<T>>('GET', this.path(ref, options.namespace), {
+        query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: 500, continue: cont },
+      });
+      items.push(...page.items.map((i) => ({ apiVersion, kind, ...i })));
+      cont = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion;
+    } while (cont);
+    return { apiVersion, kind: `${kind}List`, metadata: { resourceVersion }, items };
+  }
+
+  /** Creates an object. */
+  async create<T extends KubeObject>(obj: T): Promise<T> {
+    const ref = await this.refOf(obj);
+    return this.request<T>('POST', this.path(ref, obj.metadata?.namespace), { body: obj });
+  }
+
+  /** Server-side apply with Meridian's field manager. */
+  async apply<T extends KubeObject>(obj: T, options: ApplyOptions = {}): Promise<T> {
+    const ref = await this.refOf(obj);
+    const name = obj.metadata?.name;
+    if (!name) throw new Error(`apply ${obj.kind}: metadata.name is required`);
+    return this.request<T>('PATCH', this.path(ref, obj.metadata?.namespace, name), {
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: options.fieldManager ?? FIELD_MANAGER, force: options.force ?? true, dryRun: options.dryRun ? 'All' : undefined },
+    });
+  }
+
+  /** JSON merge patch on the object or one of its subresources. */
+  async mergePatch<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown, subresource?: string): Promise<T> {
+    const ref = await this.discovery.resource(apiVersion, kind);
+    return this.request<T>('PATCH', this.path(ref, namespace, name, subresource), { body: patch, contentType: 'application/merge-patch+json' });
+  }
+
+  /** Replaces the status subresource with `status` (merge patch, so concurrent spec edits are untouched). */
+  patchStatus<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, status: unknown): Promise<T> {
+    return this.mergePatch<T>(apiVersion, kind, name, namespace, { status }, 'status');
+  }
+
+  /** Replaces an object (PUT), guarded by its resourceVersion. */
+  async replace<T extends KubeObject>(obj: T, subresource?: string): Promise<T> {
+    const ref = await this.refOf(obj);
+    return this.request<T>('PUT', this.path(ref, obj.metadata?.namespace, obj.metadata?.name, subresource), { body: obj });
+  }
+
+  /** Deletes an object; false when it was already gone. */
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string, options: { propagationPolicy?: string; gracePeriodSeconds?: number } = {}): Promise<boolean> {
+    const ref = await this.discovery.resource(apiVersion, kind);
+    try {
+      await this.request('DELETE', this.path(ref, namespace, name), {
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background', gracePeriodSeconds: options.gracePeriodSeconds },
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  private refOf(obj: KubeObject): Promise<ResourceRef> {
+    if (!obj.apiVersion || !obj.kind) throw new Error(`object ${obj.metadata?.name ?? '(unnamed)'}: apiVersion and kind are required`);
+    return this.discovery.resource(obj.apiVersion, obj.kind);
+  }
+}
+
+function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+function apiError(method: string, path: string, status: number, text: string): KubeApiError {
+  let message = text.slice(0, 500);
+  let reason = '';
+  try {
+    const parsed = JSON.parse(text) as { message?: string; reason?: string };
+    message = parsed.message ?? message;
+    reason = parsed.reason ?? '';
+  } catch {
+    // not a Status object; keep the raw text
+  }
+  return new KubeApiError(`${method} ${path}: ${status} ${message}`, status, reason);
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Three layers, as in DESIGN.md: pure units, controllers against a real kube-apiserver (envtest),
+// and end to end on the local fleet. Integration and e2e suites run one file at a time: they start
+// real servers and these machines have two cores.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
