@@ -1,0 +1,97 @@
+import { API_VERSION } from '../api/schema.js';
+import type { Cluster, ClusterStatus } from '../api/cluster.js';
+import { setCondition } from '../kube/conditions.js';
+import { isNotFound } from '../kube/errors.js';
+import type { Condition } from '../kube/types.js';
+import { WorkQueue } from '../controller/queue.js';
+import type { Controller, ControllerContext } from '../serve/controller.js';
+import { summarizeCapacity } from './capacity.js';
+import type { MemberCluster } from './registry.js';
+
+const STATUS_REFRESH_MS = 30_000;
+
+/**
+ * The cluster manager: probes every member on its interval and writes `Cluster` status (Ready
+ * condition, version, nodes, allocatable and requested resources, CIDRs). A probe answers within a
+ * timeout shorter than the interval, so a member that stops answering turns Ready=False within two
+ * intervals. Each member is its own queue key: a slow or dead member never delays the others.
+ */
+export class ClusterManager implements Controller {
+  private readonly queue: WorkQueue;
+  private readonly lastWritten = new Map<string, { json: string; at: number }>();
+  private readonly onChange = (name: string) => this.queue.add(name);
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 16, ratePerSecond: 100 }, (key, err) => ctx.log.warn({ cluster: key, err: (err as Error).message }, 'cluster status update failed'));
+  }
+
+  async start(): Promise<void> {
+    this.ctx.registry.on('change', this.onChange);
+    for (const c of this.ctx.registry.clusterObjects()) this.queue.add(c.metadata?.name ?? '');
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.registry.off('change', this.onChange);
+    this.queue.stop();
+  }
+
+  private intervalOf(cluster: Cluster): number {
+    return (cluster.spec.probeIntervalSeconds ?? 0) * 1000 || this.ctx.options.probeIntervalMs;
+  }
+
+  private async reconcile(name: string): Promise<{ requeueAfterMs: number } | void> {
+    const cluster = this.ctx.registry.clusterObjects().find((c) => c.metadata?.name === name);
+    if (!cluster) {
+      this.lastWritten.delete(name);
+      return;
+    }
+    const interval = this.intervalOf(cluster);
+    const member = this.ctx.registry.get(name);
+    const status = member ? await this.probe(member, cluster, interval) : notConnected(cluster);
+    this.ctx.registry.setReady(name, status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+    await this.writeStatus(cluster, status);
+    return { requeueAfterMs: interval };
+  }
+
+  private async probe(member: MemberCluster, cluster: Cluster, interval: number): Promise<ClusterStatus> {
+    const started = Date.now();
+    const base: ClusterStatus = { ...cluster.status, observedGeneration: cluster.metadata?.generation, lastProbeTime: new Date().toISOString() };
+    try {
+      const version = await member.client.version(Math.max(500, Math.min(interval * 0.8, 4000)));
+      const nodes = member.informer('v1', 'Node');
+      const pods = member.informer('v1', 'Pod');
+      const summary = summarizeCapacity(nodes.list(), pods.list());
+      const synced = nodes.hasSynced() && pods.hasSynced();
+      const message = `API server answered in ${Date.now() - started} ms; ${summary.readyNodeCount}/${summary.nodeCount} nodes Ready${synced ? '' : ' (caches syncing)'}`;
+      return {
+        ...base, kubernetesVersion: version.gitVersion, nodeCount: summary.nodeCount, readyNodeCount: summary.readyNodeCount,
+        allocatable: summary.allocatable, requested: summary.requested,
+        podCIDRs: cluster.spec.podCIDRs ?? summary.podCIDRs, serviceCIDRs: cluster.spec.serviceCIDRs ?? cluster.status?.serviceCIDRs ?? [],
+        conditions: ready(cluster, 'True', 'ProbeSucceeded', message),
+      };
+    } catch (err) {
+      return { ...base, conditions: ready(cluster, 'False', 'ProbeFailed', `probe of ${cluster.spec.server} failed: ${(err as Error).message}`) };
+    }
+  }
+
+  private async writeStatus(cluster: Cluster, status: ClusterStatus): Promise<void> {
+    const name = cluster.metadata?.name ?? '';
+    const comparable = JSON.stringify({ ...status, lastProbeTime: undefined, conditions: status.conditions?.map((c) => ({ ...c, message: c.status === 'True' ? '' : c.message })) });
+    const last = this.lastWritten.get(name);
+    if (last && last.json === comparable && Date.now() - last.at < STATUS_REFRESH_MS) return;
+    try {
+      await this.ctx.hub.patchStatus(API_VERSION, 'Cluster', name, undefined, status);
+      this.lastWritten.set(name, { json: comparable, at: Date.now() });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
+
+function ready(cluster: Cluster, status: Condition['status'], reason: string, message: string): Condition[] {
+  return setCondition(cluster.status?.conditions as Condition[] | undefined, { type: 'Ready', status, reason, message, observedGeneration: cluster.metadata?.generation });
+}
+
+function notConnected(cluster: Cluster): ClusterStatus {
+  return { ...cluster.status, lastProbeTime: new Date().toISOString(), conditions: ready(cluster, 'False', 'NotConnected', `no connection to ${cluster.spec.server}: credentials Secret ${cluster.spec.secretRef.namespace}/${cluster.spec.secretRef.name} unreadable`) };
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { KubeClient } from '../kube/client.js';
+import type { ClusterRegistry } from '../clusters/registry.js';
+import type { Logger } from '../util/log.js';
+import type { ServeOptions } from './options.js';
+
+/** What every controller gets from `meridian serve`. */
+export interface ControllerContext {
+  hub: KubeClient;
+  registry: ClusterRegistry;
+  log: Logger;
+  /** The HTTP server (dashboard, JSON API, webhooks); register routes before it listens. */
+  http: FastifyInstance;
+  metrics: Registry;
+  options: ServeOptions;
+}
+
+/** A controller run by `meridian serve`; started only on the leader. */
+export interface Controller {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds a controller; registered by name in controllers.ts. */
+export type ControllerFactory = (ctx: ControllerContext) => Controller;

@@ -1,0 +1,79 @@
+import { CONTROLLER_NAMES } from './names.js';
+
+/** Options of `meridian serve`, validated. */
+export interface ServeOptions {
+  kubeconfig?: string;
+  hubContext?: string;
+  /** Names of the controllers to run. */
+  controllers: string[];
+  probeIntervalMs: number;
+  httpAddress: string;
+  httpPort: number;
+  dnsAddress: string;
+  dnsPort: number;
+  leaderElection: boolean;
+  leaseName: string;
+  leaseDurationMs: number;
+  identity: string;
+  logLevel: string;
+}
+
+/** Raw flags as commander gives them. */
+export interface ServeFlags {
+  kubeconfig?: string;
+  context?: string;
+  controllers?: string;
+  probeInterval?: string;
+  httpAddress?: string;
+  httpPort?: string;
+  dnsAddress?: string;
+  dnsPort?: string;
+  leaderElect?: boolean;
+  leaseName?: string;
+  leaseDuration?: string;
+  identity?: string;
+  logLevel?: string;
+}
+
+/**
+ * Parses `--controllers` like kube-controller-manager: `*` is every controller, `-name` switches
+ * one off, `name` switches one on (e.g. `*,-traffic`).
+ */
+export function parseControllers(spec: string, known: readonly string[] = CONTROLLER_NAMES): string[] {
+  const enabled = new Set<string>();
+  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const off = raw.startsWith('-');
+    const name = off ? raw.slice(1) : raw;
+    if (name === '*') known.forEach((k) => enabled.add(k));
+    else if (!known.includes(name)) throw new Error(`--controllers: unknown controller "${name}" (known: ${known.join(', ')})`);
+    else if (off) enabled.delete(name);
+    else enabled.add(name);
+  }
+  return known.filter((k) => enabled.has(k));
+}
+
+function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag}: expected a non-negative number, got "${value}"`);
+  return n;
+}
+
+/** Validates the flags of `meridian serve`. */
+export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hostname: string): ServeOptions {
+  return {
+    kubeconfig: flags.kubeconfig ?? env.KUBECONFIG,
+    hubContext: flags.context ?? 'hub',
+    controllers: parseControllers(flags.controllers ?? '*'),
+    probeIntervalMs: positiveNumber('--probe-interval', flags.probeInterval, 5) * 1000,
+    httpAddress: flags.httpAddress ?? '127.0.0.1',
+    httpPort: positiveNumber('--http-port', flags.httpPort, 8480),
+    dnsAddress: flags.dnsAddress ?? '127.0.0.1',
+    dnsPort: positiveNumber('--dns-port', flags.dnsPort, 5353),
+    leaderElection: flags.leaderElect ?? true,
+    leaseName: flags.leaseName ?? 'meridian-leader',
+    leaseDurationMs: positiveNumber('--lease-duration', flags.leaseDuration, 15) * 1000,
+    identity: flags.identity ?? `${hostname}-${process.pid}`,
+    logLevel: flags.logLevel ?? 'info',
+  };
+}

@@ -1,0 +1,73 @@
+import { KubeClient } from '../kube/client.js';
+import { ClusterRegistry } from '../clusters/registry.js';
+import { SYSTEM_NAMESPACE } from '../clusters/install.js';
+import { createLogger, type Logger } from '../util/log.js';
+import type { Controller, ControllerContext } from './controller.js';
+import { CONTROLLERS } from './controllers.js';
+import { createHttp } from './http.js';
+import { LeaderElector } from './leader.js';
+import type { ServeOptions } from './options.js';
+
+/** A running `meridian serve`. */
+export interface ServeHandle {
+  /** Resolves when the process should exit (lost leadership or shutdown). */
+  done: Promise<number>;
+  httpPort: number;
+  shutdown(): Promise<void>;
+  isLeader(): boolean;
+}
+
+/**
+ * Runs Meridian: HTTP on every replica; the member registry and the enabled controllers only on
+ * the leader. Losing the lease ends the process (as controller-runtime does) so that a fresh
+ * start never acts on stale state; shutdown stops controllers and hands the lease over.
+ */
+export async function serve(options: ServeOptions, log: Logger = createLogger(options.logLevel)): Promise<ServeHandle> {
+  const hub = await KubeClient.fromFile(options.kubeconfig, options.hubContext);
+  let elector: LeaderElector | undefined;
+  let registryStarted = false;
+  const registry = new ClusterRegistry(hub, log.child({ component: 'registry' }));
+  const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => elector?.isLeader() ?? true, identity: options.identity });
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+
+  // Controllers are built before the HTTP server listens, so that they can register their routes;
+  // they start only when this replica leads.
+  const ctx: ControllerContext = { hub, log, http, metrics, options, registry };
+  const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
+  const running: Controller[] = [];
+  const startControllers = async () => {
+    await registry.start();
+    registryStarted = true;
+    for (const { name, controller } of controllers) {
+      await controller.start();
+      running.push(controller);
+      log.info({ controller: name }, 'controller started');
+    }
+  };
+  await http.listen({ host: options.httpAddress, port: options.httpPort });
+  const address = http.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : options.httpPort;
+  log.info({ http: `${options.httpAddress}:${httpPort}`, controllers: options.controllers }, 'meridian serve started');
+
+  if (options.leaderElection) {
+    elector = new LeaderElector(hub, {
+      namespace: SYSTEM_NAMESPACE, name: options.leaseName, identity: options.identity, leaseDurationMs: options.leaseDurationMs,
+      onStartedLeading: startControllers,
+      onStoppedLeading: () => finish(1),
+    }, log);
+    void elector.run();
+  } else {
+    await startControllers();
+  }
+
+  const shutdown = async () => {
+    for (const c of running.reverse()) await c.stop().catch((err: Error) => log.warn({ err: err.message }, 'controller stop failed'));
+    registry.stop();
+    await elector?.stop();
+    await http.close();
+    hub.close();
+    finish(0);
+  };
+  return { done, httpPort, shutdown, isLeader: () => elector?.isLeader() ?? true };
+}
