@@ -8,9 +8,14 @@ DEB_VERSION=1.20.5+really1.20.2
 CACHE_ROOT="${MERIDIAN_CACHE_DIR:-$HOME/.cache/meridian}"
 DEST="$CACHE_ROOT/kubernetes-v$VERSION"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler)
+# The recipe is part of the cache key: binaries built by an older recipe are rebuilt.
+# reflect2-1.0.2: the vendored github.com/modern-go/reflect2 v1.0.1 crashes (SIGSEGV in map
+# iteration) when built with Go >= 1.18, which Debian 12 ships; Debian's reflect2 1.0.2 fixes it.
+RECIPE="v2 reflect2-1.0.2"
 
 verify_cache() {
   [ -f "$DEST/SHA256SUMS" ] || return 1
+  [ "$(cat "$DEST/RECIPE" 2>/dev/null)" = "$RECIPE" ] || return 1
   for b in "${BINARIES[@]}"; do [ -x "$DEST/$b" ] || return 1; done
   (cd "$DEST" && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1)
 }
@@ -20,7 +25,8 @@ if verify_cache; then
   exit 0
 fi
 
-command -v go >/dev/null && command -v rsync >/dev/null || bash "$(dirname "$0")/install-system-deps.sh"
+[ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] && command -v go >/dev/null && command -v rsync >/dev/null \
+  || bash "$(dirname "$0")/install-system-deps.sh"
 
 START=$(date +%s)
 progress() { # prints what the build is doing and how long it has run, every 20 s
@@ -59,6 +65,10 @@ mkdir -p .go/src/k8s.io
 [ -e .go/src/k8s.io/kubernetes ] || ln -s ../../.. .go/src/k8s.io/kubernetes
 export GOPATH="$SRC/.go" HOME="$WORK/home" CGO_ENABLED=0 GOFLAGS=-mod=vendor
 mkdir -p "$HOME"
+if [ ! -f .meridian-reflect2 ]; then
+  rsync -a --delete --exclude '*_test.go' /usr/share/gocode/src/github.com/modern-go/reflect2/ vendor/github.com/modern-go/reflect2/
+  touch .meridian-reflect2
+fi
 if [ ! -f .meridian-generated ]; then
   run_step "generating code (about 2 minutes)" make generated_files
   touch .meridian-generated
@@ -69,6 +79,7 @@ run_step "compiling ${BINARIES[*]} (6 to 9 minutes on 2 cores)" \
 mkdir -p "$DEST.tmp"
 for b in "${BINARIES[@]}"; do cp "_output/bin/$b" "$DEST.tmp/$b"; done
 (cd "$DEST.tmp" && sha256sum "${BINARIES[@]}" > SHA256SUMS)
+echo "$RECIPE" > "$DEST.tmp/RECIPE"
 rm -rf "$DEST" && mv "$DEST.tmp" "$DEST"
 verify_cache
 echo "kubernetes v$VERSION: built in $(( $(date +%s) - START ))s, cached in $DEST"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Meridian's demo and tests need. Idempotent: skips apt when all are present.
 set -euo pipefail
-PACKAGES=(golang-go rsync etcd-server openssl dnsutils bind9 dnsperf chromium git curl ca-certificates)
+PACKAGES=(golang-go golang-github-modern-go-reflect2-dev rsync etcd-server openssl dnsutils bind9 dnsperf chromium git curl ca-certificates)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
