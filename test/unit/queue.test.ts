@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { WorkQueue } from '../../src/controller/queue.js';
+import { waitFor } from '../../src/util/wait.js';
+
+describe('WorkQueue', () => {
+  it('queues a key once however often it is added', async () => {
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const q = new WorkQueue(async (k) => {
+      seen.push(k);
+      if (k === 'block') await gate;
+    }, { concurrency: 1 });
+    q.add('block');
+    for (let i = 0; i < 5; i++) q.add('a');
+    release();
+    await waitFor(() => q.length === 0 && seen.length >= 2, { timeoutMs: 2000, onTimeout: () => JSON.stringify(seen) });
+    expect(seen).toEqual(['block', 'a']);
+  });
+
+  it('runs one reconcile per key at a time and re-runs a key added while it ran', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    const q = new WorkQueue(async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      runs++;
+      await new Promise((r) => setTimeout(r, 30));
+      running--;
+    }, { concurrency: 4 });
+    q.add('k');
+    await new Promise((r) => setTimeout(r, 5));
+    q.add('k');
+    q.add('k');
+    await waitFor(() => runs === 2 && q.length === 0, { timeoutMs: 2000, onTimeout: () => `runs=${runs}` });
+    expect(maxRunning).toBe(1);
+  });
+
+  it('retries a failing key with growing backoff and never drops it', async () => {
+    const times: number[] = [];
+    const q = new WorkQueue(async () => {
+      times.push(Date.now());
+      if (times.length < 4) throw new Error('transient');
+    }, { baseDelayMs: 20 });
+    q.add('x');
+    await waitFor(() => times.length === 4, { timeoutMs: 3000, onTimeout: () => `attempts=${times.length}` });
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(gaps[2]).toBeGreaterThan(gaps[0]);
+    expect(q.retries('x')).toBe(0);
+  });
+
+  it('requeues after the delay a reconcile asks for', async () => {
+    let runs = 0;
+    const q = new WorkQueue(async () => {
+      runs++;
+      return runs < 3 ? { requeueAfterMs: 10 } : undefined;
+    });
+    q.add('periodic');
+    await waitFor(() => runs === 3, { timeoutMs: 2000, onTimeout: () => `runs=${runs}` });
+    q.stop();
+  });
+});
