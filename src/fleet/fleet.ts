@@ -144,6 +144,7 @@ export interface ClusterHealth {
   apiserver: 'ready' | 'not ready' | 'down';
   components: Array<{ name: string; pid?: number; state: string; restarts: number; rssBytes: number; lastExit?: string }>;
   supervisorRssBytes: number;
+  supervisorPid?: number;
   nodes: { total: number; ready: number };
   message?: string;
 }
@@ -161,7 +162,7 @@ export async function fleetStatus(spec: FleetSpec): Promise<ClusterHealth[]> {
     }));
     const apiserver = pid ? await probeApiserver(spec, c) : 'down';
     const state = !pid ? (existsSync(join(paths.dir, 'killed')) ? 'killed' : 'stopped') : st?.phase === 'ready' ? 'running' : st?.phase === 'degraded' ? 'degraded' : 'starting';
-    return { cluster: c, state, apiserver, components, supervisorRssBytes: pid ? residentBytes(pid) : 0, nodes: st && pid ? st.nodes : { total: c.nodes, ready: 0 }, message: st?.message };
+    return { cluster: c, state, apiserver, components, supervisorRssBytes: pid ? residentBytes(pid) : 0, supervisorPid: pid, nodes: st && pid ? st.nodes : { total: c.nodes, ready: 0 }, message: st?.message };
   }));
 }
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ export class ClusterPki {
     const subj = `/CN=${req.commonName}${req.organization ? `/O=${req.organization}` : ''}`;
     await run('openssl', ['req', '-new', '-key', this.key(req.name), '-subj', subj, '-out', csr]);
     await writeFile(ext, extensions(req));
-    await run('openssl', ['x509', '-req', '-in', csr, '-CA', this.cert('ca'), '-CAkey', this.key('ca'), '-CAcreateserial', '-days', DAYS, '-extfile', ext, '-out', this.cert(req.name)]);
+    await run('openssl', ['x509', '-req', '-in', csr, '-CA', this.cert('ca'), '-CAkey', this.key('ca'), '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-days', DAYS, '-extfile', ext, '-out', this.cert(req.name)]);
     await rm(csr);
     await rm(ext);
   }

@@ -10,6 +10,7 @@ import { createLogger } from '../../util/log.js';
 import { formatMiB, formatTable } from '../../util/table.js';
 import { parseFleetUp, type FleetUpFlags } from '../options/fleet.js';
 import { resolveStateDir } from '../options/common.js';
+import { stopDetached } from '../../serve/detach.js';
 
 const ENSURE_SCRIPT = fileURLToPath(new URL('../../../scripts/ensure-kubernetes.sh', import.meta.url));
 
@@ -53,7 +54,7 @@ async function status(flags: { stateDir?: string; json?: boolean }): Promise<voi
     health.flatMap((h) => {
       const head = [h.cluster.name, h.state, h.apiserver, `${h.nodes.ready}/${h.nodes.total}`];
       const rows = h.components.map((c, i) => [...(i === 0 ? head : ['', '', '', '']), c.name, c.pid ?? '-', c.state, c.restarts, formatMiB(c.rssBytes), c.lastExit ?? '']);
-      const sup = [...(rows.length ? ['', '', '', ''] : head), 'supervisor', '-', h.state === 'killed' || h.state === 'stopped' ? h.state : 'running', 0, formatMiB(h.supervisorRssBytes), h.message ?? ''];
+      const sup = [...(rows.length ? ['', '', '', ''] : head), 'supervisor', h.supervisorPid ?? '-', h.state === 'killed' || h.state === 'stopped' ? h.state : 'running', 0, formatMiB(h.supervisorRssBytes), h.message ?? ''];
       return [...rows, sup];
     })));
   const crashed = health.flatMap((h) => h.components.filter((c) => c.lastExit).map((c) => `${h.cluster.name}/${c.name}`));
@@ -62,6 +63,7 @@ async function status(flags: { stateDir?: string; json?: boolean }): Promise<voi
 
 async function down(flags: { stateDir?: string; purge?: boolean }): Promise<void> {
   const spec = requireFleet(resolveStateDir(flags.stateDir));
+  if (await stopDetached(spec.stateDir)) console.log('stopped meridian serve');
   const stopped = await fleetDown(spec, flags.purge);
   console.log(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
   if (flags.purge) console.log(`removed ${spec.stateDir}`);

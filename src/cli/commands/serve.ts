@@ -1,11 +1,33 @@
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parseServeOptions, type ServeFlags } from '../../serve/options.js';
 import { serve } from '../../serve/serve.js';
 import { CONTROLLER_NAMES } from '../../serve/names.js';
+import { servePaths, startDetached, stopDetached } from '../../serve/detach.js';
+import { resolveStateDir } from '../options/common.js';
 
-async function run(flags: ServeFlags): Promise<void> {
+const CLI_ENTRY = fileURLToPath(new URL('../main.js', import.meta.url));
+
+interface ServeCommandFlags extends ServeFlags {
+  detach?: boolean;
+  stop?: boolean;
+  stateDir?: string;
+}
+
+async function run(flags: ServeCommandFlags): Promise<void> {
   const options = parseServeOptions(flags, process.env, hostname());
+  const stateDir = resolveStateDir(flags.stateDir);
+  if (flags.stop) {
+    console.log((await stopDetached(stateDir)) ? 'meridian serve stopped' : 'no detached meridian serve was running');
+    return;
+  }
+  if (flags.detach) {
+    const args = process.argv.slice(process.argv.indexOf('serve') + 1).filter((a) => a !== '--detach');
+    const pid = await startDetached(CLI_ENTRY, args, stateDir, `http://${options.httpAddress}:${options.httpPort}/healthz`);
+    console.log(`meridian serve running in the background (pid ${pid}, http://${options.httpAddress}:${options.httpPort}, log ${servePaths(stateDir).log})`);
+    return;
+  }
   const handle = await serve(options);
   const stop = () => void handle.shutdown();
   process.on('SIGTERM', stop).on('SIGINT', stop);
@@ -23,5 +45,8 @@ export function registerServeCommand(program: Command): void {
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--lease-name <name>').option('--lease-duration <seconds>')
     .option('--identity <id>').option('--log-level <level>')
+    .option('--detach', 'run in the background; pid and log under the fleet state dir')
+    .option('--stop', 'stop the background serve started with --detach')
+    .option('--state-dir <dir>', 'where --detach records its pid and log')
     .action(run);
 }
