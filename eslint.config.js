@@ -1,4 +1,5 @@
-// Lint with a complexity budget: functions stay small enough to read in one screen.
+// Lint with a complexity budget: functions stay small enough to read in one screen. The budget
+// is 25 because ESLint counts every `?.` and `??` as a branch.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -8,7 +9,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      complexity: ['error', 20],
+      complexity: ['error', 25],
       'max-depth': ['error', 4],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
       'max-params': ['error', 6],

@@ -18,13 +18,19 @@ export function toOpenApi(schema: TSchema): Json {
   return convert(JSON.parse(JSON.stringify(schema)) as Json);
 }
 
-function convert(s: Json): Json {
-  const out: Json = {};
+function literalEnum(s: Json): Json | undefined {
   if (Array.isArray(s.anyOf) && (s.anyOf as Json[]).every((x) => 'const' in x)) {
     const values = (s.anyOf as Json[]).map((x) => x.const);
     return withDocs({ type: typeof values[0] === 'number' ? 'number' : 'string', enum: values }, s);
   }
   if (s.const !== undefined) return withDocs({ type: typeof s.const === 'number' ? 'number' : 'string', enum: [s.const] }, s);
+  return undefined;
+}
+
+function convert(s: Json): Json {
+  const literal = literalEnum(s);
+  if (literal) return literal;
+  const out: Json = {};
   for (const [k, v] of Object.entries(s)) {
     if (k === '$id' || k === 'const') continue;
     if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as Json).map(([pk, pv]) => [pk, convert(pv as Json)]));

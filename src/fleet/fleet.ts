@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, existsSync } from 'node:fs';
+import { openSync, closeSync, existsSync, writeFileSync } from 'node:fs';
 import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,10 @@ export interface UpOptions {
   onProgress?: (message: string) => void;
 }
 
-const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+// From dist/ the CLI sits beside this module; from src/ (under a test runner) use the built one.
+const CLI_ENTRY = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+  : fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 /** The supervisor pid of a cluster if it is running and is ours. */
 export function runningSupervisor(spec: FleetSpec, name: string): number | undefined {
@@ -66,7 +69,7 @@ export function startSupervisor(spec: FleetSpec, cluster: FleetCluster): number 
   closeSync(out);
   child.unref();
   if (!child.pid) throw new Error(`could not start the supervisor of ${cluster.name}`);
-  void writeFile(paths.pid, String(child.pid));
+  writeFileSync(paths.pid, String(child.pid));
   // Remove a stale kill marker: the cluster is coming back.
   void rm(join(paths.dir, 'killed'), { force: true });
   return child.pid;
@@ -81,14 +84,16 @@ async function writeFleetKubeconfig(spec: FleetSpec, mergeInto?: string): Promis
 /** Waits until the clusters report ready with every node Ready; fails early when a supervisor dies. */
 export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeoutMs: number, onProgress?: (m: string) => void): Promise<void> {
   const reported = new Set<string>();
+  let fatal: Error | undefined;
   await waitFor(() => {
     let all = true;
     for (const c of clusters) {
       const paths = clusterPaths(spec, c.name);
       const pid = readPid(paths.pid);
-      if (!pid || !isAlive(pid)) throw new Error(`the supervisor of ${c.name} exited; see ${join(paths.logs, 'supervisor.log')}`);
+      if (pid && !isAlive(pid)) fatal = new Error(`the supervisor of ${c.name} exited; see ${join(paths.logs, 'supervisor.log')}`);
+      if (fatal) return true;
       const st = readStatus(paths.status);
-      const ready = st?.supervisorPid === pid && st.phase === 'ready' && st.nodes.ready === st.nodes.total;
+      const ready = st !== undefined && pid !== undefined && st.supervisorPid === pid && st.phase === 'ready' && st.nodes.ready === st.nodes.total;
       if (ready && !reported.has(c.name)) {
         reported.add(c.name);
         onProgress?.(`${c.name} ready (${st.nodes.ready} nodes) after ${((st.readyAfterMs ?? 0) / 1000).toFixed(1)}s`);
@@ -100,6 +105,7 @@ export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeo
     timeoutMs, intervalMs: 200, what: 'every cluster ready',
     onTimeout: () => clusters.map((c) => `${c.name}: ${JSON.stringify(readStatus(clusterPaths(spec, c.name).status)?.phase ?? 'no status')}`).join(', '),
   });
+  if (fatal) throw fatal;
 }
 
 /** Stops a cluster's process group: SIGTERM, then SIGKILL for whatever is left after a grace period. */

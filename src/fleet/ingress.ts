@@ -61,24 +61,30 @@ export async function startRegionIngress(opts: { client: KubeClient; cluster: Fl
   };
 }
 
+interface Route { namespace: string; ingress: string; service: string; score: number }
+
 /** Finds the Ingress rule for a host and path: exact paths first, then the longest prefix. */
 export function matchRoute(ingresses: IngressObj[], host: string, path: string): { namespace: string; ingress: string; service: string } | undefined {
-  let best: { namespace: string; ingress: string; service: string; score: number } | undefined;
-  for (const ing of ingresses) {
-    const namespace = ing.metadata?.namespace ?? 'default';
-    const ingress = ing.metadata?.name ?? '';
-    for (const rule of ing.spec?.rules ?? []) {
-      if (rule.host && !hostMatches(rule.host, host)) continue;
-      for (const p of rule.http?.paths ?? []) {
-        const score = pathScore(p, path) + (rule.host ? 0.5 : 0);
-        const service = p.backend?.service?.name;
-        if (service && score >= 0 && (!best || score > best.score)) best = { namespace, ingress, service, score };
-      }
-    }
-    const def = ing.spec?.defaultBackend?.service?.name;
-    if (def && !best) best = { namespace, ingress, service: def, score: -0.5 };
-  }
+  const candidates = ingresses.flatMap((ing) => routesOf(ing, host, path));
+  const best = candidates.sort((a, b) => b.score - a.score)[0];
   return best && { namespace: best.namespace, ingress: best.ingress, service: best.service };
+}
+
+function routesOf(ing: IngressObj, host: string, path: string): Route[] {
+  const namespace = ing.metadata?.namespace ?? 'default';
+  const ingress = ing.metadata?.name ?? '';
+  const routes: Route[] = [];
+  for (const rule of ing.spec?.rules ?? []) {
+    if (rule.host && !hostMatches(rule.host, host)) continue;
+    for (const p of rule.http?.paths ?? []) {
+      const score = pathScore(p, path);
+      const service = p.backend?.service?.name;
+      if (service && score >= 0) routes.push({ namespace, ingress, service, score: score + (rule.host ? 0.5 : 0) });
+    }
+  }
+  const def = ing.spec?.defaultBackend?.service?.name;
+  if (def) routes.push({ namespace, ingress, service: def, score: -0.5 });
+  return routes;
 }
 
 function hostMatches(ruleHost: string, host: string): boolean {

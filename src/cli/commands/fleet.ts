@@ -21,7 +21,7 @@ export function ensureBinaries(): KubeBinaries {
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\nbuilding them now (a first build takes several minutes)\n`);
     const r = spawnSync('bash', [ENSURE_SCRIPT], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`building the Kubernetes binaries failed (exit ${r.status}); see the output above`);
+    if (r.status !== 0) throw new Error(`building the Kubernetes binaries failed (exit ${r.status}); see the output above`, { cause: err });
     return locateBinaries(undefined, true);
   }
 }

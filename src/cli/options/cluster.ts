@@ -1,5 +1,6 @@
 import type { JoinRequest } from '../../clusters/join.js';
 import { loadFleet } from '../../fleet/state.js';
+import type { FleetCluster } from '../../fleet/layout.js';
 import { parseKeyValues, parseList, resolveStateDir } from './common.js';
 
 /** Flags of `meridian cluster join`. */
@@ -37,16 +38,21 @@ export function parseJoin(flags: JoinFlags, env: NodeJS.ProcessEnv = process.env
   const privileges = flags.privileges ?? 'least';
   if (privileges !== 'least' && privileges !== 'cluster-admin') throw new Error(`--privileges: expected least or cluster-admin, got "${privileges}"`);
   const fleetCluster = loadFleet(resolveStateDir(flags.stateDir, env))?.clusters.find((c) => c.name === flags.context);
-  const podCIDRs = flags.podCidr ? parseList(flags.podCidr) : fleetCluster ? [fleetCluster.podCidr] : undefined;
-  const serviceCIDRs = flags.serviceCidr ? parseList(flags.serviceCidr) : fleetCluster ? [fleetCluster.serviceCidr] : undefined;
-  for (const c of [...(podCIDRs ?? []), ...(serviceCIDRs ?? [])]) if (!CIDR.test(c)) throw new Error(`--pod-cidr/--service-cidr: "${c}" is not a CIDR`);
-  const ingressPort = flags.ingressPort ? Number(flags.ingressPort) : fleetCluster?.ingressPort;
-  if (ingressPort !== undefined && (!Number.isInteger(ingressPort) || ingressPort < 1 || ingressPort > 65535)) throw new Error(`--ingress-port: "${flags.ingressPort}" is not a port`);
   return {
     context: flags.context, hubContext: flags.hubContext ?? 'hub', name,
     region: flags.region ?? fleetCluster?.region ?? name, zone: flags.zone,
-    labels: parseKeyValues('--labels', flags.labels), podCIDRs, serviceCIDRs,
-    ingressAddresses: flags.ingressAddress ? parseList(flags.ingressAddress) : fleetCluster ? [fleetCluster.ingressAddress] : undefined,
-    ingressPort, privileges,
+    labels: parseKeyValues('--labels', flags.labels), privileges,
+    ...networkOf(flags, fleetCluster),
   };
+}
+
+function networkOf(flags: JoinFlags, fleetCluster: FleetCluster | undefined): Pick<JoinRequest, 'podCIDRs' | 'serviceCIDRs' | 'ingressAddresses' | 'ingressPort'> {
+  const fromFleet = <T>(value: T) => (fleetCluster ? value : undefined);
+  const podCIDRs = flags.podCidr ? parseList(flags.podCidr) : fromFleet([fleetCluster?.podCidr ?? '']);
+  const serviceCIDRs = flags.serviceCidr ? parseList(flags.serviceCidr) : fromFleet([fleetCluster?.serviceCidr ?? '']);
+  for (const c of [...(podCIDRs ?? []), ...(serviceCIDRs ?? [])]) if (!CIDR.test(c)) throw new Error(`--pod-cidr/--service-cidr: "${c}" is not a CIDR`);
+  const ingressPort = flags.ingressPort ? Number(flags.ingressPort) : fleetCluster?.ingressPort;
+  if (ingressPort !== undefined && (!Number.isInteger(ingressPort) || ingressPort < 1 || ingressPort > 65535)) throw new Error(`--ingress-port: "${flags.ingressPort}" is not a port`);
+  const ingressAddresses = flags.ingressAddress ? parseList(flags.ingressAddress) : fromFleet([fleetCluster?.ingressAddress ?? '']);
+  return { podCIDRs, serviceCIDRs, ingressAddresses, ingressPort };
 }
