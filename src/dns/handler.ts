@@ -1,0 +1,105 @@
+// One query in, one deliberate outcome out: a reply, a forward to the upstream, or a documented
+// drop. Pure apart from the zones it reads; both transports and the unit tests call it.
+
+import dnsPacket, { type DecodedPacket } from 'dns-packet';
+import { readEdns, replyOpt, type EdnsRequest } from './edns.js';
+import { encodeAnswerReply, encodeEmptyReply, type ReplyFrame } from './encode.js';
+import { classifyQtype, qtypeName } from './qtypes.js';
+import type { ZoneRouter } from './router.js';
+import type { QueryContext, ZoneAnswer, ZoneAuthority } from './types.js';
+import { HEADER_BYTES, RCODE, headerOnlyReply, readHeader, readQuestion, type RcodeName, type WireHeader, type WireQuestion } from './wire.js';
+
+/** Limits the handler applies. */
+export interface HandlerLimits {
+  /** Largest UDP reply we send to an EDNS client, whatever it advertised (default 1232). */
+  maxUdpSize: number;
+  /** Whether queries outside our zones go to the upstream resolver instead of REFUSED. */
+  forwarding: boolean;
+}
+
+/** Why a packet got no reply at all. */
+export type DropReason = 'short' | 'response';
+
+/** What to do with one query. `qtype` is the numeric question type, -1 when unreadable. */
+export type Outcome =
+  | { kind: 'reply'; bytes: Buffer; rcode: RcodeName; qtype: number; truncated: boolean }
+  | { kind: 'forward'; header: WireHeader; questionEnd: number; qtype: number }
+  | { kind: 'drop'; reason: DropReason };
+
+/** A query that parsed: its question, EDNS request and the frame its reply is built in. */
+interface ParsedQuery {
+  question: WireQuestion;
+  edns?: EdnsRequest;
+  frame: ReplyFrame;
+}
+
+/** Handles one query packet received over `ctx.transport`. */
+export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter, limits: HandlerLimits): Outcome {
+  const header = readHeader(query);
+  if (!header) return { kind: 'drop', reason: 'short' };
+  if (header.qr) return { kind: 'drop', reason: 'response' };
+  const question = header.qdcount === 1 ? readQuestion(query) : undefined;
+  const questionEnd = question?.end ?? HEADER_BYTES;
+  const qtype = question?.qtype ?? -1;
+  const bare = (rcode: RcodeName): Outcome => ({ kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false });
+  if (header.opcode !== 0) return bare('NOTIMP');
+  const decoded = question ? decodeCompletely(query) : undefined;
+  if (!question || !decoded) return bare('FORMERR');
+  const ednsResult = readEdns(decoded.additionals ?? []);
+  if (ednsResult.kind === 'error' && ednsResult.rcode === 'FORMERR') return bare('FORMERR');
+  const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
+  const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.ecs) : undefined };
+  if (ednsResult.kind === 'error') {
+    frame.opt = replyOpt(limits.maxUdpSize, RCODE.BADVERS >> 4);
+    return emptyReply(frame, 'BADVERS', qtype);
+  }
+  return routeQuery({ question, edns, frame }, ctx, router, limits);
+}
+
+function routeQuery(parsed: ParsedQuery, ctx: QueryContext, router: ZoneRouter, limits: HandlerLimits): Outcome {
+  const { question, frame } = parsed;
+  const kind = classifyQtype(question.qtype);
+  if (kind !== 'data') return emptyReply(frame, kind === 'formerr' ? 'FORMERR' : 'NOTIMP', question.qtype);
+  if (question.qclass !== 1 && question.qclass !== 255) return emptyReply(frame, 'REFUSED', question.qtype);
+  const zone = router.find(question.qname);
+  if (zone) return answerFromZone(parsed, zone, ctx, limits);
+  if (limits.forwarding) return { kind: 'forward', header: frame.header, questionEnd: frame.questionEnd, qtype: question.qtype };
+  return emptyReply(frame, 'REFUSED', question.qtype);
+}
+
+function answerFromZone(parsed: ParsedQuery, zone: ZoneAuthority, ctx: QueryContext, limits: HandlerLimits): Outcome {
+  const { question, edns, frame } = parsed;
+  const ecs = edns?.ecs;
+  const zoneCtx = ecs ? { ...ctx, ecsSubnet: { address: ecs.address, sourcePrefix: ecs.sourcePrefix } } : ctx;
+  let answer: ZoneAnswer;
+  try {
+    answer = zone.answer(question.qname, qtypeName(question.qtype), zoneCtx);
+  } catch {
+    return emptyReply(frame, 'SERVFAIL', question.qtype); // a zone bug must not take the server down
+  }
+  if (ecs && answer.ecsScope) frame.opt = replyOpt(limits.maxUdpSize, 0, ecs, answer.ecsScope);
+  const encoded = encodeAnswerReply(frame, answer, RCODE[answer.rcode]);
+  if (encoded.truncated && ctx.transport === 'tcp') return emptyReply(frame, 'SERVFAIL', question.qtype);
+  return { kind: 'reply', bytes: encoded.bytes, rcode: answer.rcode, qtype: question.qtype, truncated: encoded.truncated };
+}
+
+function emptyReply(frame: ReplyFrame, rcode: RcodeName, qtype: number): Outcome {
+  return { kind: 'reply', bytes: encodeEmptyReply(frame, RCODE[rcode], false), rcode, qtype, truncated: false };
+}
+
+/** Largest reply: 65535 over TCP; over UDP 512 without EDNS, else the client's size capped by ours. */
+export function replyLimit(ctx: QueryContext, edns: EdnsRequest | undefined, limits: HandlerLimits): number {
+  if (ctx.transport === 'tcp') return 65535;
+  if (!edns) return 512;
+  return Math.max(512, Math.min(edns.udpSize, limits.maxUdpSize));
+}
+
+/** The decoded query, when dns-packet reads every section and nothing follows them. */
+function decodeCompletely(query: Buffer): DecodedPacket | undefined {
+  try {
+    const decoded = dnsPacket.decode(query);
+    return dnsPacket.decode.bytes === query.length ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,32 @@
+// Question types by number. Names for the common ones, RFC 3597's TYPEnnn for the rest, and the
+// meta types the server treats specially.
+
+const NAMES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA',
+  33: 'SRV', 35: 'NAPTR', 39: 'DNAME', 41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY',
+  50: 'NSEC3', 52: 'TLSA', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 249: 'TKEY', 250: 'TSIG', 251: 'IXFR',
+  252: 'AXFR', 253: 'MAILB', 254: 'MAILA', 255: 'ANY', 257: 'CAA',
+};
+
+/** The mnemonic of a question type ("A", "SRV", "TYPE65280"). */
+export function qtypeName(qtype: number): string {
+  return NAMES[qtype] ?? `TYPE${qtype}`;
+}
+
+/** How the server treats a question type before asking a zone. */
+export type QtypeClass = 'data' | 'formerr' | 'notimp';
+
+/**
+ * OPT, TSIG and TKEY never appear as a question in a valid query (FORMERR); zone transfers and
+ * the obsolete MAILA/MAILB are not offered (NOTIMP); everything else is asked of the zone.
+ */
+export function classifyQtype(qtype: number): QtypeClass {
+  if (qtype === 41 || qtype === 249 || qtype === 250 || qtype === 0) return 'formerr';
+  if (qtype >= 251 && qtype <= 254) return 'notimp';
+  return 'data';
+}
+
+/** Bounded label values for metrics: the common types by name, everything else "other". */
+export function qtypeMetricLabel(qtype: number): string {
+  return NAMES[qtype] ?? 'other';
+}

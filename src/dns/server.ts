@@ -1,0 +1,106 @@
+// Meridian's authoritative DNS server: UDP and TCP on one address and port, queries routed to the
+// zone with the longest matching origin, optional forwarding of other names to a loopback resolver.
+
+import type { Registry } from 'prom-client';
+import { createDispatch } from './dispatch.js';
+import { UpstreamForwarder, type UpstreamOptions } from './forwarder.js';
+import { noDnsMetrics, prometheusDnsMetrics, type DnsMetrics } from './metrics.js';
+import { ZoneRouter } from './router.js';
+import { listenTcp, type TcpListener } from './tcp.js';
+import type { ZoneAuthority } from './types.js';
+import { listenUdp, type UdpListener } from './udp.js';
+
+/** How the server listens and answers. */
+export interface DnsServerOptions {
+  /** Address to bind, IPv4 or IPv6; default 127.0.0.1. */
+  address?: string;
+  /** Port for UDP and TCP; 0 (the default) picks a free one, reported by start(). */
+  port?: number;
+  zones?: ZoneAuthority[];
+  /** Largest UDP reply to EDNS clients, 512..4096; default 1232 (the DNS Flag Day 2020 value). */
+  maxUdpSize?: number;
+  /** Resolver on 127.0.0.0/8 for names outside our zones; without it those get REFUSED. */
+  upstream?: UpstreamOptions;
+  tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
+  /** Metrics callbacks; or pass `registry` to count in prom-client. */
+  metrics?: DnsMetrics;
+  registry?: Registry;
+  /** Socket errors that do not stop the server (e.g. a send to a vanished client). */
+  onError?: (err: Error) => void;
+}
+
+/** Where the server ended up listening. */
+export interface BoundAddress {
+  address: string;
+  port: number;
+}
+
+/** Tries to find a port free for both UDP and TCP when asked for an ephemeral one. */
+const EPHEMERAL_ATTEMPTS = 8;
+
+/** An authoritative DNS server over UDP and TCP; zones can be added and removed while it runs. */
+export class DnsServer {
+  /** The zone table queries are routed through. */
+  readonly router: ZoneRouter;
+  private readonly options: DnsServerOptions;
+  private readonly forwarder: UpstreamForwarder | undefined;
+  private udp: UdpListener | undefined;
+  private tcp: TcpListener | undefined;
+
+  /** Validates options; nothing listens until start(). */
+  constructor(options: DnsServerOptions = {}) {
+    const maxUdp = options.maxUdpSize ?? 1232;
+    if (!Number.isInteger(maxUdp) || maxUdp < 512 || maxUdp > 4096) throw new Error(`maxUdpSize ${maxUdp} is outside 512..4096`);
+    this.options = { ...options, maxUdpSize: maxUdp };
+    this.router = new ZoneRouter(options.zones ?? []);
+    this.forwarder = options.upstream ? new UpstreamForwarder(options.upstream) : undefined;
+  }
+
+  /** Serves a zone (its origin must not be served already). */
+  addZone(zone: ZoneAuthority): void {
+    this.router.add(zone);
+  }
+
+  /** Stops serving a zone. */
+  removeZone(origin: string): boolean {
+    return this.router.remove(origin);
+  }
+
+  /** The port both transports listen on (after start). */
+  get port(): number {
+    if (!this.udp) throw new Error('DNS server is not started');
+    return this.udp.port;
+  }
+
+  /** Binds UDP, then TCP on the same port; with port 0 retries until one port is free for both. */
+  async start(): Promise<BoundAddress> {
+    if (this.udp) throw new Error('DNS server is already started');
+    const o = this.options;
+    const address = o.address ?? '127.0.0.1';
+    const onError = o.onError ?? (() => undefined);
+    const metrics = o.metrics ?? (o.registry ? prometheusDnsMetrics(o.registry) : noDnsMetrics);
+    const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, limits: { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined } });
+    const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000 };
+    for (let attempt = 1; ; attempt++) {
+      const udp = await listenUdp(address, o.port ?? 0, dispatch, onError);
+      try {
+        this.tcp = await listenTcp(address, udp.port, dispatch, tcpOptions, () => metrics.drop('tcp-limit', 'tcp'));
+        this.udp = udp;
+        return { address, port: udp.port };
+      } catch (err) {
+        await udp.close();
+        if ((o.port ?? 0) !== 0 || attempt >= EPHEMERAL_ATTEMPTS) throw new Error(`cannot listen on TCP ${address}:${udp.port}`, { cause: err });
+      }
+    }
+  }
+
+  /** Closes both listeners, open TCP connections and the forwarder. */
+  async stop(): Promise<void> {
+    const { udp, tcp } = this;
+    this.udp = undefined;
+    this.tcp = undefined;
+    this.forwarder?.close();
+    await Promise.all([udp?.close(), tcp?.close()]);
+  }
+}

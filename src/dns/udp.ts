@@ -1,0 +1,29 @@
+// The UDP transport: one socket, every datagram dispatched as it arrives.
+
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Dispatch } from './dispatch.js';
+
+/** A bound UDP listener. */
+export interface UdpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Binds a UDP socket on address:port and dispatches every datagram; rejects if the bind fails. */
+export function listenUdp(address: string, port: number, dispatch: Dispatch, onError: (err: Error) => void): Promise<UdpListener> {
+  const socket = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4' });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, address, () => {
+      socket.off('error', reject);
+      socket.on('error', onError);
+      const local = socket.address();
+      socket.on('message', (msg, rinfo) => {
+        const ctx = { clientAddress: rinfo.address, clientPort: rinfo.port, localAddress: local.address, localPort: local.port, transport: 'udp' as const };
+        dispatch(msg, ctx, (bytes) => socket.send(bytes, rinfo.port, rinfo.address, (err) => { if (err) onError(err); }));
+      });
+      resolve({ port: local.port, close: () => new Promise((done) => socket.close(() => done())) });
+    });
+  });
+}
