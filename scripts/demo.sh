@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The main job on the embedded local fleet: installs what is needed, brings the fleet up, joins the
+# three regions, starts Meridian, deploys the example ApplicationSet to every region, and prints
+# the dig/curl lines to try. Safe to re-run: everything it does is idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system-deps.sh
+bash scripts/ensure-kubernetes.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "npm: installing packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
+M=./bin/meridian
+$M fleet up
+$M install --context hub
+for region in us-east eu-west ap-south; do
+  $M cluster join --context "$region" --labels env=production
+done
+$M serve --detach --probe-interval 2
+$M demo deploy
+$M cluster list
+echo
+$M demo hints
