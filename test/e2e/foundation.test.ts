@@ -74,6 +74,12 @@ describe('the local fleet and the cluster registry', () => {
     await waitFor(() => readiness(list().stdout)['eu-west'] === 'True', { timeoutMs: 60_000, what: 'eu-west Ready again', onTimeout: () => list().stdout });
   });
 
+  it('reports what already runs on a second up instead of restarting it', () => {
+    const r = meridian(['fleet', 'up', '--state-dir', fleet.spec.stateDir, '--no-merge-kubeconfig']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of ['hub', 'us-east', 'eu-west', 'ap-south']) expect(r.stdout).toContain(`${name}: already running`);
+  });
+
   it('reports every component with its memory in fleet status', () => {
     const r = meridian(['fleet', 'status', '--state-dir', fleet.spec.stateDir, '--json']);
     expect(r.code).toBe(0);
