@@ -1,11 +1,13 @@
 import { buildCrd, type CrdSpec } from './schema.js';
 import { ClusterCrd } from './cluster.js';
+import { GlobalServiceCrd } from './globalservice.js';
 
 /**
  * Every CRD `meridian install` puts on the hub. Each capability adds its CRDs here, one line each.
  */
 export const HUB_CRDS: CrdSpec[] = [
   ClusterCrd,
+  GlobalServiceCrd,
 ];
 
 /** The CustomResourceDefinition objects for the hub. */

@@ -1,8 +1,10 @@
 import { ClusterManager } from '../clusters/manager.js';
 import type { ControllerFactory } from './controller.js';
+import { TrafficController } from '../traffic/controller.js';
 import type { CONTROLLER_NAMES } from './names.js';
 
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
   clusters: (ctx) => new ClusterManager(ctx),
+  traffic: (ctx) => new TrafficController(ctx),
 };

@@ -16,6 +16,10 @@ export interface ServeOptions {
   leaseDurationMs: number;
   identity: string;
   logLevel: string;
+  /** GSLB zones the traffic controller answers. */
+  gslbZones: string[];
+  /** Hub Secret (namespace/name) with the edge DNS primary and TSIG key; none: no push. */
+  gslbEdgeSecret?: string;
 }
 
 /** Raw flags as commander gives them. */
@@ -33,6 +37,8 @@ export interface ServeFlags {
   leaseDuration?: string;
   identity?: string;
   logLevel?: string;
+  gslbZones?: string;
+  gslbEdgeSecret?: string;
 }
 
 /**
@@ -75,5 +81,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     leaseDurationMs: positiveNumber('--lease-duration', flags.leaseDuration, 15) * 1000,
     identity: flags.identity ?? `${hostname}-${process.pid}`,
     logLevel: flags.logLevel ?? 'info',
+    gslbZones: (flags.gslbZones ?? 'global.example.test').split(',').map((z) => z.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean),
+    gslbEdgeSecret: flags.gslbEdgeSecret,
   };
 }

@@ -46,6 +46,11 @@ export function compileHost(input: HostInput): HostEntry {
   return { hostname: input.hostname, ttl: input.ttl, pool, failingOpen, policy: compilePolicy(input.policy, pool, input.hostname) };
 }
 
+/** Checks a policy the way the query path will compile it; throws naming the hostname and field. */
+export function validatePolicy(policy: Policy, hostname: string): void {
+  compilePolicy(policy, [], hostname);
+}
+
 /** Identifies a backend inside the weighted cycle. */
 export function backendKey(b: BackendAnswer): string {
   return `${b.cluster}/${b.address}`;

@@ -45,6 +45,8 @@ export function registerServeCommand(program: Command): void {
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--lease-name <name>').option('--lease-duration <seconds>')
     .option('--identity <id>').option('--log-level <level>')
+    .option('--gslb-zones <zones>', 'GSLB zones the traffic controller answers (comma-separated)', 'global.example.test')
+    .option('--gslb-edge-secret <namespace/name>', 'Secret with server, zones, keyName, secret: push GSLB records there with RFC 2136 + TSIG')
     .option('--detach', 'run in the background; pid and log under the fleet state dir')
     .option('--stop', 'stop the background serve started with --detach')
     .option('--state-dir <dir>', 'where --detach records its pid and log')

@@ -1,0 +1,113 @@
+import { API_VERSION } from '../api/schema.js';
+import type { GlobalService } from '../api/globalservice.js';
+import { WorkQueue } from '../controller/queue.js';
+import { Informer, objectKey } from '../kube/informer.js';
+import { isNotFound } from '../kube/errors.js';
+import type { Controller, ControllerContext } from '../serve/controller.js';
+import { resolveBackends } from './backends.js';
+import { loadEdges } from './edgeconfig.js';
+import { TrafficEngine } from './engine.js';
+import { validatePolicy } from './snapshot.js';
+import { buildStatus, comparableStatus } from './status.js';
+import { GslbZone } from './zone.js';
+
+const RESYNC_MS = 15_000;
+const EDGE_REPAIR_MS = 30_000;
+
+/**
+ * The traffic controller: for every GlobalService on the hub, selects member clusters, resolves
+ * their addresses, health-checks them and answers the hostnames from a GSLB zone; status carries
+ * health per backend, the current answers and the zone serial. A member that is down or not
+ * connected keeps its backends (they fail their checks and leave the answers); it never causes a
+ * hostname to be deleted. The zones are exposed through `zones` for the DNS server.
+ */
+export class TrafficController implements Controller {
+  /** The GSLB zones this controller fills; the DNS server answers them. */
+  readonly zones: GslbZone[];
+  private readonly engine: TrafficEngine;
+  private readonly queue: WorkQueue;
+  private readonly informer: Informer<GlobalService>;
+  private readonly written = new Map<string, string>();
+  private readonly onMemberChange = () => this.enqueueAll();
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.zones = ctx.options.gslbZones.map((origin) => new GslbZone(origin, { nameservers: [{ name: `ns1.${origin}`, addresses: [ctx.options.dnsAddress] }] }));
+    this.engine = new TrafficEngine({ zones: this.zones, log: ctx.log, onHealthChange: (key) => this.queue.add(key) });
+    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 4 }, (key, err) => ctx.log.warn({ globalService: key, err: (err as Error).message }, 'GlobalService reconcile failed'));
+    this.informer = new Informer<GlobalService>(ctx.hub, { apiVersion: API_VERSION, kind: 'GlobalService' });
+  }
+
+  async start(): Promise<void> {
+    if (this.ctx.options.gslbEdgeSecret) {
+      const edges = await loadEdges(this.ctx.hub, this.ctx.options.gslbEdgeSecret, this.ctx.log);
+      for (const [origin, edge] of edges) {
+        this.engine.setEdge(origin, edge);
+        edge.startRepair(EDGE_REPAIR_MS);
+        this.ctx.log.info({ zone: origin, server: `${edge.config.server.host}:${edge.config.server.port}` }, 'pushing GSLB records to edge DNS');
+      }
+    }
+    const add = (gs: GlobalService) => this.queue.add(objectKey(gs));
+    this.informer.on('add', add).on('update', add).on('delete', add);
+    this.informer.start();
+    this.ctx.registry.on('change', this.onMemberChange);
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.registry.off('change', this.onMemberChange);
+    this.informer.stop();
+    this.queue.stop();
+    this.engine.stop();
+  }
+
+  private enqueueAll(): void {
+    for (const gs of this.informer.list()) this.queue.add(objectKey(gs));
+  }
+
+  private async reconcile(key: string): Promise<{ requeueAfterMs: number } | void> {
+    const gs = this.informer.get(key);
+    if (!gs || gs.metadata?.deletionTimestamp) {
+      this.engine.remove(key);
+      this.written.delete(key);
+      return;
+    }
+    const hostnames = gs.spec.hostnames.map((h) => h.toLowerCase().replace(/\.$/, ''));
+    const problems = this.specProblems(key, gs, hostnames);
+    const { backends, unresolved } = resolveBackends(gs, this.ctx.registry.list());
+    if (problems.length > 0) this.engine.remove(key);
+    else {
+      this.engine.apply(key, {
+        hostnames, ttl: gs.spec.ttlSeconds ?? 30, failClosed: gs.spec.failClosed ?? false,
+        policy: gs.spec.policy, healthCheck: gs.spec.healthCheck ?? { protocol: 'http' }, backends,
+      });
+      problems.push(...this.engine.conflicts(key).map((h) => `spec.hostnames: ${h} is already answered by another GlobalService`));
+    }
+    const zone = this.engine.zoneFor(hostnames[0]);
+    const status = buildStatus(gs, { health: this.engine.health(key), zone, problems, unresolved: unresolved.map((u) => u.message) });
+    await this.writeStatus(gs, status);
+    return { requeueAfterMs: RESYNC_MS };
+  }
+
+  /** Terminal problems: recorded in status, not retried until the spec changes. */
+  private specProblems(key: string, gs: GlobalService, hostnames: string[]): string[] {
+    const where = `GlobalService ${key}`;
+    const problems = hostnames.filter((h) => !this.engine.zoneFor(h)).map((h) => `${where}: spec.hostnames: ${h} is not under a served zone (${this.zones.map((z) => z.origin).join(', ')})`);
+    try {
+      validatePolicy(gs.spec.policy, `${where}`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    return problems;
+  }
+
+  private async writeStatus(gs: GlobalService, status: GlobalService['status'] & object): Promise<void> {
+    const key = objectKey(gs);
+    const comparable = comparableStatus(status);
+    if (this.written.get(key) === comparable) return;
+    try {
+      await this.ctx.hub.patchStatus(API_VERSION, 'GlobalService', gs.metadata?.name ?? '', gs.metadata?.namespace, status);
+      this.written.set(key, comparable);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
