@@ -1,0 +1,94 @@
+import { ABOUT_API_VERSION, MCS_API_VERSION, memberDiscoveryCrdObjects, type ServiceExport, type ServiceImport } from '../api/mcs.js';
+import { applyCrds } from '../clusters/install.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Informer } from '../kube/informer.js';
+import type { KubeObject } from '../kube/types.js';
+import type { EndpointSliceObject, MemberCaches, ServiceObject } from './collect.js';
+import { MCS_SERVICE_NAME, SERVICE_NAME, SLICE_MANAGED_BY, SLICE_MANAGER } from './labels.js';
+
+/** What discovery needs of a member: the registry's MemberCluster satisfies it. */
+export interface DiscoveryMember {
+  name: string;
+  ready: boolean;
+  client: KubeClient;
+  informer<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T>;
+}
+
+/** EndpointSlice versions, newest first: v1 from Kubernetes 1.21, v1beta1 on 1.20. */
+export const ENDPOINT_SLICE_VERSIONS = ['discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'];
+
+/**
+ * Discovery's view of one member: the MCS CRDs and ClusterProperties installed, and the shared
+ * informers it reads (Services, EndpointSlices in the version the server serves, ServiceExports,
+ * ServiceImports, Namespaces). Built once per member connection.
+ */
+export class MemberState implements MemberCaches {
+  readonly name: string;
+  sliceApiVersion = '';
+  services!: Informer<ServiceObject>;
+  slices!: Informer<EndpointSliceObject>;
+  exports!: Informer<ServiceExport>;
+  imports!: Informer<ServiceImport>;
+  namespaces!: Informer<KubeObject>;
+
+  constructor(readonly member: DiscoveryMember) {
+    this.name = member.name;
+  }
+
+  /** True while the member answers its probe. */
+  get ready(): boolean {
+    return this.member.ready;
+  }
+
+  /** Installs what the member lacks and starts the informers; throws when the member does not answer. */
+  async setUp(clustersetName: string, onEvent: (obj: KubeObject, kind: string) => void): Promise<void> {
+    const client = this.member.client;
+    const missing = [];
+    for (const kind of ['ServiceExport', 'ServiceImport']) if (!(await client.discovery.has(MCS_API_VERSION, kind))) missing.push(kind);
+    if (!(await client.discovery.has(ABOUT_API_VERSION, 'ClusterProperty'))) missing.push('ClusterProperty');
+    if (missing.length > 0) await applyCrds(client, memberDiscoveryCrdObjects());
+    for (const [name, value] of [['id.k8s.io', this.name], ['clusterset.k8s.io', clustersetName]]) {
+      await client.apply({ apiVersion: ABOUT_API_VERSION, kind: 'ClusterProperty', metadata: { name }, spec: { value } });
+    }
+    this.sliceApiVersion = await client.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
+    this.services = this.member.informer<ServiceObject>('v1', 'Service');
+    this.slices = this.member.informer<EndpointSliceObject>(this.sliceApiVersion, 'EndpointSlice');
+    this.exports = this.member.informer<ServiceExport>(MCS_API_VERSION, 'ServiceExport');
+    this.imports = this.member.informer<ServiceImport>(MCS_API_VERSION, 'ServiceImport');
+    this.namespaces = this.member.informer('v1', 'Namespace');
+    const kinds: Array<[Informer<KubeObject>, string]> = [[this.services, 'Service'], [this.slices, 'EndpointSlice'], [this.exports, 'ServiceExport'], [this.imports, 'ServiceImport'], [this.namespaces, 'Namespace']];
+    for (const [inf, kind] of kinds) {
+      const handler = (obj: KubeObject) => onEvent(obj, kind);
+      inf.on('add', handler).on('update', handler).on('delete', handler);
+      for (const obj of inf.list()) onEvent(obj, kind);
+    }
+  }
+
+  /** True once every informer has listed. */
+  synced(): boolean {
+    return Boolean(this.sliceApiVersion) && [this.services, this.slices, this.exports, this.imports, this.namespaces].every((i) => i.hasSynced());
+  }
+
+  service(namespace: string, name: string): ServiceObject | undefined {
+    return this.services.get(`${namespace}/${name}`);
+  }
+
+  serviceExport(namespace: string, name: string): ServiceExport | undefined {
+    return this.exports.get(`${namespace}/${name}`);
+  }
+
+  sourceSlices(namespace: string, name: string): EndpointSliceObject[] {
+    return this.slices.list().filter((s) => s.metadata?.namespace === namespace && s.metadata?.labels?.[SERVICE_NAME] === name && s.metadata?.labels?.[SLICE_MANAGED_BY] !== SLICE_MANAGER);
+  }
+
+  /** The EndpointSlices discovery derived in this member for a service. */
+  derivedSlices(namespace: string, name: string): EndpointSliceObject[] {
+    return this.slices.list().filter((s) => s.metadata?.namespace === namespace && s.metadata?.labels?.[MCS_SERVICE_NAME] === name && s.metadata?.labels?.[SLICE_MANAGED_BY] === SLICE_MANAGER);
+  }
+
+  /** True when the member has the namespace (only such members import). */
+  hasNamespace(namespace: string): boolean {
+    const ns = this.namespaces.get(namespace);
+    return Boolean(ns) && !ns?.metadata?.deletionTimestamp;
+  }
+}

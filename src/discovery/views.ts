@@ -1,0 +1,80 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import type { QueryContext } from '../dns/types.js';
+
+/** How the zone tells which cluster asks. */
+export interface ViewConfig {
+  /** Server address and port a cluster's resolvers are pointed at: `addr:port`, `addr`, or `:port`. */
+  listen?: Record<string, string>;
+  /** Source networks per cluster (pod CIDRs, node networks, loopback addresses on the local fleet). */
+  cidrs?: Record<string, string[]>;
+}
+
+interface Net {
+  v6: boolean;
+  base: bigint;
+  prefix: number;
+}
+
+/** The querying cluster, and the prefix length the decision rested on (for ECS scope). */
+export interface ViewMatch {
+  cluster: string;
+  scope: number;
+}
+
+function toBig(address: string): { v6: boolean; value: bigint } | undefined {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return toBig(mapped[1]);
+  if (isIPv4(address)) return { v6: false, value: address.split('.').reduce((n, o) => (n << 8n) | BigInt(Number(o)), 0n) };
+  if (!isIPv6(address)) return undefined;
+  const [head, tail] = address.split('%')[0].split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return { v6: true, value: groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n) };
+}
+
+/** Parses a CIDR (or a bare address); throws naming the text when malformed. */
+export function parseNet(text: string): Net {
+  const [addr, len] = text.trim().split('/');
+  const parsed = toBig(addr ?? '');
+  const bits = parsed?.v6 ? 128 : 32;
+  const prefix = len === undefined ? bits : Number(len);
+  if (!parsed || !Number.isInteger(prefix) || prefix < 0 || prefix > bits) throw new Error(`invalid network "${text}" in the DNS view configuration`);
+  const host = BigInt(bits - prefix);
+  return { v6: parsed.v6, base: (parsed.value >> host) << host, prefix };
+}
+
+function inNet(net: Net, address: string): boolean {
+  const a = toBig(address);
+  if (!a || a.v6 !== net.v6) return false;
+  const host = BigInt((net.v6 ? 128 : 32) - net.prefix);
+  return a.value >> host === net.base >> host;
+}
+
+/**
+ * Tells the querying cluster from a query: first by the local address/port it was sent to (a
+ * listener per cluster), then by its EDNS Client Subnet, then by its source address, longest
+ * prefix first. Undefined when nothing matches: such clients get every healthy cluster.
+ */
+export class ClusterViews {
+  private readonly listen: Map<string, string>;
+  private readonly nets: Array<{ cluster: string; net: Net }>;
+
+  constructor(config: ViewConfig = {}) {
+    this.listen = new Map(Object.entries(config.listen ?? {}));
+    this.nets = Object.entries(config.cidrs ?? {}).flatMap(([cluster, list]) => list.map((c) => ({ cluster, net: parseNet(c) })))
+      .sort((a, b) => b.net.prefix - a.net.prefix);
+  }
+
+  /** The cluster asking, if known. */
+  match(ctx: QueryContext): ViewMatch | undefined {
+    const byListen = this.listen.get(`${ctx.localAddress}:${ctx.localPort}`) ?? this.listen.get(ctx.localAddress) ?? this.listen.get(`:${ctx.localPort}`);
+    if (byListen) return { cluster: byListen, scope: 0 };
+    if (ctx.ecsSubnet) {
+      const hit = this.nets.find((n) => n.net.prefix <= ctx.ecsSubnet!.sourcePrefix && inNet(n.net, ctx.ecsSubnet!.address));
+      if (hit) return { cluster: hit.cluster, scope: hit.net.prefix };
+    }
+    const hit = this.nets.find((n) => inNet(n.net, ctx.clientAddress));
+    return hit ? { cluster: hit.cluster, scope: 0 } : undefined;
+  }
+}
