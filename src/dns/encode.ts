@@ -1,8 +1,10 @@
-// Turning a ZoneAnswer into reply bytes. dns-packet encodes the records; the sections are encoded
-// once per answer object (zones that memoize answers get them for free) and stitched behind the
-// header and the question exactly as the client sent it. Size limits and the TC bit live here.
+// Turning a ZoneAnswer into reply bytes. dns-packet encodes the records and compressRecords adds
+// name compression; the sections are encoded once per answer object and question length (zones
+// that memoize answers get this for free) and stitched behind the header and the question exactly
+// as the client sent it. Size limits and the TC bit live here.
 
 import dnsPacket, { type Answer, type OptAnswer } from 'dns-packet';
+import { compressRecords } from './compress.js';
 import type { DnsRecord, ZoneAnswer } from './types.js';
 import { FLAG, HEADER_BYTES, type WireHeader, writeReplyHeader } from './wire.js';
 
@@ -15,7 +17,8 @@ interface EncodedSections {
   arcount: number;
 }
 
-const encodedAnswers = new WeakMap<ZoneAnswer, EncodedSections>();
+/** Encoded sections by answer, then by the offset they start at (pointers are absolute). */
+const encodedAnswers = new WeakMap<ZoneAnswer, Map<number, EncodedSections>>();
 
 /** A record in dns-packet's shape (TXT strings as fresh Buffers: dns-packet rewrites that array). */
 export function toPacketAnswer(r: DnsRecord): Answer {
@@ -30,18 +33,19 @@ export function encodeRecords(records: readonly Answer[]): Buffer {
   return dnsPacket.encode({ type: 'response', answers: [...records] }).subarray(HEADER_BYTES);
 }
 
-function sectionsOf(answer: ZoneAnswer): EncodedSections {
-  let sections = encodedAnswers.get(answer);
+function sectionsOf(answer: ZoneAnswer, base: number): EncodedSections {
+  let byBase = encodedAnswers.get(answer);
+  if (!byBase) encodedAnswers.set(answer, (byBase = new Map()));
+  let sections = byBase.get(base);
   if (!sections) {
     const additionals = answer.additionals ?? [];
-    sections = {
-      main: encodeRecords([...answer.answers, ...answer.authority].map(toPacketAnswer)),
-      extra: encodeRecords(additionals.map(toPacketAnswer)),
-      ancount: answer.answers.length,
-      nscount: answer.authority.length,
-      arcount: additionals.length,
-    };
-    encodedAnswers.set(answer, sections);
+    const records = [...answer.answers, ...answer.authority, ...additionals].map(toPacketAnswer);
+    const mainCount = answer.answers.length + answer.authority.length;
+    const main = compressRecords(encodeRecords(records.slice(0, mainCount)), mainCount, base);
+    // The additional section may be dropped on its own, so it compresses only against itself and main.
+    const all = compressRecords(encodeRecords(records), records.length, base);
+    sections = { main, extra: all.subarray(main.length), ancount: answer.answers.length, nscount: answer.authority.length, arcount: additionals.length };
+    byBase.set(base, sections);
   }
   return sections;
 }
@@ -70,7 +74,7 @@ export interface EncodedReply {
  * reply keeps only the question and OPT and sets TC so the client retries over TCP.
  */
 export function encodeAnswerReply(frame: ReplyFrame, answer: ZoneAnswer, rcode: number): EncodedReply {
-  const sections = sectionsOf(answer);
+  const sections = sectionsOf(answer, frame.questionEnd);
   const optBytes = frame.opt ? encodeRecords([frame.opt]) : Buffer.alloc(0);
   const fixed = frame.questionEnd + optBytes.length;
   const optCount = frame.opt ? 1 : 0;

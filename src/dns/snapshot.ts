@@ -61,7 +61,7 @@ export class ZoneSnapshot {
     }
     this.byName = byName;
     this.names = names;
-    this.size = all.length;
+    this.size = seen.size;
   }
 
   /** True if the name owns records or has descendants that do (an empty non-terminal). */

@@ -1,0 +1,129 @@
+import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
+import { describe, expect, it } from 'vitest';
+import { handleQuery, type HandlerLimits, type Outcome } from '../../src/dns/handler.js';
+import { ZoneRouter } from '../../src/dns/router.js';
+import { StaticZone } from '../../src/dns/static-zone.js';
+import type { DnsRecord, QueryContext, ZoneAuthority } from '../../src/dns/types.js';
+
+const soa = { mname: 'ns1.clusterset.local', rname: 'hostmaster.clusterset.local', serial: 1, refresh: 60, retry: 30, expire: 3600, minimum: 5 };
+const big: DnsRecord[] = Array.from({ length: 100 }, (_, i) => ({ name: 'big.clusterset.local', type: 'A', ttl: 5, data: `10.1.0.${i}` }));
+const mid: DnsRecord[] = Array.from({ length: 40 }, (_, i) => ({ name: 'mid.clusterset.local', type: 'A', ttl: 5, data: `10.2.0.${i}` }));
+const clusterset = new StaticZone({
+  origin: 'clusterset.local', soa, nameservers: ['ns1.clusterset.local'],
+  records: [{ name: 'web.prod.svc.clusterset.local', type: 'A', ttl: 5, data: '10.0.0.1' }, ...big, ...mid],
+});
+const inner = new StaticZone({ origin: 'east.clusterset.local', soa, nameservers: ['ns1.clusterset.local'], records: [{ name: 'web.east.clusterset.local', type: 'A', ttl: 5, data: '10.9.9.9' }] });
+/** A zone whose answer depends on the client subnet, as GSLB geo answers do. */
+const geo: ZoneAuthority = {
+  origin: 'global.example.test',
+  answer: (qname, _qtype, c) => ({
+    rcode: 'NOERROR',
+    answers: [{ name: qname, type: 'A', ttl: 30, data: c.ecsSubnet?.address.startsWith('10.') ? '192.0.2.10' : '192.0.2.20' }],
+    authority: [],
+    ecsScope: c.ecsSubnet ? 16 : undefined,
+  }),
+};
+const broken: ZoneAuthority = { origin: 'broken.test', answer: () => { throw new Error('zone bug'); } };
+const router = new ZoneRouter([clusterset, inner, geo, broken]);
+const limits: HandlerLimits = { maxUdpSize: 1232, forwarding: false };
+const udp: QueryContext = { clientAddress: '127.0.0.1', clientPort: 5000, localAddress: '127.0.0.1', localPort: 53, transport: 'udp' };
+const tcp: QueryContext = { ...udp, transport: 'tcp' };
+
+function query(name: string, type: string, extra: Partial<Packet> = {}): Buffer {
+  return dnsPacket.encode({ type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: type as 'A' }], ...extra });
+}
+const edns = (udpPayloadSize = 4096, options: object[] = [], ednsVersion = 0): Partial<Packet> => ({ additionals: [{ type: 'OPT', name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion, flags: 0, flag_do: false, options } as never] });
+function reply(outcome: Outcome): DecodedPacket & { rcode?: string } {
+  if (outcome.kind !== 'reply') throw new Error(`expected a reply, got ${outcome.kind}`);
+  return dnsPacket.decode(outcome.bytes) as DecodedPacket & { rcode?: string };
+}
+
+interface Case { name: string; packet: Buffer; ctx?: QueryContext; rcode: string; aa?: boolean; tc?: boolean; answers?: number; authority?: number; opt?: boolean }
+const cases: Case[] = [
+  { name: 'authoritative answer', packet: query('web.prod.svc.clusterset.local', 'A'), rcode: 'NOERROR', aa: true, answers: 1, authority: 0, opt: false },
+  { name: 'NODATA with SOA', packet: query('web.prod.svc.clusterset.local', 'MX'), rcode: 'NOERROR', aa: true, answers: 0, authority: 1 },
+  { name: 'NXDOMAIN with SOA', packet: query('nope.clusterset.local', 'A'), rcode: 'NXDOMAIN', aa: true, answers: 0, authority: 1 },
+  { name: 'longest origin wins', packet: query('web.east.clusterset.local', 'A'), rcode: 'NOERROR', aa: true, answers: 1 },
+  { name: 'REFUSED outside our zones', packet: query('www.example.com', 'A'), rcode: 'REFUSED', aa: false, answers: 0 },
+  { name: 'REFUSED for a zone suffix lookalike', packet: query('evilclusterset.local', 'A'), rcode: 'REFUSED', aa: false },
+  { name: 'REFUSED for class CH', packet: query('version.bind', 'TXT', { questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] }), rcode: 'REFUSED' },
+  { name: 'NOTIMP for AXFR', packet: query('clusterset.local', 'AXFR'), rcode: 'NOTIMP' },
+  { name: 'FORMERR for qtype OPT', packet: query('clusterset.local', 'OPT'), rcode: 'FORMERR' },
+  { name: 'FORMERR for two questions', packet: query('a.clusterset.local', 'A', { questions: [{ name: 'a.clusterset.local', type: 'A' }, { name: 'b.clusterset.local', type: 'A' }] }), rcode: 'FORMERR' },
+  { name: 'FORMERR for no question', packet: dnsPacket.encode({ type: 'query', id: 1, flags: dnsPacket.RECURSION_DESIRED, questions: [] }), rcode: 'FORMERR' },
+  { name: 'FORMERR for trailing bytes', packet: Buffer.concat([query('web.prod.svc.clusterset.local', 'A'), Buffer.from([1, 2, 3])]), rcode: 'FORMERR' },
+  { name: 'FORMERR for a cut question', packet: query('web.prod.svc.clusterset.local', 'A').subarray(0, 20), rcode: 'FORMERR' },
+  { name: 'FORMERR for two OPT records', packet: query('web.prod.svc.clusterset.local', 'A', { additionals: [...edns().additionals!, ...edns().additionals!] }), rcode: 'FORMERR' },
+  { name: 'BADVERS for EDNS version 1', packet: query('web.prod.svc.clusterset.local', 'A', edns(4096, [], 1)), rcode: 'BADVERS', opt: true },
+  { name: 'SERVFAIL when a zone throws', packet: query('x.broken.test', 'A'), rcode: 'SERVFAIL', aa: false },
+  { name: 'TC without EDNS over 512 bytes', packet: query('mid.clusterset.local', 'A'), rcode: 'NOERROR', tc: true, answers: 0 },
+  { name: 'no TC with EDNS 1232 for a 1 KB answer', packet: query('mid.clusterset.local', 'A', edns(4096)), rcode: 'NOERROR', tc: false, answers: 40, opt: true },
+  { name: 'TC with EDNS 4096 capped at our 1232', packet: query('big.clusterset.local', 'A', edns(4096)), rcode: 'NOERROR', tc: true, answers: 0, opt: true },
+  { name: 'client size under 512 counts as 512', packet: query('mid.clusterset.local', 'A', edns(100)), rcode: 'NOERROR', tc: true },
+  { name: 'TCP carries what UDP cannot', packet: query('big.clusterset.local', 'A'), ctx: tcp, rcode: 'NOERROR', tc: false, answers: 100 },
+];
+
+describe('handleQuery', () => {
+  it.each(cases)('$name', (c) => {
+    const r = reply(handleQuery(c.packet, c.ctx ?? udp, router, limits));
+    expect(r.id).toBe(c.packet.readUInt16BE(0));
+    expect(r.flag_qr).toBe(true);
+    expect(r.flag_rd).toBe(true);
+    expect(r.flag_ra).toBe(false);
+    const rcode = ((r.flags ?? 0) & 0xf) === 0 && r.additionals?.some((a) => a.type === 'OPT' && a.extendedRcode === 1) ? 'BADVERS' : r.rcode;
+    expect(rcode).toBe(c.rcode);
+    if (c.aa !== undefined) expect(r.flag_aa).toBe(c.aa);
+    if (c.tc !== undefined) expect(r.flag_tc).toBe(c.tc);
+    if (c.answers !== undefined) expect(r.answers).toHaveLength(c.answers);
+    if (c.authority !== undefined) expect(r.authorities).toHaveLength(c.authority);
+    if (c.opt !== undefined) expect(r.additionals?.some((a) => a.type === 'OPT')).toBe(c.opt);
+  });
+
+  it('echoes the question exactly as sent, mixed case included', () => {
+    const packet = query('WeB.PrOd.svc.ClusterSet.Local', 'A');
+    const r = reply(handleQuery(packet, udp, router, limits));
+    expect(r.questions?.[0]?.name).toBe('WeB.PrOd.svc.ClusterSet.Local');
+    expect(r.answers?.[0]).toMatchObject({ name: 'web.prod.svc.clusterset.local', data: '10.0.0.1' });
+  });
+
+  it('drops packets shorter than a header and responses', () => {
+    expect(handleQuery(Buffer.alloc(11), udp, router, limits)).toEqual({ kind: 'drop', reason: 'short' });
+    const response = dnsPacket.encode({ type: 'response', id: 1, questions: [{ name: 'a.clusterset.local', type: 'A' }] });
+    expect(handleQuery(response, udp, router, limits)).toEqual({ kind: 'drop', reason: 'response' });
+  });
+
+  it('answers NOTIMP for other opcodes, FORMERR for an unreadable body', () => {
+    const notify = query('clusterset.local', 'SOA');
+    notify.writeUInt16BE((4 << 11) | 0x0100, 2);
+    expect(reply(handleQuery(notify, udp, router, limits)).rcode).toBe('NOTIMP');
+    const garbage = Buffer.concat([Buffer.from([0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
+    const r = reply(handleQuery(garbage, udp, router, limits));
+    expect([r.id, r.rcode, r.questions?.length]).toEqual([7, 'FORMERR', 0]);
+  });
+
+  it('passes the client subnet to the zone and echoes it with the zone scope', () => {
+    const ecs = { code: 'CLIENT_SUBNET', family: 1, sourcePrefixLength: 24, scopePrefixLength: 0, ip: '10.20.30.0' };
+    const r = reply(handleQuery(query('www.global.example.test', 'A', edns(1232, [ecs])), udp, router, limits));
+    expect(r.answers?.[0]).toMatchObject({ data: '192.0.2.10' });
+    const opt = r.additionals?.find((a) => a.type === 'OPT');
+    expect(opt && 'options' in opt ? opt.options[0] : undefined).toMatchObject({ code: 8, sourcePrefixLength: 24, scopePrefixLength: 16, ip: '10.20.30.0' });
+    const other = reply(handleQuery(query('www.global.example.test', 'A', edns(1232, [{ ...ecs, ip: '172.16.1.0' }])), udp, router, limits));
+    expect(other.answers?.[0]).toMatchObject({ data: '192.0.2.20' });
+  });
+
+  it('answers FORMERR for a client subnet with bits beyond its prefix', () => {
+    const data = Buffer.from([0, 1, 20, 0, 10, 20, 0x3f]);
+    expect(reply(handleQuery(query('www.global.example.test', 'A', edns(1232, [{ code: 8, data }])), udp, router, limits)).rcode).toBe('FORMERR');
+  });
+
+  it('forwards names outside our zones when an upstream is configured', () => {
+    const outcome = handleQuery(query('www.example.com', 'A'), udp, router, { ...limits, forwarding: true });
+    expect(outcome.kind).toBe('forward');
+    expect(handleQuery(query('web.prod.svc.clusterset.local', 'A'), udp, router, { ...limits, forwarding: true }).kind).toBe('reply');
+  });
+
+  it('keeps TCP replies whole and never sets TC on them', () => {
+    const outcome = handleQuery(query('big.clusterset.local', 'A', edns(512)), tcp, router, limits);
+    expect(outcome.kind === 'reply' && outcome.truncated).toBe(false);
+  });
+});
