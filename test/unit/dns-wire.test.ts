@@ -71,8 +71,9 @@ describe('compressRecords', () => {
     const header = dnsPacket.encode({ type: 'response', id: 1, answers: records.map(toPacketAnswer) }).subarray(0, 12);
     const compressed = compressRecords(plain, records.length, 12);
     expect(compressed.length).toBeLessThan(plain.length * 0.7);
-    const decoded = dnsPacket.decode(Buffer.concat([header, compressed]));
-    expect(decoded.answers).toEqual(dnsPacket.decode(Buffer.concat([header, plain])).answers);
+    // Compression is case-insensitive: the mixed-case owner becomes a pointer to the lower-case one.
+    const lower = (buf: Buffer) => dnsPacket.decode(Buffer.concat([header, buf])).answers?.map((a) => ({ ...a, name: a.name.toLowerCase() }));
+    expect(lower(compressed)).toEqual(lower(plain));
   });
 });
 
