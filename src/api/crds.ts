@@ -1,6 +1,8 @@
 import { buildCrd, type CrdSpec } from './schema.js';
 import { ClusterCrd } from './cluster.js';
 import { GlobalServiceCrd } from './globalservice.js';
+import { ApplicationCrd } from './application.js';
+import { ApplicationSetCrd } from './applicationset.js';
 
 /**
  * Every CRD `meridian install` puts on the hub. Each capability adds its CRDs here, one line each.
@@ -8,6 +10,8 @@ import { GlobalServiceCrd } from './globalservice.js';
 export const HUB_CRDS: CrdSpec[] = [
   ClusterCrd,
   GlobalServiceCrd,
+  ApplicationSetCrd,
+  ApplicationCrd,
 ];
 
 /** The CustomResourceDefinition objects for the hub. */
