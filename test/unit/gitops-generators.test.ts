@@ -6,7 +6,7 @@ import { generateParams } from '../../src/gitops/generators/index.js';
 import type { GeneratorContext } from '../../src/gitops/generators/types.js';
 
 let repo: string;
-const clusters = [
+const clusters: GeneratorContext["clusters"] = [
   { name: 'us-east', server: 'https://127.0.0.1:1', labels: { env: 'production', region: 'us-east' }, annotations: { owner: 'a' } },
   { name: 'eu-west', server: 'https://127.0.0.1:2', labels: { env: 'production', region: 'eu-west' }, annotations: {} },
   { name: 'ap-south', server: 'https://127.0.0.1:3', labels: { env: 'staging', region: 'ap-south' }, annotations: {} },
