@@ -99,7 +99,7 @@ function assemble(frame: ReplyFrame, parts: Buffer[], counts: [number, number, n
   const out = Buffer.allocUnsafe(size);
   frame.query.copy(out, 0, 0, frame.questionEnd);
   writeReplyHeader(out, frame.header, rcode, extraFlags | (aa ? FLAG.AA : 0));
-  out.writeUInt16BE(1, 4);
+  out.writeUInt16BE(frame.questionEnd > HEADER_BYTES ? 1 : 0, 4);
   out.writeUInt16BE(counts[0], 6);
   out.writeUInt16BE(counts[1], 8);
   out.writeUInt16BE(counts[2], 10);

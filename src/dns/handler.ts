@@ -41,18 +41,21 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
   const question = header.qdcount === 1 ? readQuestion(query) : undefined;
   const questionEnd = question?.end ?? HEADER_BYTES;
   const qtype = question?.qtype ?? -1;
-  const bare = (rcode: RcodeName): Outcome => ({ kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false });
-  if (header.opcode !== 0) return bare('NOTIMP');
-  const decoded = question ? decodeCompletely(query) : undefined;
-  if (!question || !decoded) return bare('FORMERR');
-  const ednsResult = readEdns(decoded.additionals ?? []);
-  if (ednsResult.kind === 'error' && ednsResult.rcode === 'FORMERR') return bare('FORMERR');
+  const decoded = decodeCompletely(query);
+  const ednsResult = decoded ? readEdns(decoded.additionals ?? []) : undefined;
+  if (!ednsResult || (ednsResult.kind === 'error' && ednsResult.rcode === 'FORMERR')) {
+    // Unreadable, or its OPT record is malformed: answer without EDNS (RFC 6891 section 7).
+    const rcode = header.opcode !== 0 ? 'NOTIMP' : 'FORMERR';
+    return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false };
+  }
   const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
   const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.ecs) : undefined };
+  if (header.opcode !== 0) return emptyReply(frame, 'NOTIMP', qtype);
   if (ednsResult.kind === 'error') {
     frame.opt = replyOpt(limits.maxUdpSize, RCODE.BADVERS >> 4);
     return emptyReply(frame, 'BADVERS', qtype);
   }
+  if (!question) return emptyReply(frame, 'FORMERR', qtype);
   return routeQuery({ question, edns, frame }, ctx, router, limits);
 }
 
