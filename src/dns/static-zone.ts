@@ -6,6 +6,9 @@ import { normalizeName } from './names.js';
 import { ZoneSnapshot, type ZoneSnapshotInput } from './snapshot.js';
 import type { QueryContext, SnapshotZone, ZoneAnswer } from './types.js';
 
+/** Question types whose answers are memoized: the record types and ANY. */
+const CACHED_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'SRV', 'PTR', 'TXT', 'SOA', 'NS', 'CNAME', 'ANY']);
+
 /** Answers cached per snapshot before the cache is cleared; bounds memory under random names. */
 const MAX_CACHED_ANSWERS = 100_000;
 
@@ -41,6 +44,8 @@ export class StaticZone implements SnapshotZone<ZoneSnapshot> {
     const { snapshot, cache, nx } = this.state;
     const name = normalizeName(qname);
     if (!snapshot.exists(name)) return nx;
+    // Only the types a zone can hold (and ANY) are cached, so the cache is bounded by the data.
+    if (!CACHED_TYPES.has(qtype)) return deepFreeze(answerFromSnapshot(snapshot, name, qtype));
     const key = `${qtype} ${name}`;
     let hit = cache.get(key);
     if (hit === undefined) {
