@@ -88,7 +88,17 @@ export const ClusterPropertyCrd: CrdSpec = {
 /** The CRDs discovery installs into every member that lacks them. */
 export const MEMBER_DISCOVERY_CRDS: CrdSpec[] = [ServiceExportCrd, ServiceImportCrd, ClusterPropertyCrd];
 
+/** The API review of the about.k8s.io group (KEP-2149): *.k8s.io CRDs must name theirs. */
+const ABOUT_API_APPROVAL = 'https://github.com/kubernetes/enhancements/pull/3084';
+
 /** The CustomResourceDefinition objects for members. */
 export function memberDiscoveryCrdObjects(): Array<Record<string, unknown>> {
-  return MEMBER_DISCOVERY_CRDS.map(buildCrd);
+  return MEMBER_DISCOVERY_CRDS.map((def) => {
+    const crd = buildCrd(def);
+    if (def.group?.endsWith('.k8s.io')) {
+      const metadata = crd.metadata as Record<string, unknown>;
+      metadata.annotations = { 'api-approved.kubernetes.io': ABOUT_API_APPROVAL };
+    }
+    return crd;
+  });
 }

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MCS_API_VERSION, type ServiceExport, type ServiceImport } from '../../src/api/mcs.js';
+import { DiscoveryController } from '../../src/discovery/controller.js';
+import { ENDPOINT_SLICE_VERSIONS } from '../../src/discovery/member-state.js';
+import { discoveryOptions } from '../../src/discovery/options.js';
+import { DnsServer } from '../../src/dns/server.js';
+import type { KubeClient } from '../../src/kube/client.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { createLogger, silentLogger } from '../../src/util/log.js';
+import { waitFor } from '../../src/util/wait.js';
+import { dig, TestMember, TestMemberSource } from '../support/discovery.js';
+import { startEnvtest, type Envtest } from '../support/envtest.js';
+
+// Two real kube-apiservers as members (no controller-manager: the test writes the EndpointSlices
+// kube-controller-manager would), the discovery controller, and Meridian's DNS server queried by dig.
+
+type Slice = KubeObject & { endpoints?: Array<{ addresses: string[]; hostname?: string }> };
+
+async function serviceWithEndpoints(client: KubeClient, name: string, opts: { headless?: boolean; protocol?: string; ips: string[]; hostnames?: string[]; annotations?: Record<string, string> }): Promise<string> {
+  const svc = await client.create<KubeObject>({
+    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'demo', annotations: opts.annotations },
+    spec: { ...(opts.headless ? { clusterIP: 'None' } : {}), ports: [{ name: 'http', port: 80, protocol: opts.protocol ?? 'TCP' }], selector: { app: name } },
+  });
+  const version = await client.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
+  await client.create({
+    apiVersion: version, kind: 'EndpointSlice', metadata: { name: `${name}-abcde`, namespace: 'demo', labels: { 'kubernetes.io/service-name': name } },
+    addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: opts.protocol ?? 'TCP' }],
+    endpoints: opts.ips.map((ip, i) => ({ addresses: [ip], conditions: { ready: true }, ...(opts.hostnames ? { hostname: opts.hostnames[i] } : {}) })),
+  });
+  return (svc.spec as { clusterIP: string }).clusterIP;
+}
+
+const exportService = (client: KubeClient, name: string) => client.create<ServiceExport>({ apiVersion: MCS_API_VERSION, kind: 'ServiceExport', metadata: { name, namespace: 'demo' } });
+
+describe('discovery controller against two real API servers', () => {
+  const envs: Envtest[] = [];
+  const source = new TestMemberSource();
+  let controller: DiscoveryController;
+  let dns: DnsServer;
+  let port = 0;
+  let us: KubeClient;
+  let eu: KubeClient;
+
+  beforeAll(async () => {
+    for (const name of ['us-east', 'eu-west']) envs.push(await startEnvtest({ name, crds: [] }));
+    [us, eu] = envs.map((e) => e.client);
+    for (const [i, name] of ['us-east', 'eu-west'].entries()) source.members.push(new TestMember(name, envs[i].client));
+    for (const c of [us, eu]) await c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    const options = discoveryOptions({ views: { cidrs: { 'us-east': ['127.0.12.1/32'], 'eu-west': ['127.0.12.2/32'] } }, resyncMs: 5000 });
+    controller = new DiscoveryController(source, options, process.env.DISCOVERY_LOG ? createLogger('debug') : silentLogger);
+    dns = new DnsServer({ zones: [controller.zone] });
+    port = (await dns.start()).port;
+    await controller.start();
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await dns?.stop();
+    for (const m of source.members) m.close();
+    for (const e of envs) await e.stop();
+  });
+
+  it('installs the MCS CRDs and the id.k8s.io / clusterset.k8s.io ClusterProperties in every member', async () => {
+    for (const [name, client] of [['us-east', us], ['eu-west', eu]] as const) {
+      const id = await waitFor(() => client.get<KubeObject & { spec: { value: string } }>('about.k8s.io/v1alpha1', 'ClusterProperty', 'id.k8s.io').catch(() => undefined), { timeoutMs: 30_000, what: `ClusterProperty id.k8s.io in ${name}` });
+      expect(id.spec.value).toBe(name);
+      expect((await client.get<KubeObject & { spec: { value: string } }>('about.k8s.io/v1alpha1', 'ClusterProperty', 'clusterset.k8s.io'))?.spec.value).toBe('meridian');
+      expect(await client.discovery.has(MCS_API_VERSION, 'ServiceImport')).toBe(true);
+    }
+  });
+
+  it('imports an exported service everywhere, resolves it with dig, marks a conflicting export and cleans up after unexport', async () => {
+    const euIp = await serviceWithEndpoints(eu, 'web', { ips: ['10.102.1.5'] });
+    await exportService(eu, 'web');
+    const imp = await waitFor(() => us.get<ServiceImport>(MCS_API_VERSION, 'ServiceImport', 'web', 'demo'), { timeoutMs: 20_000, what: 'ServiceImport demo/web in us-east' });
+    expect(imp.spec).toMatchObject({ type: 'ClusterSetIP', ports: [{ name: 'http', protocol: 'TCP', port: 80 }] });
+    expect(imp.spec.ips?.[0]).toMatch(/^10\.250\./);
+    const sliceVersion = await us.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
+    const derived = await waitFor(async () => (await us.list<Slice>(sliceVersion, 'EndpointSlice', { namespace: 'demo', labelSelector: 'multicluster.kubernetes.io/service-name=web,multicluster.kubernetes.io/source-cluster=eu-west' })).items[0], { timeoutMs: 20_000, what: 'derived EndpointSlice in us-east' });
+    expect(derived.endpoints?.[0].addresses).toEqual(['10.102.1.5']);
+    await waitFor(async () => (await dig(port, 'web.demo.svc.clusterset.local', 'A', { source: '127.0.12.1' })).answers.includes(euIp), { timeoutMs: 10_000, what: `dig to answer ${euIp}`, onTimeout: () => 'dig saw no such answer' });
+    expect((await dig(port, 'web.demo.svc.clusterset.local', 'A', { tcp: true })).answers).toEqual([euIp]);
+    expect((await dig(port, '_http._tcp.web.demo.svc.clusterset.local', 'SRV')).answers).toEqual(['0 100 80 web.demo.svc.clusterset.local.']);
+
+    // us-east exports the same name with another protocol on port 80: the older eu-west export wins.
+    await serviceWithEndpoints(us, 'web', { ips: ['10.101.1.5'], protocol: 'UDP' });
+    await exportService(us, 'web');
+    const conflict = await waitFor(async () => {
+      const e = await us.get<ServiceExport>(MCS_API_VERSION, 'ServiceExport', 'web', 'demo');
+      return e?.status?.conditions?.find((c) => c.type === 'Conflict' && c.status === 'True');
+    }, { timeoutMs: 20_000, what: 'Conflict=True on us-east ServiceExport' });
+    expect(conflict.reason).toBe('PortConflict');
+    const euExport = await eu.get<ServiceExport>(MCS_API_VERSION, 'ServiceExport', 'web', 'demo');
+    expect(euExport?.status?.conditions?.map((c) => `${c.type}=${c.status}`).sort()).toEqual(['Conflict=False', 'Valid=True']);
+    const status = await waitFor(async () => (await eu.get<ServiceImport>(MCS_API_VERSION, 'ServiceImport', 'web', 'demo'))?.status?.clusters?.length === 2, { timeoutMs: 20_000, what: 'ServiceImport status listing both clusters' });
+    expect(status).toBe(true);
+
+    // Unexport from eu-west: its slices leave us-east and its address leaves the answers.
+    await eu.delete(MCS_API_VERSION, 'ServiceExport', 'web', 'demo');
+    await waitFor(async () => (await us.list(sliceVersion, 'EndpointSlice', { namespace: 'demo', labelSelector: 'multicluster.kubernetes.io/source-cluster=eu-west' })).items.length === 0, { timeoutMs: 20_000, what: 'eu-west slices gone from us-east' });
+    await waitFor(async () => !(await dig(port, 'web.demo.svc.clusterset.local', 'A')).answers.includes(euIp), { timeoutMs: 10_000, what: 'eu-west address gone from DNS' });
+    await us.delete(MCS_API_VERSION, 'ServiceExport', 'web', 'demo');
+    await waitFor(async () => !(await us.get(MCS_API_VERSION, 'ServiceImport', 'web', 'demo')) && !(await eu.get(MCS_API_VERSION, 'ServiceImport', 'web', 'demo')), { timeoutMs: 20_000, what: 'ServiceImports removed from both members' });
+    expect((await dig(port, 'web.demo.svc.clusterset.local', 'A')).status).toBe('NXDOMAIN');
+  });
+
+  it('serves headless per-endpoint names and SRV, honours Cilium global/affinity, and drops a member that turns not Ready', async () => {
+    await serviceWithEndpoints(eu, 'db', { headless: true, ips: ['10.102.1.7', '10.102.2.7'], hostnames: ['db-0', 'db-1'], annotations: { 'service.cilium.io/global': 'true' } });
+    await serviceWithEndpoints(us, 'db', { headless: true, ips: ['10.101.1.7'], hostnames: ['db-0'], annotations: { 'service.cilium.io/global': 'true', 'service.cilium.io/affinity': 'local' } });
+    await waitFor(async () => (await dig(port, 'db-1.eu-west.db.demo.svc.clusterset.local', 'A')).answers[0] === '10.102.2.7', { timeoutMs: 20_000, what: 'headless endpoint name' });
+    const srv = (await dig(port, '_http._tcp.db.demo.svc.clusterset.local', 'SRV', { source: '127.0.12.1' }));
+    expect(srv.answers.sort()).toEqual(['0 1 80 db-0.us-east.db.demo.svc.clusterset.local.', '10 1 80 db-0.eu-west.db.demo.svc.clusterset.local.', '10 1 80 db-1.eu-west.db.demo.svc.clusterset.local.']);
+    expect(srv.additionals.sort()).toEqual(['10.101.1.7', '10.102.1.7', '10.102.2.7']);
+    // us-east asks for local affinity: it gets its own endpoint; eu-west (no affinity) gets all.
+    expect((await dig(port, 'db.demo.svc.clusterset.local', 'A', { source: '127.0.12.1' })).answers).toEqual(['10.101.1.7']);
+    expect((await dig(port, 'db.demo.svc.clusterset.local', 'A', { source: '127.0.12.2' })).answers.sort()).toEqual(['10.101.1.7', '10.102.1.7', '10.102.2.7']);
+
+    source.setReady('eu-west', false);
+    const answers = (await dig(port, 'db.demo.svc.clusterset.local', 'A', { source: '127.0.12.2' })).answers;
+    expect(answers).toEqual(['10.101.1.7']);
+    expect((await dig(port, 'db-1.eu-west.db.demo.svc.clusterset.local', 'A')).status).toBe('NXDOMAIN');
+    await waitFor(async () => (await us.list(await us.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice'), 'EndpointSlice', { namespace: 'demo', labelSelector: 'multicluster.kubernetes.io/source-cluster=eu-west' })).items.length === 0, { timeoutMs: 20_000, what: 'slices derived from the down member removed' });
+    // The down member itself is left alone: nothing in it is deleted on the strength of it being down.
+    expect((await eu.list(MCS_API_VERSION, 'ServiceImport', { namespace: 'demo' })).items.map((i) => i.metadata?.name)).toContain('db');
+    source.setReady('eu-west', true);
+    await waitFor(async () => (await dig(port, 'db-1.eu-west.db.demo.svc.clusterset.local', 'A')).status === 'NOERROR', { timeoutMs: 10_000, what: 'eu-west back in the answers' });
+  });
+});
