@@ -1,0 +1,132 @@
+import type { ResourceStatus } from '../../api/application.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { KubeObject } from '../../kube/types.js';
+import { applyInOrder } from './apply.js';
+import { assessHealth, worstHealth, type Health } from './health.js';
+import { objectId } from './order.js';
+import { fingerprint, hashOf } from './project.js';
+import { planPrune, prune, type KindRef } from './prune.js';
+
+/** What a sync is asked to do. */
+export interface SyncRequest {
+  appName: string;
+  member: KubeClient;
+  /** Prepared desired objects (prepareObjects). */
+  desired: KubeObject[];
+  /** Fingerprints recorded by the previous sync (status.fingerprints). */
+  previous: Record<string, string>;
+  /** Kinds the previous sync managed (from status.resources), so removed kinds are pruned too. */
+  previousKinds: KindRef[];
+  /** Apply resources whose desired state changed. */
+  apply: boolean;
+  /** Re-apply resources that drifted while their desired state did not change. */
+  selfHeal: boolean;
+  prune: boolean;
+  /** Share of tracked resources one sync may delete without confirmation. */
+  pruneConfirmShare: number;
+  /** True when a confirmation for this desired state was given. */
+  pruneConfirmed: boolean;
+  dryRun?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/** What a sync did and found. */
+export interface SyncResult {
+  hash: string;
+  synced: boolean;
+  health: Health;
+  resources: ResourceStatus[];
+  fingerprints: Record<string, string>;
+  /** Write requests sent to the member (applies and deletes). */
+  writes: number;
+  applied: string[];
+  pruned: string[];
+  /** Resources that would be pruned (dry run) or wait for confirmation. */
+  pendingPrune: string[];
+  errors: string[];
+  /** Why prune did not run, when it did not. */
+  pruneBlocked?: string;
+}
+
+const LIMIT = 8;
+
+async function getLive(member: KubeClient, desired: KubeObject[]): Promise<Map<string, KubeObject | undefined>> {
+  const live = new Map<string, KubeObject | undefined>();
+  for (let i = 0; i < desired.length; i += LIMIT) {
+    const batch = desired.slice(i, i + LIMIT);
+    // A failed read throws: without live state nothing is decided (and nothing pruned).
+    const got = await Promise.all(batch.map((o) => member.get(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace).catch((err: Error) => {
+      if (/does not serve/.test(err.message)) return undefined; // a CRD this sync installs
+      throw err;
+    })));
+    batch.forEach((o, j) => live.set(objectId(o), got[j]));
+  }
+  return live;
+}
+
+function resourceStatus(o: KubeObject, status: ResourceStatus['status'], health: Health | undefined, message?: string): ResourceStatus {
+  const [group, version] = (o.apiVersion ?? '').includes('/') ? (o.apiVersion ?? '').split('/') : ['', o.apiVersion ?? ''];
+  return { group, version, kind: o.kind ?? '', namespace: o.metadata?.namespace, name: o.metadata?.name ?? '', status, ...(health ? { health: health.status } : {}), ...(message ? { message } : {}) };
+}
+
+/**
+ * One sync of one Application in one member: read live state, compare per-resource fingerprints
+ * (desired hash + live projection on the managed fields), apply only what differs (in order), then
+ * prune tracked leftovers when allowed. Unchanged desired state and no drift means zero writes.
+ */
+export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
+  const hash = hashOf(req.desired);
+  const live = await getLive(req.member, req.desired);
+  const fingerprints: Record<string, string> = {};
+  const toApply: KubeObject[] = [];
+  for (const o of req.desired) {
+    const id = objectId(o);
+    const current = live.get(id);
+    const fp = current ? fingerprint(o, current) : '';
+    const prev = req.previous[id];
+    if (fp && prev === fp) { fingerprints[id] = fp; continue; }
+    const desiredChanged = !prev || prev.split(':')[0] !== hashOf(o).slice(0, 16);
+    if ((desiredChanged && req.apply) || (!desiredChanged && req.selfHeal)) toApply.push(o);
+    else if (prev) fingerprints[id] = prev;
+  }
+  const result: SyncResult = { hash, synced: false, health: { status: 'Healthy' }, resources: [], fingerprints, writes: 0, applied: [], pruned: [], pendingPrune: [], errors: [] };
+  if (toApply.length && !req.dryRun) {
+    const outcomes = await applyInOrder(req.member, toApply, { onProgress: req.onProgress });
+    result.writes += outcomes.length;
+    for (const out of outcomes) {
+      const o = toApply.find((x) => objectId(x) === out.id) as KubeObject;
+      if (out.result) { live.set(out.id, out.result); fingerprints[out.id] = fingerprint(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
+    }
+  }
+  await prunePass(req, result);
+  for (const o of req.desired) {
+    const id = objectId(o);
+    const current = live.get(id);
+    const inSync = Boolean(current) && fingerprints[id] === fingerprint(o, current);
+    result.resources.push(resourceStatus(o, inSync ? 'Synced' : 'OutOfSync', assessHealth(current)));
+  }
+  result.health = worstHealth(result.resources.map((r, i) => (r.health ? { status: r.health as Health['status'], message: `${r.kind} ${r.name}: ${assessHealth(live.get(objectId(req.desired[i])))?.message ?? r.health}` } : undefined)));
+  result.synced = result.errors.length === 0 && result.resources.every((r) => r.status === 'Synced') && result.pendingPrune.length === 0;
+  return result;
+}
+
+async function prunePass(req: SyncRequest, result: SyncResult): Promise<void> {
+  if (result.errors.length) { result.pruneBlocked = 'apply failed'; return; }
+  const kinds = [...req.previousKinds, ...req.desired.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }))];
+  const plan = await planPrune(req.member, req.appName, kinds, req.desired);
+  if (!plan.ok) { result.pruneBlocked = plan.reason; return; }
+  if (!plan.candidates.length) return;
+  const ids = plan.candidates.map(objectId);
+  const share = plan.candidates.length / Math.max(1, plan.tracked);
+  if (!req.prune || req.dryRun) { result.pendingPrune = ids; result.pruneBlocked = req.dryRun ? 'dry run' : 'prune is not enabled'; return; }
+  if (share > req.pruneConfirmShare && !req.pruneConfirmed) {
+    result.pendingPrune = ids;
+    result.pruneBlocked = `would delete ${ids.length} of ${plan.tracked} tracked resources (more than ${Math.round(req.pruneConfirmShare * 100)}%): confirm with meridian sync --confirm-prune`;
+    return;
+  }
+  req.onProgress?.(`pruning ${ids.length}`);
+  const done = await prune(req.member, plan.candidates);
+  result.writes += plan.candidates.length;
+  result.pruned = done.deleted;
+  result.errors.push(...done.errors);
+}
