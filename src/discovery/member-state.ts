@@ -42,6 +42,12 @@ export class MemberState implements MemberCaches {
 
   /** Installs what the member lacks and starts the informers; throws when the member does not answer. */
   async setUp(clustersetName: string, onEvent: (obj: KubeObject, kind: string) => void): Promise<void> {
+    await this.install(clustersetName);
+    await this.attach(onEvent);
+  }
+
+  /** Installs the MCS CRDs when missing and writes the member's ClusterProperties. */
+  async install(clustersetName: string): Promise<void> {
     const client = this.member.client;
     const missing = [];
     for (const kind of ['ServiceExport', 'ServiceImport']) if (!(await client.discovery.has(MCS_API_VERSION, kind))) missing.push(kind);
@@ -50,6 +56,11 @@ export class MemberState implements MemberCaches {
     for (const [name, value] of [['id.k8s.io', this.name], ['clusterset.k8s.io', clustersetName]]) {
       await client.apply({ apiVersion: ABOUT_API_VERSION, kind: 'ClusterProperty', metadata: { name }, spec: { value } });
     }
+  }
+
+  /** Picks the EndpointSlice version the member serves and starts (or joins) the shared informers. */
+  async attach(onEvent: (obj: KubeObject, kind: string) => void = () => undefined): Promise<void> {
+    const client = this.member.client;
     this.sliceApiVersion = await client.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
     this.services = this.member.informer<ServiceObject>('v1', 'Service');
     this.slices = this.member.informer<EndpointSliceObject>(this.sliceApiVersion, 'EndpointSlice');

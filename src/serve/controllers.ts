@@ -2,9 +2,11 @@ import { ClusterManager } from '../clusters/manager.js';
 import type { ControllerFactory } from './controller.js';
 import { TrafficController } from '../traffic/controller.js';
 import type { CONTROLLER_NAMES } from './names.js';
+import { DiscoveryServeController } from '../discovery/serve.js';
 
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
   clusters: (ctx) => new ClusterManager(ctx),
   traffic: (ctx) => new TrafficController(ctx),
+  discovery: (ctx) => new DiscoveryServeController(ctx),
 };

@@ -1,4 +1,6 @@
 import { CONTROLLER_NAMES } from './names.js';
+import { parseViews } from '../discovery/options.js';
+import type { ViewConfig } from '../discovery/views.js';
 
 /** Options of `meridian serve`, validated. */
 export interface ServeOptions {
@@ -20,6 +22,10 @@ export interface ServeOptions {
   gslbZones: string[];
   /** Hub Secret (namespace/name) with the edge DNS primary and TSIG key; none: no push. */
   gslbEdgeSecret?: string;
+  /** Discovery: ClusterSetIP range, clusterset.local TTL (s), which cluster asks by source or listener. */
+  clustersetIpRange?: string;
+  clustersetDnsTtl?: number;
+  dnsViews?: ViewConfig;
 }
 
 /** Raw flags as commander gives them. */
@@ -39,6 +45,9 @@ export interface ServeFlags {
   logLevel?: string;
   gslbZones?: string;
   gslbEdgeSecret?: string;
+  clustersetIpRange?: string;
+  clustersetDnsTtl?: string;
+  dnsViews?: string;
 }
 
 /**
@@ -83,5 +92,8 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     logLevel: flags.logLevel ?? 'info',
     gslbZones: (flags.gslbZones ?? 'global.example.test').split(',').map((z) => z.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean),
     gslbEdgeSecret: flags.gslbEdgeSecret,
+    clustersetIpRange: flags.clustersetIpRange,
+    clustersetDnsTtl: positiveNumber('--clusterset-dns-ttl', flags.clustersetDnsTtl, 5),
+    dnsViews: parseViews(flags.dnsViews),
   };
 }
