@@ -1,0 +1,103 @@
+// Meridian's DNS server against BIND 9 with dnsperf, in one run, on loopback.
+//   npx tsx bench/dns/dnsperf.bench.ts [--services 1000] [--seconds 10] [--rounds 3] [--clients 10] [--outstanding 100] [--bind-threads N]
+// Both serve the same zone (BIND from a zone file rendered from Meridian's snapshot); answers are
+// compared first. Throughput runs alternate between the servers for several rounds (the machine
+// may be shared, so alternation spreads noise evenly) and the median counts; then one verbose run
+// each gives per-query latency for p50/p99.
+
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { renderZoneFile } from '../../src/dns/zonefile.js';
+import { startBind, stopChild } from './bind.js';
+import { runDnsperf, type DnsperfResult } from './dnsperf.js';
+import { freePort } from './ports.js';
+import { BENCH_ORIGIN, benchSnapshot, queryFile } from './zone.js';
+
+const { values } = parseArgs({ options: {
+  services: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, clients: { type: 'string', default: '10' },
+  outstanding: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' }, 'bind-threads': { type: 'string', default: String(cpus().length) }, named: { type: 'string', default: '/usr/sbin/named' },
+} });
+const services = Number(values.services);
+const seconds = Number(values.seconds);
+const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-dns-'));
+const queries = join(dir, 'queries.txt');
+const snapshot = benchSnapshot(services);
+writeFileSync(queries, queryFile(services));
+
+const here = dirname(fileURLToPath(import.meta.url));
+const meridian = spawn(process.execPath, ['--import', 'tsx', join(here, 'meridian-server.ts'), String(services)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const bind = await startBind(values.named!, BENCH_ORIGIN, renderZoneFile(snapshot), await freePort(), Number(values['bind-threads']));
+try {
+  const meridianPort = await firstJsonLine(meridian);
+  console.log(`zone: ${services} services, ${snapshot.size} records; Meridian pid ${meridian.pid} port ${meridianPort}; named pid ${bind.pid} port ${bind.port} (-n ${bind.threads}); ${cpus().length} CPUs`);
+  await compareAnswers(meridianPort, bind.port);
+  const run = (port: number, verbose: boolean) => runDnsperf({ port, queryFile: queries, seconds: verbose ? Math.min(5, seconds) : seconds, clients: Number(values.clients), outstanding: Number(values.outstanding), verbose });
+  await run(meridianPort, false).then(() => run(bind.port, false)); // warm-up: JIT, caches
+  const ms: DnsperfResult[] = [];
+  const bs: DnsperfResult[] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    ms.push(await run(meridianPort, false));
+    bs.push(await run(bind.port, false));
+    console.log(`round ${round + 1}: Meridian ${ms[round]!.qps.toFixed(0)} QPS, BIND ${bs[round]!.qps.toFixed(0)} QPS`);
+  }
+  const m = median(ms);
+  const b = median(bs);
+  const mv = await run(meridianPort, true);
+  const bv = await run(bind.port, true);
+  console.log(`\ndnsperf -s 127.0.0.1 -d queries.txt -l ${seconds} -c ${values.clients} -q ${values.outstanding} (no -Q limit), median of ${ms.length} alternating rounds; latency runs add -v -l ${Math.min(5, seconds)}`);
+  console.log(row('server', 'QPS', 'avg ms', 'lost', 'p50 ms (-v)', 'p99 ms (-v)', 'QPS (-v)'));
+  console.log(row('meridian', ...figures(m, mv)));
+  console.log(row(`bind9 -n ${bind.threads}`, ...figures(b, bv)));
+  console.log(`\nthroughput ratio Meridian/BIND: ${(m.qps / b.qps).toFixed(2)} (goal >= 0.50); verbose-run ratio ${(mv.qps / bv.qps).toFixed(2)}`);
+  console.log(`response codes (Meridian): ${m.rcodes}\nresponse codes (BIND):     ${b.rcodes}`);
+} finally {
+  await Promise.all([stopChild(meridian), bind.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function median(results: DnsperfResult[]): DnsperfResult {
+  return [...results].sort((x, y) => x.qps - y.qps)[Math.floor(results.length / 2)]!;
+}
+
+function figures(plain: DnsperfResult, verbose: DnsperfResult): string[] {
+  return [plain.qps.toFixed(0), plain.avgLatencyMs.toFixed(3), String(plain.lost), verbose.p50Ms!.toFixed(3), verbose.p99Ms!.toFixed(3), verbose.qps.toFixed(0)];
+}
+
+function row(...cells: string[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(12))).join(' ');
+}
+
+function firstJsonLine(child: ReturnType<typeof spawn>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('Meridian DNS server did not report its port within 30 s')), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\n')) { clearTimeout(timer); resolve((JSON.parse(text.split('\n')[0]!) as { port: number }).port); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Meridian DNS server exited with ${code}`)); });
+  });
+}
+
+/** Asks both servers the first 200 queries of the mix with dig and stops on any difference. */
+async function compareAnswers(meridianPort: number, bindPort: number): Promise<void> {
+  const run = promisify(execFile);
+  const lines = queryFile(services, 200).trim().split('\n');
+  const ask = async (port: number, line: string) => {
+    const [name, type] = line.split(' ');
+    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+norec', '+noall', '+comments', '+answer', '+authority', '+additional', name!, type!]);
+    const status = /status: (\w+)/.exec(stdout)?.[1];
+    const records = stdout.split('\n').filter((l) => l && !l.startsWith(';')).map((l) => l.split(/\s+/).join(' ').toLowerCase()).sort();
+    return `${status}\n${records.join('\n')}`;
+  };
+  for (const line of lines) {
+    const [a, b] = await Promise.all([ask(meridianPort, line), ask(bindPort, line)]);
+    if (a !== b) throw new Error(`answers differ for ${line}:\nMeridian:\n${a}\nBIND:\n${b}`);
+  }
+  console.log(`answers identical for ${lines.length} queries (status and every section, dig +norec)`);
+}
