@@ -1,4 +1,5 @@
 import { ClusterManager } from '../clusters/manager.js';
+import { GitopsController } from '../gitops/controller/index.js';
 import type { ControllerFactory } from './controller.js';
 import { TrafficController } from '../traffic/controller.js';
 import type { CONTROLLER_NAMES } from './names.js';
@@ -7,6 +8,7 @@ import { DiscoveryServeController } from '../discovery/serve.js';
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
   clusters: (ctx) => new ClusterManager(ctx),
+  gitops: (ctx) => new GitopsController(ctx),
   traffic: (ctx) => new TrafficController(ctx),
   discovery: (ctx) => new DiscoveryServeController(ctx),
 };

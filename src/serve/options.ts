@@ -18,6 +18,12 @@ export interface ServeOptions {
   leaseDurationMs: number;
   identity: string;
   logLevel: string;
+  /** gitops: where Git repositories and checked-out trees are cached. */
+  gitopsCacheDir?: string;
+  /** gitops: how long a resolved branch or tag is trusted before fetching again. */
+  gitopsPollIntervalMs?: number;
+  /** gitops: how often every Application is compared with its member (drift). */
+  gitopsResyncMs?: number;
   /** GSLB zones the traffic controller answers. */
   gslbZones: string[];
   /** Hub Secret (namespace/name) with the edge DNS primary and TSIG key; none: no push. */
@@ -43,6 +49,9 @@ export interface ServeFlags {
   leaseDuration?: string;
   identity?: string;
   logLevel?: string;
+  gitopsCacheDir?: string;
+  gitopsPollInterval?: string;
+  gitopsResync?: string;
   gslbZones?: string;
   gslbEdgeSecret?: string;
   clustersetIpRange?: string;
@@ -90,6 +99,9 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     leaseDurationMs: positiveNumber('--lease-duration', flags.leaseDuration, 15) * 1000,
     identity: flags.identity ?? `${hostname}-${process.pid}`,
     logLevel: flags.logLevel ?? 'info',
+    gitopsCacheDir: flags.gitopsCacheDir ?? (env.HOME ? `${env.HOME}/.meridian/gitops` : undefined),
+    gitopsPollIntervalMs: positiveNumber('--gitops-poll-interval', flags.gitopsPollInterval, 30) * 1000,
+    gitopsResyncMs: positiveNumber('--gitops-resync', flags.gitopsResync, 20) * 1000,
     gslbZones: (flags.gslbZones ?? 'global.example.test').split(',').map((z) => z.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean),
     gslbEdgeSecret: flags.gslbEdgeSecret,
     clustersetIpRange: flags.clustersetIpRange,

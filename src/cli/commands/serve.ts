@@ -45,6 +45,7 @@ export function registerServeCommand(program: Command): void {
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--lease-name <name>').option('--lease-duration <seconds>')
     .option('--identity <id>').option('--log-level <level>')
+    .option('--gitops-cache-dir <dir>', 'gitops: Git cache (default ~/.meridian/gitops)').option('--gitops-poll-interval <seconds>', 'gitops: Git poll interval', '30').option('--gitops-resync <seconds>', 'gitops: drift check interval', '20')
     .option('--gslb-zones <zones>', 'GSLB zones the traffic controller answers (comma-separated)', 'global.example.test')
     .option('--gslb-edge-secret <namespace/name>', 'Secret with server, zones, keyName, secret: push GSLB records there with RFC 2136 + TSIG')
     .option('--clusterset-ip-range <cidr>', 'IPv4 range ClusterSetIPs are allocated from (default 10.250.0.0/16)')

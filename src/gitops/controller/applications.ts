@@ -1,0 +1,115 @@
+import type { Application } from '../../api/application.js';
+import { API_VERSION } from '../../api/schema.js';
+import type { ClusterRegistry } from '../../clusters/registry.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { Informer } from '../../kube/informer.js';
+import type { ReconcileResult } from '../../controller/queue.js';
+import type { Logger } from '../../util/log.js';
+import { desiredState, SourceError } from '../desired.js';
+import type { GitCache } from '../git/cache.js';
+import { syncApplication, type SyncRequest, type SyncResult } from '../sync/engine.js';
+import type { KubeObject } from '../../kube/types.js';
+import { planPrune, prune, type KindRef } from '../sync/prune.js';
+import { hashOf } from '../sync/project.js';
+import { statusFromSync, statusUnknown, writeStatus } from './status.js';
+
+/** Finalizer that lets an Application remove its resources from the member before it goes. */
+export const RESOURCES_FINALIZER = 'meridian.dev/resources-finalizer';
+/** Annotation confirming a large prune: its value must be the first 12 characters of the desired hash shown in the condition. */
+export const CONFIRM_PRUNE_ANNOTATION = 'meridian.dev/confirm-prune';
+
+/** What the Application reconciler needs. */
+export interface ApplicationDeps {
+  hub: KubeClient;
+  registry: ClusterRegistry;
+  git: GitCache;
+  apps: Informer<Application>;
+  log: Logger;
+  resyncMs: number;
+  /** Called after each sync pass (metrics). */
+  onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
+}
+
+/** The kinds an Application managed last time, so a kind it no longer renders is still pruned. */
+export function previousKinds(app: Application): KindRef[] {
+  return (app.status?.resources ?? []).map((r) => ({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind }));
+}
+
+/**
+ * Reconciles one Application (`namespace/name`): get -> deletion and finalizer -> member reachable ->
+ * render -> sync -> status. A member that is down or a source that fails leaves everything in the
+ * member as it is: status goes Unknown with a condition, and nothing is applied or pruned.
+ */
+export async function reconcileApplication(deps: ApplicationDeps, key: string): Promise<ReconcileResult> {
+  const app = deps.apps.get(key);
+  if (!app) return;
+  if (app.metadata?.deletionTimestamp) return finalize(deps, app);
+  await ensureFinalizer(deps, app);
+  const cluster = app.spec.destination.name;
+  const member = deps.registry.get(cluster);
+  if (!member || !member.ready) {
+    await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster} is ${member ? 'not ready' : 'not registered'}; nothing is applied or pruned there`));
+    return { requeueAfterMs: Math.min(deps.resyncMs, 10_000) };
+  }
+  let desired;
+  try {
+    desired = await desiredState(app, deps.git, member.client);
+  } catch (err) {
+    const reason = err instanceof SourceError ? (err.stage === 'source' ? 'SourceError' : 'RenderError') : 'ClusterUnreachable';
+    await writeStatus(deps.hub, app, statusUnknown(app, reason, (err as Error).message));
+    return { requeueAfterMs: Math.min(deps.resyncMs, 15_000) };
+  }
+  let result: SyncResult;
+  try {
+    result = await syncApplication(syncRequest(app, member.client, desired.objects));
+  } catch (err) {
+    await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`));
+    return { requeueAfterMs: 5000 };
+  }
+  deps.onSynced?.(app, cluster, result);
+  await writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result));
+  const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
+  return { requeueAfterMs: settling ? 2000 : deps.resyncMs };
+}
+
+async function ensureFinalizer(deps: ApplicationDeps, app: Application): Promise<void> {
+  const finalizers = app.metadata?.finalizers ?? [];
+  if (app.spec.syncPolicy?.preserveResourcesOnDeletion || finalizers.includes(RESOURCES_FINALIZER)) return;
+  await deps.hub.mergePatch(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, { metadata: { finalizers: [...finalizers, RESOURCES_FINALIZER] } });
+}
+
+/** The sync request the Application's policy asks for (automated: apply; selfHeal; prune). */
+export function syncRequest(app: Application, member: KubeClient, desired: KubeObject[]): SyncRequest {
+  const policy = app.spec.syncPolicy ?? {};
+  const automated = policy.automated;
+  return {
+    appName: app.metadata?.name ?? '', member, desired, previous: app.status?.fingerprints ?? {}, previousKinds: previousKinds(app),
+    apply: Boolean(automated), selfHeal: Boolean(automated?.selfHeal), prune: Boolean(automated?.prune),
+    pruneConfirmShare: policy.pruneConfirmShare ?? 0.5, pruneConfirmed: isPruneConfirmed(app, desired),
+  };
+}
+
+function isPruneConfirmed(app: Application, desired: unknown[]): boolean {
+  const given = app.metadata?.annotations?.[CONFIRM_PRUNE_ANNOTATION];
+  return Boolean(given) && given === pruneConfirmationToken(desired);
+}
+
+/** The token a large prune is confirmed with (shown in the PruneBlocked condition and used by meridian sync --confirm-prune). */
+export function pruneConfirmationToken(desired: unknown[]): string {
+  return hashOf(desired).slice(0, 12);
+}
+
+async function finalize(deps: ApplicationDeps, app: Application): Promise<ReconcileResult> {
+  const finalizers = app.metadata?.finalizers ?? [];
+  if (!finalizers.includes(RESOURCES_FINALIZER)) return;
+  if (!app.spec.syncPolicy?.preserveResourcesOnDeletion) {
+    const member = deps.registry.get(app.spec.destination.name);
+    // The resources cannot be removed from a member that does not answer: keep the finalizer and retry.
+    if (!member || !member.ready) return { requeueAfterMs: 10_000 };
+    const plan = await planPrune(member.client, app.metadata?.name ?? '', previousKinds(app), []);
+    if (!plan.ok) throw new Error(`application ${app.metadata?.name}: ${plan.reason}`);
+    const done = await prune(member.client, plan.candidates);
+    if (done.errors.length) throw new Error(`application ${app.metadata?.name}: deleting resources: ${done.errors.join('; ')}`);
+  }
+  await deps.hub.mergePatch(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, { metadata: { finalizers: finalizers.filter((f) => f !== RESOURCES_FINALIZER), resourceVersion: app.metadata?.resourceVersion } });
+}

@@ -1,0 +1,148 @@
+import type { Application } from '../../api/application.js';
+import { PAUSED_ANNOTATION, type ApplicationSet, type ApplicationSetStatus } from '../../api/applicationset.js';
+import { API_VERSION } from '../../api/schema.js';
+import type { ClusterRegistry } from '../../clusters/registry.js';
+import type { KubeClient } from '../../kube/client.js';
+import { setCondition } from '../../kube/conditions.js';
+import type { Informer } from '../../kube/informer.js';
+import type { ReconcileResult } from '../../controller/queue.js';
+import type { Logger } from '../../util/log.js';
+import { generateParams } from '../generators/index.js';
+import type { ClusterInfo } from '../generators/types.js';
+import type { GitCache } from '../git/cache.js';
+import { planRollout, type RolloutApp } from '../rollout.js';
+import { canonical } from '../sync/project.js';
+import { renderApplicationTemplate } from '../template/index.js';
+
+/** Label on each generated Application naming its ApplicationSet. */
+export const APPSET_LABEL = 'meridian.dev/applicationset';
+/** Annotation that allows an ApplicationSet whose generators return nothing to delete all its Applications. */
+export const ALLOW_EMPTY_ANNOTATION = 'meridian.dev/allow-empty';
+const FIELD_MANAGER = 'meridian-applicationset';
+
+/** What the ApplicationSet reconciler needs. */
+export interface AppSetDeps {
+  hub: KubeClient;
+  registry: ClusterRegistry;
+  git: GitCache;
+  appsets: Informer<ApplicationSet>;
+  apps: Informer<Application>;
+  log: Logger;
+  resyncMs: number;
+}
+
+/** Members as the clusters generator sees them (every registered Cluster, connected or not). */
+export function clusterInfos(registry: ClusterRegistry): ClusterInfo[] {
+  return registry.clusterObjects().map((c) => ({ name: c.metadata?.name ?? '', server: c.spec.server, labels: c.metadata?.labels ?? {}, annotations: c.metadata?.annotations ?? {} }));
+}
+
+/** Generates the Applications of an ApplicationSet (without rollout pins). */
+export async function generateApplications(set: ApplicationSet, clusters: ClusterInfo[], git: GitCache): Promise<Application[]> {
+  const mode = { goTemplate: Boolean(set.spec.goTemplate), options: set.spec.goTemplateOptions };
+  const params = await generateParams(set.spec.generators, { clusters, mode, checkout: (url, rev) => git.checkout(url, rev) });
+  const ns = set.metadata?.namespace ?? '';
+  return params.map((p) => {
+    const t = renderApplicationTemplate(set.spec.template, set.spec.templatePatch, p, mode) as { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Application['spec'] };
+    const name = t.metadata?.name;
+    if (!name || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new Error(`spec.template.metadata.name: "${name ?? ''}" is not a valid name`);
+    if (!t.spec?.source?.repoURL || !t.spec.destination?.name) throw new Error(`spec.template.spec: application ${name} needs source.repoURL and destination.name`);
+    const spec = structuredClone(t.spec);
+    if (set.spec.syncPolicy?.preserveResourcesOnDeletion) spec.syncPolicy = { ...spec.syncPolicy, preserveResourcesOnDeletion: true };
+    return {
+      apiVersion: API_VERSION, kind: 'Application',
+      metadata: {
+        name, namespace: ns, labels: { ...(t.metadata?.labels ?? {}), [APPSET_LABEL]: set.metadata?.name ?? '' }, annotations: t.metadata?.annotations ?? {},
+        ownerReferences: [{ apiVersion: API_VERSION, kind: 'ApplicationSet', name: set.metadata?.name ?? '', uid: set.metadata?.uid ?? '', controller: true }],
+      },
+      spec,
+    };
+  });
+}
+
+async function writeSetStatus(deps: AppSetDeps, set: ApplicationSet, next: ApplicationSetStatus): Promise<void> {
+  if (canonical(set.status ?? {}) === canonical(next)) return;
+  await deps.hub.patchStatus(API_VERSION, 'ApplicationSet', set.metadata?.name ?? '', set.metadata?.namespace, next);
+}
+
+/**
+ * Reconciles one ApplicationSet: generate -> (on error: condition, no Application touched) -> rollout
+ * pins -> create/update/delete Applications as applicationsSync allows -> status. An empty result is
+ * not taken as a reason to delete every Application unless the set is annotated to allow it.
+ */
+export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<ReconcileResult> {
+  const set = deps.appsets.get(key);
+  if (!set || set.metadata?.deletionTimestamp) return;
+  const existing = deps.apps.list().filter((a) => a.metadata?.namespace === set.metadata?.namespace && a.metadata?.labels?.[APPSET_LABEL] === set.metadata?.name);
+  let desired: Application[];
+  try {
+    desired = await generateApplications(set, clusterInfos(deps.registry), deps.git);
+  } catch (err) {
+    const conditions = setCondition(set.status?.conditions, { type: 'ParametersGenerated', status: 'False', reason: 'ErrorOccurred', message: `${(err as Error).message}; existing applications are left as they are`.slice(0, 1000), observedGeneration: set.metadata?.generation });
+    await writeSetStatus(deps, set, { ...(set.status ?? {}), conditions });
+    return { requeueAfterMs: deps.resyncMs };
+  }
+  const rollout = set.spec.strategy?.type === 'RollingSync' ? await pinRevisions(deps, set, desired, existing) : undefined;
+  const policy = set.spec.syncPolicy?.applicationsSync ?? 'sync';
+  await upsertApplications(deps, policy, desired, existing);
+  const guard = await deleteStale(deps, set, policy, desired, existing);
+  const names = new Set(desired.map((a) => a.metadata?.name));
+  let conditions = setCondition(set.status?.conditions, { type: 'ParametersGenerated', status: 'True', reason: 'Generated', message: `${desired.length} applications`, observedGeneration: set.metadata?.generation });
+  conditions = setCondition(conditions, { type: 'DeletionGuard', status: guard ? 'True' : 'False', reason: guard ? 'EmptyGeneration' : 'None', message: guard });
+  await writeSetStatus(deps, set, {
+    conditions, applications: [...names].map(String).sort(), observedGeneration: set.metadata?.generation,
+    ...(rollout ? { rollout: rollout.status, applicationStatus: rollout.applications } : {}),
+  });
+  return { requeueAfterMs: rollout && rollout.status.phase !== 'Completed' ? 3000 : deps.resyncMs };
+}
+
+type Policy = NonNullable<NonNullable<ApplicationSet['spec']['syncPolicy']>['applicationsSync']>;
+
+async function upsertApplications(deps: AppSetDeps, policy: Policy, desired: Application[], existing: Application[]): Promise<void> {
+  const byName = new Map(existing.map((a) => [a.metadata?.name, a]));
+  for (const app of desired) {
+    const current = byName.get(app.metadata?.name);
+    if (current && (policy === 'create-only' || policy === 'create-delete')) continue;
+    if (current && canonical(pick(current)) === canonical(pick(app))) continue;
+    await deps.hub.apply(app, { fieldManager: FIELD_MANAGER, force: true });
+  }
+}
+
+/** Deletes Applications no longer generated, when the policy allows; returns the guard message when it refused. */
+async function deleteStale(deps: AppSetDeps, set: ApplicationSet, policy: Policy, desired: Application[], existing: Application[]): Promise<string> {
+  const names = new Set(desired.map((a) => a.metadata?.name));
+  const stale = existing.filter((a) => !names.has(a.metadata?.name));
+  if (!stale.length || (policy !== 'sync' && policy !== 'create-delete')) return '';
+  if (desired.length === 0 && set.metadata?.annotations?.[ALLOW_EMPTY_ANNOTATION] !== 'true') {
+    return `generators returned no applications; keeping ${stale.length} (annotate ${ALLOW_EMPTY_ANNOTATION}=true to allow)`;
+  }
+  for (const a of stale) await deps.hub.delete(API_VERSION, 'Application', a.metadata?.name ?? '', a.metadata?.namespace);
+  return '';
+}
+
+function pick(a: Application): unknown {
+  return { labels: a.metadata?.labels, annotations: a.metadata?.annotations ?? {}, spec: a.spec };
+}
+
+async function pinRevisions(deps: AppSetDeps, set: ApplicationSet, desired: Application[], existing: Application[]) {
+  const byName = new Map(existing.map((a) => [a.metadata?.name, a]));
+  const apps: RolloutApp[] = [];
+  for (const a of desired) {
+    const target = await deps.git.resolve(a.spec.source.repoURL, a.spec.source.targetRevision || 'HEAD');
+    apps.push(rolloutApp(a, byName.get(a.metadata?.name), target));
+  }
+  const plan = planRollout({
+    apps, steps: set.spec.strategy?.rollingSync?.steps ?? [], previous: set.status?.rollout,
+    paused: set.metadata?.annotations?.[PAUSED_ANNOTATION] === 'true', autoRollback: Boolean(set.spec.strategy?.autoRollback),
+  });
+  for (const a of desired) a.spec.source.targetRevision = plan.pins[a.metadata?.name ?? ''];
+  return plan;
+}
+
+function rolloutApp(a: Application, cur: Application | undefined, target: string): RolloutApp {
+  const status = cur?.status ?? {};
+  return {
+    name: a.metadata?.name ?? '', labels: a.metadata?.labels ?? {}, pin: cur?.spec.source.targetRevision, target,
+    syncedRevision: status.sync?.revision, synced: status.sync?.status === 'Synced', health: status.health?.status,
+    lastHealthy: status.healthyRevisions?.[0],
+  };
+}

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { Counter } from 'prom-client';
+import type { Application } from '../../api/application.js';
+import type { ApplicationSet } from '../../api/applicationset.js';
+import { API_VERSION } from '../../api/schema.js';
+import { SYSTEM_NAMESPACE } from '../../clusters/install.js';
+import { WorkQueue } from '../../controller/queue.js';
+import { Informer, objectKey } from '../../kube/informer.js';
+import type { Controller, ControllerContext } from '../../serve/controller.js';
+import { GitCache, normalizeUrl } from '../git/cache.js';
+import { hubCredentials } from '../git/credentials.js';
+import { reconcileApplication } from './applications.js';
+import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
+import { registerGitWebhook } from './webhook.js';
+
+/**
+ * The gitops controller: ApplicationSets generate Applications, each Application is synced to its
+ * member. Two level-based queues (`namespace/name` keys); member changes, Application status and
+ * Git webhooks re-queue what depends on them; every key also resyncs on an interval (drift, polling).
+ */
+export class GitopsController implements Controller {
+  private readonly git: GitCache;
+  private readonly apps: Informer<Application>;
+  private readonly appsets: Informer<ApplicationSet>;
+  private readonly appQueue: WorkQueue;
+  private readonly setQueue: WorkQueue;
+  private readonly writes: Counter;
+  private readonly onMember = (cluster: string) => {
+    for (const a of this.apps.list()) if (a.spec.destination.name === cluster) this.appQueue.add(objectKey(a));
+    for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
+  };
+
+  constructor(private readonly ctx: ControllerContext) {
+    const opts = ctx.options;
+    this.git = new GitCache({ dir: opts.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), pollIntervalMs: opts.gitopsPollIntervalMs ?? 30_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE) });
+    this.apps = new Informer<Application>(ctx.hub, { apiVersion: API_VERSION, kind: 'Application' });
+    this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
+    const log = ctx.log.child({ controller: 'gitops' });
+    const resyncMs = opts.gitopsResyncMs ?? 20_000;
+    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
+    this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 8, ratePerSecond: 50 }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2 }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
+    this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
+    registerGitWebhook(ctx.http, (urls) => this.refresh(urls));
+  }
+
+  /** Refreshes repositories (webhook) and queues everything that reads them; returns how many keys were queued. */
+  refresh(repoURLs: string[]): number {
+    const wanted = new Set(repoURLs.map(normalizeUrl));
+    for (const u of repoURLs) this.git.refresh(u);
+    let n = 0;
+    for (const a of this.apps.list()) if (wanted.has(normalizeUrl(a.spec.source.repoURL))) { this.appQueue.add(objectKey(a)); n++; }
+    for (const s of this.appsets.list()) if (JSON.stringify(s.spec).split('"repoURL":"').slice(1).some((x) => wanted.has(normalizeUrl(x.split('"')[0])))) { this.setQueue.add(objectKey(s)); n++; }
+    return n;
+  }
+
+  async start(): Promise<void> {
+    const onApp = (a: Application) => {
+      this.appQueue.add(objectKey(a));
+      const set = a.metadata?.labels?.[APPSET_LABEL];
+      if (set) this.setQueue.add(`${a.metadata?.namespace}/${set}`);
+    };
+    this.apps.on('add', onApp).on('update', onApp).on('delete', onApp);
+    const onSet = (s: ApplicationSet) => this.setQueue.add(objectKey(s));
+    this.appsets.on('add', onSet).on('update', onSet);
+    this.ctx.registry.on('change', this.onMember);
+    this.apps.start();
+    this.appsets.start();
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.registry.off('change', this.onMember);
+    this.apps.stop();
+    this.appsets.stop();
+    this.appQueue.stop();
+    this.setQueue.stop();
+  }
+}

@@ -1,0 +1,53 @@
+import type { Application, ApplicationStatus } from '../../api/application.js';
+import { API_VERSION } from '../../api/schema.js';
+import type { KubeClient } from '../../kube/client.js';
+import { setCondition } from '../../kube/conditions.js';
+import { canonical } from '../sync/project.js';
+import type { SyncResult } from '../sync/engine.js';
+
+/** Status after a completed sync pass. */
+export function statusFromSync(app: Application, revision: string, r: SyncResult, now = new Date()): ApplicationStatus {
+  const prev = app.status ?? {};
+  const healthy = r.synced && r.health.status === 'Healthy';
+  let conditions = setCondition(prev.conditions, { type: 'Reconciled', status: r.errors.length ? 'False' : 'True', reason: r.errors.length ? 'SyncError' : 'Succeeded', message: r.errors.join('; ').slice(0, 1000) || `${r.applied.length} applied, ${r.pruned.length} pruned`, observedGeneration: app.metadata?.generation }, now);
+  conditions = setCondition(conditions, { type: 'PruneBlocked', status: r.pendingPrune.length ? 'True' : 'False', reason: r.pendingPrune.length ? 'NeedsConfirmation' : 'None', message: r.pendingPrune.length ? `${r.pruneBlocked}: ${r.pendingPrune.join(', ')}`.slice(0, 1000) : '' }, now);
+  const healthyRevisions = healthy ? [revision, ...(prev.healthyRevisions ?? []).filter((x) => x !== revision)].slice(0, 10) : prev.healthyRevisions;
+  return {
+    ...prev,
+    sync: { status: r.synced ? 'Synced' : 'OutOfSync', revision },
+    health: { status: r.health.status, ...(r.health.message && r.health.status !== 'Healthy' ? { message: r.health.message } : {}) },
+    resources: r.resources, conditions, fingerprints: r.fingerprints,
+    ...(r.synced ? { appliedHash: r.hash } : {}),
+    ...(r.writes > 0 ? { lastSyncTime: now.toISOString() } : {}),
+    ...(healthyRevisions ? { healthyRevisions } : {}),
+    observedGeneration: app.metadata?.generation,
+  };
+}
+
+/** Status when nothing could be decided: sync and health Unknown, a condition saying why; the rest kept. */
+export function statusUnknown(app: Application, reason: string, message: string, now = new Date()): ApplicationStatus {
+  const prev = app.status ?? {};
+  return {
+    ...prev,
+    sync: { status: 'Unknown', ...(prev.sync?.revision ? { revision: prev.sync.revision } : {}) },
+    health: { status: 'Unknown', message },
+    conditions: setCondition(prev.conditions, { type: 'Reconciled', status: 'False', reason, message: message.slice(0, 1000), observedGeneration: app.metadata?.generation }, now),
+  };
+}
+
+function patchOf(prev: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = { ...next };
+  for (const k of Object.keys(prev)) if (!(k in next)) patch[k] = null;
+  const pf = (prev.fingerprints ?? {}) as Record<string, string>;
+  const nf = (next.fingerprints ?? {}) as Record<string, string>;
+  if (next.fingerprints) patch.fingerprints = { ...nf, ...Object.fromEntries(Object.keys(pf).filter((k) => !(k in nf)).map((k) => [k, null])) };
+  return patch;
+}
+
+/** Writes status through the status subresource, only when it changed; true when it wrote. */
+export async function writeStatus(hub: KubeClient, app: Application, next: ApplicationStatus): Promise<boolean> {
+  const prev = (app.status ?? {}) as Record<string, unknown>;
+  if (canonical(prev) === canonical(next)) return false;
+  await hub.patchStatus(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, patchOf(prev, next as Record<string, unknown>));
+  return true;
+}

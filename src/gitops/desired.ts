@@ -1,0 +1,42 @@
+import type { Application } from '../api/application.js';
+import type { KubeClient } from '../kube/client.js';
+import type { KubeObject } from '../kube/types.js';
+import type { GitCache } from './git/cache.js';
+import { renderDirectory } from './render.js';
+import { prepareObjects } from './sync/prepare.js';
+
+/** The desired state of an Application in its member, at one commit. */
+export interface DesiredState {
+  revision: string;
+  objects: KubeObject[];
+}
+
+/** Why the desired state could not be computed: the source (Git) or the render. */
+export class SourceError extends Error {
+  constructor(readonly stage: 'source' | 'render', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SourceError';
+  }
+}
+
+/**
+ * Fetches the Application's source revision, renders its path (kustomization or plain YAML) and
+ * prepares the objects for the member (namespace, tracking label). Errors say which stage failed.
+ */
+export async function desiredState(app: Application, git: GitCache, member: KubeClient): Promise<DesiredState> {
+  const src = app.spec.source;
+  let checkout;
+  try {
+    checkout = await git.checkout(src.repoURL, src.targetRevision || 'HEAD');
+  } catch (err) {
+    throw new SourceError('source', (err as Error).message, { cause: err });
+  }
+  let rendered: KubeObject[];
+  try {
+    rendered = await renderDirectory(checkout.dir, src.path ?? '');
+  } catch (err) {
+    throw new SourceError('render', `${src.path ?? '.'} at ${checkout.sha.slice(0, 12)}: ${(err as Error).message}`, { cause: err });
+  }
+  const objects = await prepareObjects(rendered, member, { name: app.metadata?.name ?? '', namespace: app.metadata?.namespace ?? '' }, app.spec.destination.namespace);
+  return { revision: checkout.sha, objects };
+}
