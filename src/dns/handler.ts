@@ -2,7 +2,7 @@
 // drop. Pure apart from the zones it reads; both transports and the unit tests call it.
 
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
-import { readEdns, replyOpt, type EdnsRequest } from './edns.js';
+import { readEdns, replyOpt, type EdnsRequest, type EdnsResult } from './edns.js';
 import { encodeAnswerReply, encodeEmptyReply, type ReplyFrame } from './encode.js';
 import { classifyQtype, qtypeName } from './qtypes.js';
 import type { ZoneRouter } from './router.js';
@@ -41,8 +41,7 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
   const question = header.qdcount === 1 ? readQuestion(query) : undefined;
   const questionEnd = question?.end ?? HEADER_BYTES;
   const qtype = question?.qtype ?? -1;
-  const decoded = decodeCompletely(query);
-  const ednsResult = decoded ? readEdns(decoded.additionals ?? []) : undefined;
+  const ednsResult = readAdditionals(query, header, questionEnd);
   if (!ednsResult || (ednsResult.kind === 'error' && ednsResult.rcode === 'FORMERR')) {
     // Unreadable, or its OPT record is malformed: answer without EDNS (RFC 6891 section 7).
     const rcode = header.opcode !== 0 ? 'NOTIMP' : 'FORMERR';
@@ -95,6 +94,18 @@ export function replyLimit(ctx: QueryContext, edns: EdnsRequest | undefined, lim
   if (ctx.transport === 'tcp') return 65535;
   if (!edns) return 512;
   return Math.max(512, Math.min(edns.udpSize, limits.maxUdpSize));
+}
+
+/**
+ * The EDNS request in the additional section, or undefined when the packet does not decode. A
+ * plain query (one question, nothing after it) was fully read by readQuestion already; anything
+ * else goes through dns-packet.
+ */
+function readAdditionals(query: Buffer, header: WireHeader, questionEnd: number): EdnsResult | undefined {
+  const plain = header.qdcount === 1 && header.ancount === 0 && header.nscount === 0 && header.arcount === 0;
+  if (plain && questionEnd > HEADER_BYTES) return questionEnd === query.length ? { kind: 'none' } : undefined;
+  const decoded = decodeCompletely(query);
+  return decoded ? readEdns(decoded.additionals ?? []) : undefined;
 }
 
 /** The decoded query, when dns-packet reads every section and nothing follows them. */
