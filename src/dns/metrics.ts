@@ -27,8 +27,16 @@ export interface DnsMetrics {
 /** Metrics that go nowhere. */
 export const noDnsMetrics: DnsMetrics = { query: () => undefined, drop: () => undefined };
 
-/** Counts DNS traffic in `registry` as meridian_dns_queries_total, _truncated_total and _dropped_total. */
+/** The metrics already created per registry. */
+const registries = new WeakMap<Registry, DnsMetrics>();
+
+/**
+ * Counts DNS traffic in `registry` as meridian_dns_queries_total, _truncated_total and
+ * _dropped_total. Several servers may share one registry: the counters are created once.
+ */
 export function prometheusDnsMetrics(registry: Registry): DnsMetrics {
+  const existing = registries.get(registry);
+  if (existing) return existing;
   const queries = new Counter({
     name: 'meridian_dns_queries_total',
     help: 'DNS queries answered, by transport, question type, response code and whether forwarded.',
@@ -43,7 +51,7 @@ export function prometheusDnsMetrics(registry: Registry): DnsMetrics {
     registers: [registry],
   });
   const children = new Map<string, { inc(): void }>();
-  return {
+  const metrics: DnsMetrics = {
     query(e) {
       const key = `${e.transport} ${e.qtype} ${e.rcode} ${e.forwarded}`;
       let child = children.get(key);
@@ -55,4 +63,6 @@ export function prometheusDnsMetrics(registry: Registry): DnsMetrics {
       dropped.labels(reason, transport).inc();
     },
   };
+  registries.set(registry, metrics);
+  return metrics;
 }

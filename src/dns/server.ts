@@ -45,6 +45,7 @@ export class DnsServer {
   readonly router: ZoneRouter;
   private readonly options: DnsServerOptions;
   private readonly forwarder: UpstreamForwarder | undefined;
+  private readonly metrics: DnsMetrics;
   private udp: UdpListener | undefined;
   private tcp: TcpListener | undefined;
 
@@ -55,6 +56,7 @@ export class DnsServer {
     this.options = { ...options, maxUdpSize: maxUdp };
     this.router = new ZoneRouter(options.zones ?? []);
     this.forwarder = options.upstream ? new UpstreamForwarder(options.upstream) : undefined;
+    this.metrics = options.metrics ?? (options.registry ? prometheusDnsMetrics(options.registry) : noDnsMetrics);
   }
 
   /** Serves a zone (its origin must not be served already). */
@@ -79,7 +81,7 @@ export class DnsServer {
     const o = this.options;
     const address = o.address ?? '127.0.0.1';
     const onError = o.onError ?? (() => undefined);
-    const metrics = o.metrics ?? (o.registry ? prometheusDnsMetrics(o.registry) : noDnsMetrics);
+    const metrics = this.metrics;
     const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, limits: { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined } });
     const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000 };
     for (let attempt = 1; ; attempt++) {

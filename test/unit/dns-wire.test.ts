@@ -95,3 +95,19 @@ describe('renderZoneFile', () => {
     ]);
   });
 });
+
+describe('prometheusDnsMetrics', () => {
+  it('creates its counters once per registry, so several servers can share one', async () => {
+    const { Registry } = await import('prom-client');
+    const { prometheusDnsMetrics } = await import('../../src/dns/metrics.js');
+    const registry = new Registry();
+    const a = prometheusDnsMetrics(registry);
+    const b = prometheusDnsMetrics(registry);
+    a.query({ transport: 'udp', qtype: 'A', rcode: 'NOERROR', truncated: true, forwarded: false });
+    b.drop('short', 'udp');
+    const text = await registry.metrics();
+    expect(text).toMatch(/meridian_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR",forwarded="false"\} 1/);
+    expect(text).toMatch(/meridian_dns_truncated_total 1/);
+    expect(text).toMatch(/meridian_dns_dropped_total\{reason="short",transport="udp"\} 1/);
+  });
+});
