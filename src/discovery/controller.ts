@@ -29,6 +29,7 @@ export class DiscoveryController {
   readonly zone: ClustersetZone;
   private readonly queue: WorkQueue;
   private readonly states = new Map<string, MemberState>();
+  private readonly settingUp = new Set<MemberState>();
   private readonly allocator: ClusterSetIpAllocator;
   private readonly onChange = (name: string) => this.memberChanged(name);
   private serial = Math.floor(Date.now() / 1000);
@@ -75,8 +76,9 @@ export class DiscoveryController {
 
   private setUpPending(): void {
     for (const state of this.states.values()) {
-      if (state.sliceApiVersion || !state.ready) continue;
+      if (state.sliceApiVersion || !state.ready || this.settingUp.has(state)) continue;
       const current = state;
+      this.settingUp.add(current);
       current.setUp(this.options.clustersetName, (obj, kind) => this.onEvent(obj, kind)).then(() => {
         this.log.info({ cluster: current.name, endpointSlices: current.sliceApiVersion }, 'discovery set up in member');
         this.rebuildSnapshot();
@@ -84,7 +86,7 @@ export class DiscoveryController {
         current.sliceApiVersion = '';
         this.log.warn({ cluster: current.name, err: err.message }, 'discovery set-up in member failed; retrying');
         this.retryTimer ??= setTimeout(() => { this.retryTimer = undefined; this.setUpPending(); }, 2000).unref();
-      });
+      }).finally(() => this.settingUp.delete(current));
     }
   }
 

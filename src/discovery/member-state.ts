@@ -61,9 +61,9 @@ export class MemberState implements MemberCaches {
   /** Picks the EndpointSlice version the member serves and starts (or joins) the shared informers. */
   async attach(onEvent: (obj: KubeObject, kind: string) => void = () => undefined): Promise<void> {
     const client = this.member.client;
-    this.sliceApiVersion = await client.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
+    const sliceApiVersion = await client.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
     this.services = this.member.informer<ServiceObject>('v1', 'Service');
-    this.slices = this.member.informer<EndpointSliceObject>(this.sliceApiVersion, 'EndpointSlice');
+    this.slices = this.member.informer<EndpointSliceObject>(sliceApiVersion, 'EndpointSlice');
     this.exports = this.member.informer<ServiceExport>(MCS_API_VERSION, 'ServiceExport');
     this.imports = this.member.informer<ServiceImport>(MCS_API_VERSION, 'ServiceImport');
     this.namespaces = this.member.informer('v1', 'Namespace');
@@ -73,6 +73,8 @@ export class MemberState implements MemberCaches {
       inf.on('add', handler).on('update', handler).on('delete', handler);
       for (const obj of inf.list()) onEvent(obj, kind);
     }
+    // Set last: a member counts as set up (and is read) only once its informers exist.
+    this.sliceApiVersion = sliceApiVersion;
   }
 
   /** True once every informer has listed. */

@@ -37,7 +37,7 @@ export function servicesReport(states: MemberState[], snapshot?: DiscoverySnapsh
     rows.push({
       namespace: svc.namespace, name: svc.name, type: resolved.type,
       clusterSetIps: resolved.type === 'ClusterSetIP' ? [...new Set(recordedIps(states, key))] : [],
-      clusters: svc.exports.map((e) => {
+      clusters: [...svc.exports].sort((a, b) => a.cluster.localeCompare(b.cluster)).map((e) => {
         const c = resolved.conditions.get(e.cluster);
         return {
           cluster: e.cluster, clusterReady: e.clusterReady, via: e.via, shared: e.shared,
