@@ -6,6 +6,7 @@ import dnsPacket from 'dns-packet';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsServer } from '../../src/dns/server.js';
+import { ZoneSnapshot } from '../../src/dns/snapshot.js';
 import { StaticZone } from '../../src/dns/static-zone.js';
 import type { DnsRecord, ZoneAuthority } from '../../src/dns/types.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -125,6 +126,34 @@ describe('DnsServer answering dig', () => {
     expect((await dig(['+tcp', 'www.upstream.test', 'A'], port2)).answers.join()).toMatch(/192\.0\.2\.99/);
     expect((await dig(['www.example.com', 'A'], port2)).status).toBe('REFUSED');
     expect((await dig(['web.prod.svc.clusterset.local', 'A'], port2)).flags).toContain('aa');
+  });
+
+  it('answers SERVFAIL when the upstream does not answer in time', async () => {
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    const dead = new DnsServer({ upstream: { address: '127.0.0.1', port: silent.address().port, timeoutMs: 300 } });
+    const { port: deadPort } = await dead.start();
+    try {
+      const started = Date.now();
+      expect((await dig(['www.example.com', 'A'], deadPort)).status).toBe('SERVFAIL');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      await dead.stop();
+      silent.close();
+    }
+    expect(() => new DnsServer({ upstream: { address: '8.8.8.8', port: 53 } })).toThrow(/127\.0\.0\.0\/8/);
+  });
+
+  it('serves a new snapshot as soon as it is swapped in', async () => {
+    const before = clusterset.snapshot();
+    clusterset.setSnapshot(new ZoneSnapshot({ origin: 'clusterset.local', soa: { ...soa('clusterset.local'), serial: 2 }, nameservers: ['ns1.clusterset.local'], records: [{ name: 'web.prod.svc.clusterset.local', type: 'A', ttl: 5, data: '10.0.0.77' }] }));
+    try {
+      expect((await dig(['+short', 'web.prod.svc.clusterset.local', 'A'])).text.trim()).toBe('10.0.0.77');
+      expect((await dig(['+short', 'clusterset.local', 'SOA'])).text).toMatch(/ 2 60 30 3600 5/);
+    } finally {
+      clusterset.setSnapshot(before);
+    }
+    expect((await dig(['web.prod.svc.clusterset.local', 'A'])).answers).toHaveLength(2);
   });
 
   it('answers several pipelined queries on one TCP connection and closes it when idle', async () => {
