@@ -1,6 +1,7 @@
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import type { ZoneAuthority } from '../dns/types.js';
 import { DiscoveryController } from './controller.js';
+import { ClustersetReverseZone } from './reverse-zone.js';
 import { discoveryOptions } from './options.js';
 import { servicesReport } from './report.js';
 
@@ -21,7 +22,8 @@ export class DiscoveryServeController implements Controller {
       nameserverAddresses: [o.dnsAddress],
     });
     this.discovery = new DiscoveryController(ctx.registry, options, ctx.log.child({ controller: 'discovery' }));
-    this.zones = [this.discovery.zone];
+    const zone = this.discovery.zone;
+    this.zones = [zone, new ClustersetReverseZone(() => zone.snapshot())];
     ctx.http.get('/api/v1/services', async () => servicesReport(this.discovery.members(), this.discovery.zone.snapshot()));
   }
 

@@ -3,6 +3,7 @@ import { resolveService } from '../../src/discovery/conflicts.js';
 import { buildDnsSnapshot, type SnapshotInput } from '../../src/discovery/dns-snapshot.js';
 import type { ClusterExport } from '../../src/discovery/model.js';
 import { ClusterViews } from '../../src/discovery/views.js';
+import { ClustersetReverseZone } from '../../src/discovery/reverse-zone.js';
 import { ClustersetZone } from '../../src/discovery/zone.js';
 import type { DnsRecord, QueryContext } from '../../src/dns/types.js';
 import { exportOf } from '../support/discovery.js';
@@ -91,5 +92,22 @@ describe('clusterset.local zone', () => {
     expect(data(ns.additionals ?? [])).toEqual(['127.0.0.1']);
     expect(Object.isFrozen(zone.snapshot().services.get('web.demo'))).toBe(true);
     expect(zone.snapshot().reverse.get('10.102.1.5')).toBe('db-0.eu-west.db.demo.svc.clusterset.local');
+  });
+});
+
+describe('reverse zone (PTR)', () => {
+  const reverse = new ClustersetReverseZone(() => zone.snapshot());
+  it.each([
+    ['headless endpoint', '5.1.102.10.in-addr.arpa', 'PTR', 'NOERROR', ['db-0.eu-west.db.demo.svc.clusterset.local']],
+    ["a cluster's ClusterIP", '10.0.202.10.in-addr.arpa', 'PTR', 'NOERROR', ['eu-west.web.demo.svc.clusterset.local']],
+    ['the ClusterSetIP', '5.0.250.10.in-addr.arpa', 'PTR', 'NOERROR', ['web.demo.svc.clusterset.local']],
+    ['an address of a cluster that is down', '5.1.103.10.in-addr.arpa', 'PTR', 'NXDOMAIN', []],
+    ['A at a PTR name: NODATA', '5.1.102.10.in-addr.arpa', 'A', 'NOERROR', []],
+    ['partial name leading to data', '102.10.in-addr.arpa', 'PTR', 'NOERROR', []],
+    ['not an address', 'x.1.102.10.in-addr.arpa', 'PTR', 'NXDOMAIN', []],
+  ])('%s', (_l, qname, qtype, rcode, expected) => {
+    const a = reverse.answer(qname, qtype, from('nobody'));
+    expect(a.rcode).toBe(rcode);
+    expect(data(a.answers)).toEqual(expected);
   });
 });
