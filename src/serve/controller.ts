@@ -4,6 +4,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../util/log.js';
 import type { ServeOptions } from './options.js';
+import type { ZoneAuthority } from '../dns/types.js';
 
 /** What every controller gets from `meridian serve`. */
 export interface ControllerContext {
@@ -20,6 +21,8 @@ export interface ControllerContext {
 export interface Controller {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** DNS zones the controller fills; `meridian serve` answers them on every DNS listener. */
+  readonly zones?: readonly ZoneAuthority[];
 }
 
 /** Builds a controller; registered by name in controllers.ts. */

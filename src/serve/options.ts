@@ -13,6 +13,8 @@ export interface ServeOptions {
   httpPort: number;
   dnsAddress: string;
   dnsPort: number;
+  /** More DNS listeners (`addr:port`), e.g. one per cluster view on the local fleet. */
+  dnsListen: Array<{ address: string; port: number }>;
   leaderElection: boolean;
   leaseName: string;
   leaseDurationMs: number;
@@ -44,6 +46,7 @@ export interface ServeFlags {
   httpPort?: string;
   dnsAddress?: string;
   dnsPort?: string;
+  dnsListen?: string;
   leaderElect?: boolean;
   leaseName?: string;
   leaseDuration?: string;
@@ -83,6 +86,16 @@ function positiveNumber(flag: string, value: string | undefined, fallback: numbe
   return n;
 }
 
+/** Parses `--dns-listen 127.0.1.1:5353,127.0.1.2:5353`. */
+export function parseListeners(value: string | undefined): Array<{ address: string; port: number }> {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const m = /^(.+):(\d+)$/.exec(entry);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535) throw new Error(`--dns-listen: expected addr:port, got "${entry}"`);
+    return { address: m[1].replace(/^\[|\]$/g, ''), port };
+  });
+}
+
 /** Validates the flags of `meridian serve`. */
 export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hostname: string): ServeOptions {
   return {
@@ -94,6 +107,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     httpPort: positiveNumber('--http-port', flags.httpPort, 8480),
     dnsAddress: flags.dnsAddress ?? '127.0.0.1',
     dnsPort: positiveNumber('--dns-port', flags.dnsPort, 5353),
+    dnsListen: parseListeners(flags.dnsListen),
     leaderElection: flags.leaderElect ?? true,
     leaseName: flags.leaseName ?? 'meridian-leader',
     leaseDurationMs: positiveNumber('--lease-duration', flags.leaseDuration, 15) * 1000,

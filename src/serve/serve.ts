@@ -6,6 +6,7 @@ import type { Controller, ControllerContext } from './controller.js';
 import { CONTROLLERS } from './controllers.js';
 import { createHttp } from './http.js';
 import { LeaderElector } from './leader.js';
+import { DnsServer } from '../dns/server.js';
 import type { ServeOptions } from './options.js';
 
 /** A running `meridian serve`. */
@@ -36,9 +37,18 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   const ctx: ControllerContext = { hub, log, http, metrics, options, registry };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];
+  const dnsServers = [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen].map((l, i) =>
+    new DnsServer({ address: l.address, port: l.port, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
+  for (const { controller } of controllers) for (const zone of controller.zones ?? []) for (const dns of dnsServers) dns.addZone(zone);
+  let dnsStarted = false;
   const startControllers = async () => {
     await registry.start();
     registryStarted = true;
+    for (const dns of dnsServers) {
+      const bound = await dns.start();
+      log.info({ dns: `${bound.address}:${bound.port}`, zones: dns.router.origins() }, 'DNS listening (UDP and TCP)');
+    }
+    dnsStarted = true;
     for (const { name, controller } of controllers) {
       await controller.start();
       running.push(controller);
@@ -64,6 +74,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   const shutdown = async () => {
     for (const c of running.reverse()) await c.stop().catch((err: Error) => log.warn({ err: err.message }, 'controller stop failed'));
     registry.stop();
+    if (dnsStarted) for (const dns of dnsServers) await dns.stop().catch(() => undefined);
     await elector?.stop();
     await http.close();
     hub.close();

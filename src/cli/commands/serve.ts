@@ -42,6 +42,7 @@ export function registerServeCommand(program: Command): void {
     .option('--probe-interval <seconds>', 'member probe interval', '5')
     .option('--http-address <addr>').option('--http-port <port>', 'HTTP port (0: any free port)')
     .option('--dns-address <addr>').option('--dns-port <port>')
+    .option('--dns-listen <addr:port,...>', 'more DNS listeners, e.g. one per cluster view')
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--lease-name <name>').option('--lease-duration <seconds>')
     .option('--identity <id>').option('--log-level <level>')
