@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { API_VERSION } from '../api/schema.js';
+import type { Application } from '../api/application.js';
+import type { GlobalService } from '../api/globalservice.js';
+import { deployDemo } from '../gitops/demo.js';
+import type { KubeClient } from '../kube/client.js';
+import { SYSTEM_NAMESPACE } from '../clusters/install.js';
+import { waitFor } from '../util/wait.js';
+
+/** Where the demo finds its example files and keeps its Git repository. */
+export interface DemoPaths {
+  examplesDir: string;
+  stateDir: string;
+}
+
+/**
+ * Deploys the demo on a fleet whose members are joined and where `meridian serve` runs: the seed
+ * ApplicationSet from a local Git repository, and the GlobalService for web.global.example.test.
+ * Waits until every Application is Synced and Healthy and the global name has an answer.
+ */
+export async function deployDemoApps(hub: KubeClient, paths: DemoPaths, say: (m: string) => void, timeoutMs = 240_000): Promise<void> {
+  const repo = await deployDemo(hub, join(paths.examplesDir, 'fleet-repo'), join(paths.stateDir, 'demo', 'fleet-repo'));
+  say(`git repository ${repo.repoURL} at ${repo.commit.slice(0, 8)}; ApplicationSet ${repo.appset} applied`);
+  const gs = YAML.parse(await readFile(join(paths.examplesDir, 'global', 'web-globalservice.yaml'), 'utf8')) as GlobalService;
+  await hub.apply(gs);
+  say(`GlobalService ${gs.metadata?.namespace}/${gs.metadata?.name} applied for ${gs.spec.hostnames.join(', ')}`);
+  const seen = new Map<string, string>();
+  await waitFor(async () => {
+    const apps = (await hub.list<Application>(API_VERSION, 'Application', { namespace: SYSTEM_NAMESPACE })).items;
+    for (const a of apps) {
+      const state = `${a.status?.sync?.status ?? 'Unknown'}/${a.status?.health?.status ?? 'Unknown'}`;
+      if (seen.get(a.metadata?.name ?? '') !== state) say(`  ${a.metadata?.name}: ${state}`);
+      seen.set(a.metadata?.name ?? '', state);
+    }
+    return apps.length >= 3 && apps.every((a) => a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy');
+  }, { timeoutMs, intervalMs: 1000, what: 'web-app Synced and Healthy in every region', onTimeout: () => JSON.stringify(Object.fromEntries(seen)) });
+  const answered = await waitFor(async () => {
+    const got = await hub.get<GlobalService>(API_VERSION, 'GlobalService', gs.metadata?.name ?? '', gs.metadata?.namespace);
+    return got?.status?.answers?.find((a) => a.addresses.length > 0);
+  }, { timeoutMs: 60_000, intervalMs: 500, what: 'an answer for the global hostname' });
+  say(`${answered.hostname} answers ${answered.addresses.join(', ')}`);
+}
+
+/** The lines to try once the demo runs. */
+export function demoHints(dnsPort: number, ingress: Array<{ region: string; address: string; port: number }>): string {
+  const dig = `dig @127.0.0.1 -p ${dnsPort}`;
+  const first = ingress[0];
+  return [
+    'Try:',
+    `  ${dig} web.web.svc.clusterset.local            # the web Service, exported from every region (ClusterSetIP)`,
+    `  ${dig} SRV _http._tcp.web.web.svc.clusterset.local`,
+    `  ${dig} eu-west.web.web.svc.clusterset.local    # one region's copy`,
+    `  ${dig} web.global.example.test                 # global traffic: the first healthy region's ingress`,
+    ...ingress.map((i) => `  curl -si -H 'Host: web.global.example.test' http://${i.address}:${i.port}/ | grep -i x-meridian-region   # ${i.region}`),
+    first ? `  curl -s --resolve web.global.example.test:${first.port}:$(${dig} +short web.global.example.test) http://web.global.example.test:${first.port}/` : '',
+    '  ./bin/meridian apps; ./bin/meridian services; ./bin/meridian cluster list',
+    `  ./bin/meridian drill outage ${first?.region ?? 'us-east'}   # kills the region, measures how long traffic took to move, revives it`,
+    '  ./bin/meridian fleet down   # stops everything, meridian serve included',
+  ].filter(Boolean).join('\n');
+}
