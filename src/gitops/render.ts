@@ -1,3 +1,4 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -17,11 +18,27 @@ let kustomize: Promise<KustomizeModule> | undefined;
 export function loadKustomize(): Promise<KustomizeModule> {
   const specifier = './kustomize/index.js';
   kustomize ??= (import(specifier) as Promise<KustomizeModule>).catch((err: Error) => {
+    // Interim until the native renderer lands: kubectl's built-in kustomize (no plugins, no exec).
+    if (kubectlAvailable()) return kubectlKustomize;
     kustomize = undefined;
     throw new Error(`the Kustomize renderer (src/gitops/kustomize) is not available: ${err.message}`, { cause: err });
   });
   return kustomize;
 }
+
+function kubectlAvailable(): boolean {
+  return spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+}
+
+/** `kubectl kustomize DIR` as a KustomizeModule (the interim fallback; reports itself in errors). */
+const kubectlKustomize: KustomizeModule = {
+  renderKustomization: (dir) => new Promise<string>((resolvePromise, reject) => {
+    execFile('kubectl', ['kustomize', dir], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`kubectl kustomize (interim renderer): ${stderr.trim() || err.message}`));
+      else resolvePromise(stdout);
+    });
+  }),
+};
 
 /** Resolves `path` inside `root`, refusing anything that leaves it (`..`, absolute paths, symlinks out). */
 export async function insideRoot(root: string, path: string): Promise<string> {

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { resolveKubeconfig } from './common.js';
+
+/** Flags shared by the gitops commands. */
+export interface GitopsFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  cacheDir?: string;
+}
+
+/** Validated common options of the gitops commands. */
+export interface GitopsOptions {
+  kubeconfig: string;
+  hubContext: string;
+  namespace: string;
+  cacheDir: string;
+}
+
+/** Validates the flags every gitops command shares. */
+export function parseGitopsFlags(flags: GitopsFlags, env: NodeJS.ProcessEnv = process.env): GitopsOptions {
+  const namespace = flags.namespace ?? 'meridian-system';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new Error(`--namespace: "${namespace}" is not a namespace name`);
+  return {
+    kubeconfig: resolveKubeconfig(flags.kubeconfig, env), hubContext: flags.context ?? 'hub', namespace,
+    cacheDir: flags.cacheDir ?? join(env.HOME ?? homedir(), '.meridian', 'gitops-cli'),
+  };
+}
+
+/** The repository root for `meridian render DIR`: --root, else the nearest ancestor holding .git, else DIR. */
+export function renderRoot(dir: string, root?: string): string {
+  if (root) return resolve(root);
+  let cur = resolve(dir);
+  for (;;) {
+    if (existsSync(join(cur, '.git'))) return cur;
+    const up = dirname(cur);
+    if (up === cur) return resolve(dir);
+    cur = up;
+  }
+}
+
+/** Parses `--share` for sync: a number in 0..1. */
+export function parseShare(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--prune-share: expected a number from 0 to 1, got "${value}"`);
+  return n;
+}
