@@ -80,6 +80,21 @@ describe('the local fleet and the cluster registry', () => {
     for (const name of ['hub', 'us-east', 'eu-west', 'ap-south']) expect(r.stdout).toContain(`${name}: already running`);
   });
 
+  it('reports a component that crashed, and restarts it', async () => {
+    const status = () => JSON.parse(meridian(['fleet', 'status', '--state-dir', fleet.spec.stateDir, '--json']).stdout) as Array<{ cluster: string; components: Array<{ name: string; pid: number; state: string; restarts: number; lastExit?: string }> }>;
+    const scheduler = () => status().find((h) => h.cluster === 'ap-south')?.components.find((c) => c.name === 'kube-scheduler');
+    const before = scheduler();
+    expect(before?.state).toBe('running');
+    process.kill(before?.pid as number, 'SIGKILL');
+    const after = await waitFor(() => {
+      const s = scheduler();
+      return s && s.restarts === 1 && s.state === 'running' && s.pid !== before?.pid ? s : undefined;
+    }, { timeoutMs: 30_000, what: 'the scheduler restarted', onTimeout: (l) => JSON.stringify(l ?? scheduler()) });
+    expect(after.lastExit).toMatch(/SIGKILL/);
+    const text = meridian(['fleet', 'status', '--state-dir', fleet.spec.stateDir]).stdout;
+    expect(text).toContain('components that crashed and were restarted: ap-south/kube-scheduler');
+  });
+
   it('reports every component with its memory in fleet status', () => {
     const r = meridian(['fleet', 'status', '--state-dir', fleet.spec.stateDir, '--json']);
     expect(r.code).toBe(0);
