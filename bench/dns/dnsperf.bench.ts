@@ -53,7 +53,9 @@ try {
   console.log(row('server', 'QPS', 'avg ms', 'lost', 'p50 ms (-v)', 'p99 ms (-v)', 'QPS (-v)'));
   console.log(row('meridian', ...figures(m, mv)));
   console.log(row(`bind9 -n ${bind.threads}`, ...figures(b, bv)));
-  console.log(`\nthroughput ratio Meridian/BIND: ${(m.qps / b.qps).toFixed(2)} (goal >= 0.50); verbose-run ratio ${(mv.qps / bv.qps).toFixed(2)}`);
+  const best = (rs: DnsperfResult[]) => Math.max(...rs.map((r) => r.qps));
+  const paired = ms.map((r, i) => r.qps / bs[i]!.qps).sort((x, y) => x - y);
+  console.log(`\nthroughput ratio Meridian/BIND (goal >= 0.50): medians ${(m.qps / b.qps).toFixed(2)}, best runs ${(best(ms) / best(bs)).toFixed(2)} (${best(ms).toFixed(0)} vs ${best(bs).toFixed(0)} QPS), per-round ${paired.map((x) => x.toFixed(2)).join(' ')}; verbose runs ${(mv.qps / bv.qps).toFixed(2)}`);
   console.log(`response codes (Meridian): ${m.rcodes}\nresponse codes (BIND):     ${b.rcodes}`);
 } finally {
   await Promise.all([stopChild(meridian), bind.stop()]);

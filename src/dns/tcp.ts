@@ -59,7 +59,7 @@ function serveConnection(conn: net.Socket, dispatch: Dispatch, options: TcpOptio
     const framed = Buffer.allocUnsafe(bytes.length + 2);
     framed.writeUInt16BE(bytes.length, 0);
     bytes.copy(framed, 2);
-    if (!conn.write(framed)) {
+    if (!conn.write(framed) && !conn.isPaused()) {
       conn.pause();
       conn.once('drain', () => conn.resume());
     }
