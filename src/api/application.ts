@@ -69,6 +69,8 @@ export const ApplicationStatusSchema = Type.Object({
   /** Per resource key, the hash of the server's answer projected on the fields Meridian manages. */
   fingerprints: Type.Optional(Type.Record(Type.String(), Type.String())),
   lastSyncTime: Type.Optional(Type.String()),
+  /** `apiVersion/Kind` of everything the Application may have resources of (where prune looks). */
+  managedKinds: Type.Optional(Type.Array(Type.String())),
   /** Revisions that were last seen Synced and Healthy, newest first. */
   healthyRevisions: Type.Optional(Type.Array(Type.String())),
   observedGeneration: Type.Optional(Type.Integer()),

@@ -32,7 +32,9 @@ export interface ApplicationDeps {
 
 /** The kinds an Application managed last time, so a kind it no longer renders is still pruned. */
 export function previousKinds(app: Application): KindRef[] {
-  return (app.status?.resources ?? []).map((r) => ({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind }));
+  const fromResources = (app.status?.resources ?? []).map((r) => ({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind }));
+  const managed = (app.status?.managedKinds ?? []).map((k) => ({ apiVersion: k.slice(0, k.lastIndexOf('/')), kind: k.slice(k.lastIndexOf('/') + 1) }));
+  return [...fromResources, ...managed];
 }
 
 /**

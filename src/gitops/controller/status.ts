@@ -16,7 +16,7 @@ export function statusFromSync(app: Application, revision: string, r: SyncResult
     ...prev,
     sync: { status: r.synced ? 'Synced' : 'OutOfSync', revision },
     health: { status: r.health.status, ...(r.health.message && r.health.status !== 'Healthy' ? { message: r.health.message } : {}) },
-    resources: r.resources, conditions, fingerprints: r.fingerprints,
+    resources: r.resources, conditions, fingerprints: r.fingerprints, managedKinds: r.kinds.map((k) => `${k.apiVersion}/${k.kind}`),
     ...(r.synced ? { appliedHash: r.hash } : {}),
     ...(r.writes > 0 ? { lastSyncTime: now.toISOString() } : {}),
     ...(healthyRevisions ? { healthyRevisions } : {}),

@@ -46,6 +46,8 @@ export interface SyncResult {
   errors: string[];
   /** Why prune did not run, when it did not. */
   pruneBlocked?: string;
+  /** Kinds to look in next time: the desired ones, plus the previous ones while a prune is outstanding. */
+  kinds: KindRef[];
 }
 
 const LIMIT = 8;
@@ -89,7 +91,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
     if ((desiredChanged && req.apply) || (!desiredChanged && req.selfHeal)) toApply.push(o);
     else if (prev) fingerprints[id] = prev;
   }
-  const result: SyncResult = { hash, synced: false, health: { status: 'Healthy' }, resources: [], fingerprints, writes: 0, applied: [], pruned: [], pendingPrune: [], errors: [] };
+  const result: SyncResult = { hash, synced: false, health: { status: 'Healthy' }, resources: [], fingerprints, writes: 0, applied: [], pruned: [], pendingPrune: [], errors: [], kinds: [] };
   if (toApply.length && !req.dryRun) {
     const outcomes = await applyInOrder(req.member, toApply, { onProgress: req.onProgress });
     result.writes += outcomes.length;
@@ -97,8 +99,14 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
       const o = toApply.find((x) => objectId(x) === out.id) as KubeObject;
       if (out.result) { live.set(out.id, out.result); fingerprints[out.id] = fingerprint(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
     }
+    // A CRD's answer predates its Established condition, which applyInOrder waited for: read it again.
+    const crds = toApply.filter((o) => o.kind === 'CustomResourceDefinition' && result.applied.includes(objectId(o)));
+    for (const [id, obj] of (await getLive(req.member, crds)).entries()) live.set(id, obj);
   }
   await prunePass(req, result);
+  const desiredKinds = req.desired.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }));
+  const outstanding = result.pruneBlocked !== undefined || result.errors.length > 0;
+  result.kinds = uniqueKinds([...desiredKinds, ...(outstanding ? req.previousKinds : [])]);
   for (const o of req.desired) {
     const id = objectId(o);
     const current = live.get(id);
@@ -108,6 +116,10 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   result.health = worstHealth(result.resources.map((r, i) => (r.health ? { status: r.health as Health['status'], message: `${r.kind} ${r.name}: ${assessHealth(live.get(objectId(req.desired[i])))?.message ?? r.health}` } : undefined)));
   result.synced = result.errors.length === 0 && result.resources.every((r) => r.status === 'Synced') && result.pendingPrune.length === 0;
   return result;
+}
+
+function uniqueKinds(kinds: KindRef[]): KindRef[] {
+  return [...new Map(kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k])).values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
 }
 
 async function prunePass(req: SyncRequest, result: SyncResult): Promise<void> {
