@@ -105,10 +105,11 @@ export class DiscoveryController {
   }
 
   private async reconcile(key: string): Promise<{ requeueAfterMs: number } | void> {
+    // Never act on a partial picture: a Ready member not set up, or whose caches have not listed
+    // yet, could hold exports, and acting without it could delete what it still exports.
+    if ([...this.states.values()].some((s) => s.ready && !s.synced())) return { requeueAfterMs: 500 };
     const states = this.members();
     const ready = states.filter((s) => s.ready);
-    // Never act on a partial picture: a Ready member whose caches have not listed yet could hold exports.
-    if (ready.some((s) => !s.synced())) return { requeueAfterMs: 500 };
     const resolved = resolveService(exportedService(states, key));
     const exporting = resolved.participants.length > 0;
     let ip: string | undefined;
