@@ -2,7 +2,7 @@
 // the upstream (SERVFAIL when it fails), drops are counted. Shared by the UDP and TCP transports.
 
 import type { UpstreamForwarder } from './forwarder.js';
-import { handleQuery, type HandlerLimits } from './handler.js';
+import { handleQuery, type HandlerLimits, type Outcome } from './handler.js';
 import type { DnsMetrics } from './metrics.js';
 import { qtypeMetricLabel } from './qtypes.js';
 import type { ZoneRouter } from './router.js';
@@ -29,7 +29,16 @@ const RCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RC
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const { router, limits, metrics, forwarder } = deps;
   return (query, ctx, send) => {
-    const outcome = handleQuery(query, ctx, router, limits);
+    let outcome: Outcome;
+    try {
+      outcome = handleQuery(query, ctx, router, limits);
+    } catch {
+      // A bug on the query path answers SERVFAIL for this query instead of ending the process.
+      const header = readHeader(query);
+      if (header) send(headerOnlyReply(query, header, RCODE.SERVFAIL));
+      metrics.query({ transport: ctx.transport, qtype: 'none', rcode: 'SERVFAIL', truncated: false, forwarded: false });
+      return;
+    }
     if (outcome.kind === 'drop') {
       metrics.drop(outcome.reason, ctx.transport);
       return;

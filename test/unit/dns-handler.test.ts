@@ -127,3 +127,17 @@ describe('handleQuery', () => {
     expect(outcome.kind === 'reply' && outcome.truncated).toBe(false);
   });
 });
+
+describe('createDispatch', () => {
+  it('answers SERVFAIL instead of throwing when the query path fails', async () => {
+    const { createDispatch } = await import('../../src/dns/dispatch.js');
+    const malformed: ZoneAuthority = { origin: 'bad.test', answer: () => ({ rcode: 'NOERROR', answers: undefined as never, authority: [] }) };
+    const events: string[] = [];
+    const dispatch = createDispatch({ router: new ZoneRouter([malformed]), limits, metrics: { query: (e) => events.push(e.rcode), drop: (r) => events.push(r) } });
+    const sent: Buffer[] = [];
+    dispatch(query('x.bad.test', 'A'), udp, (b) => sent.push(b));
+    dispatch(Buffer.alloc(5), udp, (b) => sent.push(b));
+    expect(sent.map((b) => b[3]! & 0xf)).toEqual([2]); // SERVFAIL
+    expect(events).toEqual(['SERVFAIL', 'short']);
+  });
+});
