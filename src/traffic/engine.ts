@@ -137,7 +137,7 @@ export class TrafficEngine {
   private publish(zone: GslbZone, entries: HostEntry[]): void {
     const prev = zone.snapshot();
     const hosts = new Map(entries.sort((a, b) => a.hostname.localeCompare(b.hostname)).map((e) => [e.hostname, e]));
-    if (JSON.stringify([...prev.hosts]) === JSON.stringify([...hosts])) return;
+    if (fingerprint(prev.hosts) === fingerprint(hosts)) return;
     zone.setSnapshot({ ...prev, serial: nextSerial(prev.serial), hosts });
     this.pushEdge(zone, entries);
   }
@@ -154,6 +154,11 @@ export class TrafficEngine {
 export function edgeAddresses(e: HostEntry): string[] {
   const chosen = e.policy.type === 'failover' ? selectBackends(e, {}, 0).backends : e.pool;
   return chosen.map((b) => b.address);
+}
+
+/** A comparable rendering of a zone's hosts (CIDR tables hold bigints, which JSON cannot render). */
+function fingerprint(hosts: ReadonlyMap<string, HostEntry>): string {
+  return JSON.stringify([...hosts], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 function checkConfig(b: Backend, input: ServiceInput): CheckConfig {
