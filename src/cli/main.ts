@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerFleetCommands } from './commands/fleet.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerDrillCommands } from './commands/drill.js';
 import { registerRenderCommand } from './commands/render.js';
 import { registerApplyCommands } from './commands/apply.js';
 import { registerAppsCommand } from './commands/apps.js';
@@ -16,6 +17,7 @@ program.name('meridian').description('Run Kubernetes in several regions from one
 registerFleetCommands(program);
 registerClusterCommands(program);
 registerServeCommand(program);
+registerDrillCommands(program);
 registerRenderCommand(program);
 registerApplyCommands(program);
 registerAppsCommand(program);

@@ -1,9 +1,12 @@
 import http from 'node:http';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
-import type { FleetCluster } from './layout.js';
+import { clusterPaths, type FleetCluster, type FleetSpec } from './layout.js';
 
 /** A running region ingress. */
 export interface RegionIngress {
@@ -27,7 +30,7 @@ export const REGION_HEADER = 'x-meridian-region';
  * Service has ready endpoints, 503 when it has none, 404 when no rule matches. Pod IPs are never
  * contacted: readiness comes from the Endpoints objects, which is what a real ingress would route by.
  */
-export async function startRegionIngress(opts: { client: KubeClient; cluster: FleetCluster; log: Logger }): Promise<RegionIngress> {
+export async function startRegionIngress(opts: { client: KubeClient; cluster: FleetCluster; log: Logger; pauseFile?: string }): Promise<RegionIngress> {
   const { client, cluster } = opts;
   const ingresses = new Informer<IngressObj>(client, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }).start();
   const endpoints = new Informer<EndpointsObj>(client, { apiVersion: 'v1', kind: 'Endpoints' }).start();
@@ -47,18 +50,62 @@ export async function startRegionIngress(opts: { client: KubeClient; cluster: Fl
     res.writeHead(ready > 0 ? 200 : 503).end(JSON.stringify(body) + '\n');
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(cluster.ingressPort, cluster.ingressAddress, () => resolve());
-  });
+  await listen(server, cluster);
+  const pause = opts.pauseFile ? watchPause(server, cluster, opts.pauseFile, opts.log) : undefined;
   return {
     close: async () => {
+      if (pause) clearInterval(pause);
       ingresses.stop();
       endpoints.stop();
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+function listen(server: http.Server, cluster: FleetCluster): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cluster.ingressPort, cluster.ingressAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+const PAUSE_POLL_MS = 100;
+
+/**
+ * Takes the ingress off the network while the pause file exists (an outage drill of the ingress
+ * alone: connections are refused, as when a load balancer dies) and puts it back when it is removed.
+ */
+function watchPause(server: http.Server, cluster: FleetCluster, file: string, log: Logger): NodeJS.Timeout {
+  let busy = false;
+  return setInterval(() => {
+    if (busy) return;
+    const paused = existsSync(file);
+    if (paused === !server.listening) return;
+    busy = true;
+    const done = () => (busy = false);
+    if (paused) {
+      server.closeAllConnections();
+      server.close(done);
+    } else {
+      listen(server, cluster).catch((err: Error) => log.error({ err: err.message }, 'region ingress could not listen again')).finally(done);
+    }
+  }, PAUSE_POLL_MS);
+}
+
+/** The file whose presence takes a member's ingress off the network. */
+export function ingressPauseFile(spec: FleetSpec, name: string): string {
+  return join(clusterPaths(spec, name).dir, 'ingress-down');
+}
+
+/** Takes a member's ingress down (the cluster keeps running) or brings it back. */
+export async function setIngressDown(spec: FleetSpec, name: string, down: boolean): Promise<void> {
+  const file = ingressPauseFile(spec, name);
+  if (down) await writeFile(file, new Date().toISOString());
+  else await rm(file, { force: true });
 }
 
 interface Route { namespace: string; ingress: string; service: string; score: number }

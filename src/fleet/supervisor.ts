@@ -64,7 +64,7 @@ export class ClusterSupervisor {
 
   private async startIngress(client: KubeClient): Promise<void> {
     try {
-      this.ingress = await startRegionIngress({ client, cluster: this.cluster, log: this.log });
+      this.ingress = await startRegionIngress({ client, cluster: this.cluster, log: this.log, pauseFile: join(this.paths.dir, 'ingress-down') });
     } catch (err) {
       this.message = `ingress ${this.cluster.ingressAddress}:${this.cluster.ingressPort} failed: ${(err as Error).message}`;
       this.log.error({ err: (err as Error).message }, 'region ingress did not start');
