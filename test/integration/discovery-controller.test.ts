@@ -4,10 +4,10 @@ import { DiscoveryController } from '../../src/discovery/controller.js';
 import { ENDPOINT_SLICE_VERSIONS } from '../../src/discovery/member-state.js';
 import { discoveryOptions } from '../../src/discovery/options.js';
 import { DnsServer } from '../../src/dns/server.js';
-import type { KubeClient } from '../../src/kube/client.js';
+import { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { createLogger, silentLogger } from '../../src/util/log.js';
-import { waitFor } from '../../src/util/wait.js';
+import { sleep, waitFor } from '../../src/util/wait.js';
 import { dig, TestMember, TestMemberSource } from '../support/discovery.js';
 import { startEnvtest, type Envtest } from '../support/envtest.js';
 
@@ -123,5 +123,33 @@ describe('discovery controller against two real API servers', () => {
     expect((await eu.list(MCS_API_VERSION, 'ServiceImport', { namespace: 'demo' })).items.map((i) => i.metadata?.name)).toContain('db');
     source.setReady('eu-west', true);
     await waitFor(async () => (await dig(port, 'db-1.eu-west.db.demo.svc.clusterset.local', 'A')).status === 'NOERROR', { timeoutMs: 10_000, what: 'eu-west back in the answers' });
+  });
+
+  it('deletes nothing while a Ready member cannot be read, and removes its imports once it is marked not Ready', async () => {
+    await waitFor(() => { eu.discovery.invalidate(); return eu.discovery.has(MCS_API_VERSION, 'ServiceExport'); }, { timeoutMs: 30_000, what: 'MCS CRDs in eu-west' });
+    await serviceWithEndpoints(eu, 'cache', { ips: ['10.102.3.3'] });
+    await exportService(eu, 'cache');
+    await waitFor(() => us.get(MCS_API_VERSION, 'ServiceImport', 'cache', 'demo'), { timeoutMs: 20_000, what: 'ServiceImport demo/cache in us-east' });
+    await controller.stop();
+
+    // A restarted controller that reaches us-east but not eu-west, which the registry still calls Ready.
+    const unreachable = KubeClient.fromToken('https://127.0.0.1:1', '', 'no-token', 'eu-west', 1000);
+    const partial = new TestMemberSource();
+    partial.members.push(new TestMember('us-east', us), new TestMember('eu-west', unreachable));
+    const restarted = new DiscoveryController(partial, discoveryOptions({ resyncMs: 500 }), silentLogger);
+    await restarted.start();
+    try {
+      await waitFor(() => restarted.members().some((m) => m.name === 'us-east' && m.synced()), { timeoutMs: 20_000, what: 'us-east set up by the restarted controller' });
+      await sleep(3000); // several resyncs (500 ms): any of them would have deleted the import
+      // Read through transient API errors (a fresh CRD can answer 400 for a moment); the object decides.
+      const after = await waitFor(async () => ({ found: await us.get(MCS_API_VERSION, 'ServiceImport', 'cache', 'demo') }), { timeoutMs: 10_000, what: 'reading ServiceImport demo/cache' });
+      expect(after.found, 'the ServiceImport must survive while eu-west is Ready but unreadable').toBeDefined();
+      partial.setReady('eu-west', false);
+      await waitFor(async () => !(await us.get(MCS_API_VERSION, 'ServiceImport', 'cache', 'demo')), { timeoutMs: 20_000, what: 'import of the down member\'s only export removed' });
+      expect(await eu.get(MCS_API_VERSION, 'ServiceExport', 'cache', 'demo')).toBeDefined();
+    } finally {
+      await restarted.stop();
+      for (const m of partial.members) m.close();
+    }
   });
 });
