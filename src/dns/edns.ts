@@ -42,6 +42,33 @@ export function readEdns(additionals: readonly Answer[]): EdnsResult {
   return { kind: 'edns', edns };
 }
 
+/**
+ * Reads a query's only additional record when it is a well-formed OPT record ending the packet,
+ * the shape every resolver sends, without a full decode. Undefined means "not that shape": the
+ * caller decodes with dns-packet, which also finds the errors.
+ */
+export function readTrailingOpt(buf: Buffer, offset: number): EdnsResult | undefined {
+  if (offset + 11 > buf.length || buf[offset] !== 0 || buf.readUInt16BE(offset + 1) !== 41) return undefined;
+  const version = buf[offset + 6]!;
+  const end = offset + 11 + buf.readUInt16BE(offset + 9);
+  if (end !== buf.length) return undefined;
+  const edns: EdnsRequest = { udpSize: Math.max(512, buf.readUInt16BE(offset + 3)), version };
+  let badEcs = false;
+  for (let p = offset + 11; p < end; ) {
+    if (p + 4 > end) return undefined;
+    const next = p + 4 + buf.readUInt16BE(p + 2);
+    if (next > end) return undefined;
+    if (buf.readUInt16BE(p) === ECS_CODE) {
+      const ecs = edns.ecs || badEcs ? undefined : parseEcs(buf.subarray(p + 4, next));
+      if (ecs) edns.ecs = ecs;
+      else badEcs = true;
+    }
+    p = next;
+  }
+  if (version !== 0) return { kind: 'error', rcode: 'BADVERS' };
+  return badEcs ? { kind: 'error', rcode: 'FORMERR' } : { kind: 'edns', edns };
+}
+
 /** Parses an ECS payload; undefined when RFC 7871 section 7.1.2 says FORMERR. */
 export function parseEcs(data: Buffer): EcsOption | undefined {
   if (data.length < 4) return undefined;

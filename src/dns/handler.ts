@@ -2,7 +2,7 @@
 // drop. Pure apart from the zones it reads; both transports and the unit tests call it.
 
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
-import { readEdns, replyOpt, type EdnsRequest, type EdnsResult } from './edns.js';
+import { readEdns, readTrailingOpt, replyOpt, type EdnsRequest, type EdnsResult } from './edns.js';
 import { encodeAnswerReply, encodeEmptyReply, type ReplyFrame } from './encode.js';
 import { classifyQtype, qtypeName } from './qtypes.js';
 import type { ZoneRouter } from './router.js';
@@ -98,12 +98,14 @@ export function replyLimit(ctx: QueryContext, edns: EdnsRequest | undefined, lim
 
 /**
  * The EDNS request in the additional section, or undefined when the packet does not decode. A
- * plain query (one question, nothing after it) was fully read by readQuestion already; anything
- * else goes through dns-packet.
+ * plain query (one question, nothing after it) was fully read by readQuestion already, one with a
+ * single OPT record is read by readTrailingOpt; anything else goes through dns-packet.
  */
 function readAdditionals(query: Buffer, header: WireHeader, questionEnd: number): EdnsResult | undefined {
-  const plain = header.qdcount === 1 && header.ancount === 0 && header.nscount === 0 && header.arcount === 0;
-  if (plain && questionEnd > HEADER_BYTES) return questionEnd === query.length ? { kind: 'none' } : undefined;
+  const simple = questionEnd > HEADER_BYTES && header.ancount === 0 && header.nscount === 0;
+  if (simple && header.arcount === 0) return questionEnd === query.length ? { kind: 'none' } : undefined;
+  const opt = simple && header.arcount === 1 ? readTrailingOpt(query, questionEnd) : undefined;
+  if (opt) return opt;
   const decoded = decodeCompletely(query);
   return decoded ? readEdns(decoded.additionals ?? []) : undefined;
 }

@@ -111,3 +111,31 @@ describe('prometheusDnsMetrics', () => {
     expect(text).toMatch(/meridian_dns_dropped_total\{reason="short",transport="udp"\} 1/);
   });
 });
+
+describe('readTrailingOpt', () => {
+  const ecs = (bytes: number[]) => ({ code: 8, data: Buffer.from(bytes) });
+  const variants: Array<[string, number, object[]]> = [
+    ['no options', 0, []],
+    ['a valid ECS', 0, [ecs([0, 1, 24, 0, 10, 1, 2])]],
+    ['a cookie and a valid ECS', 0, [{ code: 10, data: Buffer.alloc(8, 7) }, ecs([0, 2, 0, 0])]],
+    ['a malformed ECS', 0, [ecs([0, 1, 20, 0, 10, 1, 0xff])]],
+    ['two ECS options', 0, [ecs([0, 1, 0, 0]), ecs([0, 1, 0, 0])]],
+    ['EDNS version 1', 1, []],
+    ['EDNS version 1 with a malformed ECS', 1, [ecs([0, 9, 0, 0])]],
+  ];
+  it.each(variants)('reads %s as dns-packet and readEdns do', async (_name, ednsVersion, options) => {
+    const { readEdns, readTrailingOpt } = await import('../../src/dns/edns.js');
+    const packet = dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'a.test', type: 'A' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion, flags: 0, flag_do: false, options } as never] });
+    const fast = readTrailingOpt(packet, 12 + 8 + 4);
+    expect(fast).toEqual(readEdns(dnsPacket.decode(packet).additionals ?? []));
+  });
+
+  it('leaves anything but one trailing OPT record to dns-packet', async () => {
+    const { readTrailingOpt } = await import('../../src/dns/edns.js');
+    const withTsig = dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'a.test', type: 'A' }], additionals: [{ type: 'TXT', name: 'k.test', data: ['x'] }] });
+    expect(readTrailingOpt(withTsig, 24)).toBeUndefined();
+    const opt = dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'a.test', type: 'A' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] } as never] });
+    expect(readTrailingOpt(Buffer.concat([opt, Buffer.from([0])]), 24)).toBeUndefined();
+    expect(readTrailingOpt(opt.subarray(0, opt.length - 1), 24)).toBeUndefined();
+  });
+});
