@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import type { ZoneAuthority } from '../dns/types.js';
 import { DiscoveryController } from './controller.js';
@@ -14,8 +15,9 @@ export class DiscoveryServeController implements Controller {
   /** The zones this controller fills; the DNS server answers them. */
   readonly zones: ZoneAuthority[];
   readonly discovery: DiscoveryController;
+  private readonly onMembers: () => void;
 
-  constructor(ctx: ControllerContext) {
+  constructor(private readonly ctx: ControllerContext) {
     const o = ctx.options;
     const options = discoveryOptions({
       clustersetIpRange: o.clustersetIpRange, ttlSeconds: o.clustersetDnsTtl, views: o.dnsViews,
@@ -23,15 +25,22 @@ export class DiscoveryServeController implements Controller {
     });
     this.discovery = new DiscoveryController(ctx.registry, options, ctx.log.child({ controller: 'discovery' }));
     const zone = this.discovery.zone;
+    // Members' pod networks tell who asks without configuration (resolvers forward from pod IPs).
+    this.onMembers = () => options.views.setClusterNetworks(Object.fromEntries(ctx.registry.clusterObjects().map((c) => [c.metadata?.name ?? '', c.spec.podCIDRs ?? []])));
+    new Gauge({ name: 'meridian_discovery_exported_services', help: 'Services exported to the clusterset (in the DNS snapshot)', registers: [ctx.metrics], collect() { this.set(zone.snapshot().services.size); } });
+    new Gauge({ name: 'meridian_discovery_snapshot_serial', help: 'Serial of the clusterset.local snapshot served', registers: [ctx.metrics], collect() { this.set(zone.snapshot().serial); } });
     this.zones = [zone, new ClustersetReverseZone(() => zone.snapshot())];
     ctx.http.get('/api/v1/services', async () => servicesReport(this.discovery.members(), this.discovery.zone.snapshot()));
   }
 
   start(): Promise<void> {
+    this.ctx.registry.on('change', this.onMembers);
+    this.onMembers();
     return this.discovery.start();
   }
 
   stop(): Promise<void> {
+    this.ctx.registry.off('change', this.onMembers);
     return this.discovery.stop();
   }
 }

@@ -44,6 +44,10 @@ export function parseNet(text: string): Net {
   return { v6: parsed.v6, base: (parsed.value >> host) << host, prefix };
 }
 
+function toNets(cidrs: Record<string, string[]>): Array<{ cluster: string; net: Net }> {
+  return Object.entries(cidrs).flatMap(([cluster, list]) => list.map((c) => ({ cluster, net: parseNet(c) }))).sort((a, b) => b.net.prefix - a.net.prefix);
+}
+
 function inNet(net: Net, address: string): boolean {
   const a = toBig(address);
   if (!a || a.v6 !== net.v6) return false;
@@ -58,12 +62,23 @@ function inNet(net: Net, address: string): boolean {
  */
 export class ClusterViews {
   private readonly listen: Map<string, string>;
-  private readonly nets: Array<{ cluster: string; net: Net }>;
+  private readonly configured: Array<{ cluster: string; net: Net }>;
+  private nets: Array<{ cluster: string; net: Net }>;
 
   constructor(config: ViewConfig = {}) {
     this.listen = new Map(Object.entries(config.listen ?? {}));
-    this.nets = Object.entries(config.cidrs ?? {}).flatMap(([cluster, list]) => list.map((c) => ({ cluster, net: parseNet(c) })))
-      .sort((a, b) => b.net.prefix - a.net.prefix);
+    this.configured = toNets(config.cidrs ?? {});
+    this.nets = this.configured;
+  }
+
+  /**
+   * Adds the members' own networks (Cluster spec.podCIDRs) beside the configured ones, replacing
+   * the previous set; malformed entries are skipped (the Cluster object is not ours to reject).
+   */
+  setClusterNetworks(cidrs: Record<string, string[]>): void {
+    const valid: Record<string, string[]> = {};
+    for (const [cluster, list] of Object.entries(cidrs)) valid[cluster] = list.filter((c) => { try { parseNet(c); return true; } catch { return false; } });
+    this.nets = [...this.configured, ...toNets(valid)].sort((a, b) => b.net.prefix - a.net.prefix);
   }
 
   /** The cluster asking, if known. */

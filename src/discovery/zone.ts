@@ -64,6 +64,8 @@ export class ClustersetZone implements SnapshotZone<DiscoverySnapshot> {
     const base = rel.slice(-3).join('.') + `.${this.origin}`;
     const view = this.views.match(ctx);
     const scoped = (a: ZoneAnswer): ZoneAnswer => (view && view.scope > 0 ? { ...a, ecsScope: view.scope } : a);
+    // The spec: a headless service without ready endpoints is NXDOMAIN.
+    if (rel.length === 3 && svc.type === 'Headless' && svc.backends.length === 0) return this.nxdomain(snap);
     if (rel.length === 3) return scoped(data(this.serviceAddresses(svc, qname, qtype, view?.cluster)));
     if (rel.length === 5 && rel[0].startsWith('_') && rel[1].startsWith('_')) return scoped(this.srv(svc, base, qname, rel, qtype, view?.cluster));
     return this.perCluster(svc, qname, rel, qtype);

@@ -119,3 +119,15 @@ describe('ClusterViews', () => {
     expect(() => parseViews('us-east=10.0.0.0/99')).toThrow(/10.0.0.0\/99/);
   });
 });
+
+describe('ClusterViews with member networks', () => {
+  it('adds members\' pod CIDRs beside the configured views and skips malformed ones', () => {
+    const v = new ClusterViews({ cidrs: { 'us-east': ['10.101.7.0/24'] } });
+    const ctx = (clientAddress: string) => ({ clientAddress, clientPort: 1, localAddress: '127.0.0.1', localPort: 53, transport: 'udp' as const });
+    expect(v.match(ctx('10.102.0.9'))).toBeUndefined();
+    v.setClusterNetworks({ 'eu-west': ['10.102.0.0/16', 'garbage'], 'ap-south': ['10.101.0.0/16'] });
+    expect(v.match(ctx('10.102.0.9'))?.cluster).toBe('eu-west');
+    expect(v.match(ctx('10.101.7.1'))?.cluster).toBe('us-east');
+    expect(v.match(ctx('10.101.8.1'))?.cluster).toBe('ap-south');
+  });
+});

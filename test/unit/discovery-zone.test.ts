@@ -78,6 +78,12 @@ describe('clusterset.local zone', () => {
     expect(zone.answer('_http._udp.web.demo.svc.clusterset.local', 'SRV', from('nobody')).rcode).toBe('NXDOMAIN');
   });
 
+  it('answers NXDOMAIN for a headless service without ready endpoints (the spec)', () => {
+    const z = new ClustersetZone({ views });
+    z.setSnapshot(buildDnsSnapshot([input('db', [exportOf('eu-west', { endpoints: [{ addresses: ['10.102.1.5'], ready: false }] }, { type: 'Headless', clusterIPs: [] })])], 5, 1));
+    expect(z.answer('db.demo.svc.clusterset.local', 'A', from('nobody')).rcode).toBe('NXDOMAIN');
+  });
+
   it('follows per-cluster weights with smooth weighted round robin (3:1 over 8 queries)', () => {
     const picks = Array.from({ length: 8 }, () => data(zone.answer('split.demo.svc.clusterset.local', 'A', from('nobody')).answers)[0]);
     expect(picks.filter((p) => p === '10.202.0.30')).toHaveLength(6);
