@@ -1,5 +1,6 @@
 import type { KubeObject } from '../kube/types.js';
 import { translateArgoApplication, translateArgoApplicationSet } from './translate-argocd.js';
+import { translateGslb } from '../traffic/k8gb.js';
 
 /** Turns an object of another project's API into Meridian objects (errors name the object and field). */
 export type Translator = (obj: KubeObject) => KubeObject[];
@@ -11,6 +12,8 @@ export type Translator = (obj: KubeObject) => KubeObject[];
 export const TRANSLATIONS: Record<string, Translator> = {
   'argoproj.io/v1alpha1/ApplicationSet': translateArgoApplicationSet,
   'argoproj.io/v1alpha1/Application': translateArgoApplication,
+  'k8gb.absa.oss/v1beta1/Gslb': translateGslb,
+  'k8gb.io/v1beta1/Gslb': translateGslb,
 };
 
 /** Adds a translation at run time (tests, plugins); the static table above is the usual place. */
