@@ -15,6 +15,14 @@ export interface ControllerContext {
   http: FastifyInstance;
   metrics: Registry;
   options: ServeOptions;
+  /** The DNS listeners of `meridian serve`; adding a zone that is already served is a no-op. */
+  dns: ZoneHost;
+}
+
+/** Where controllers put the zones they answer. */
+export interface ZoneHost {
+  addZone(zone: ZoneAuthority): void;
+  removeZone(origin: string): boolean;
 }
 
 /** A controller run by `meridian serve`; started only on the leader. */

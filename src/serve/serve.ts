@@ -2,7 +2,8 @@ import { KubeClient } from '../kube/client.js';
 import { ClusterRegistry } from '../clusters/registry.js';
 import { SYSTEM_NAMESPACE } from '../clusters/install.js';
 import { createLogger, type Logger } from '../util/log.js';
-import type { Controller, ControllerContext } from './controller.js';
+import type { Controller, ControllerContext, ZoneHost } from './controller.js';
+import { normalizeName } from '../dns/names.js';
 import { CONTROLLERS } from './controllers.js';
 import { createHttp } from './http.js';
 import { LeaderElector } from './leader.js';
@@ -34,12 +35,12 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
 
   // Controllers are built before the HTTP server listens, so that they can register their routes;
   // they start only when this replica leads.
-  const ctx: ControllerContext = { hub, log, http, metrics, options, registry };
-  const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
-  const running: Controller[] = [];
   const dnsServers = [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen].map((l, i) =>
     new DnsServer({ address: l.address, port: l.port, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
-  for (const { controller } of controllers) for (const zone of controller.zones ?? []) for (const dns of dnsServers) dns.addZone(zone);
+  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, dns: sharedZones(dnsServers) };
+  const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
+  const running: Controller[] = [];
+  for (const { controller } of controllers) for (const zone of controller.zones ?? []) ctx.dns.addZone(zone);
   let dnsStarted = false;
   const startControllers = async () => {
     await registry.start();
@@ -81,4 +82,14 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
     finish(0);
   };
   return { done, httpPort, shutdown, isLeader: () => elector?.isLeader() ?? true };
+}
+
+/** One zone table for every DNS listener; adding a zone already served is a no-op. */
+function sharedZones(servers: DnsServer[]): ZoneHost {
+  return {
+    addZone: (zone) => {
+      for (const dns of servers) if (!dns.router.origins().includes(normalizeName(zone.origin))) dns.addZone(zone);
+    },
+    removeZone: (origin) => servers.map((dns) => dns.removeZone(origin)).some(Boolean),
+  };
 }

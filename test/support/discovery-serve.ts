@@ -25,7 +25,8 @@ export async function startDiscoveryStack(hub: KubeClient, flags: ServeFlags, lo
   const options = parseServeOptions({ controllers: 'clusters,discovery', ...flags }, {}, 'test');
   const registry = new ClusterRegistry(hub, log.child({ component: 'registry' }));
   const { http, metrics } = createHttp({ registry: () => registry, isLeader: () => true, identity: 'test' });
-  const ctx: ControllerContext = { hub, registry, log, http, metrics, options };
+  // Zones are served by the DnsServer below, so the shared zone host is not used here.
+  const ctx: ControllerContext = { hub, registry, log, http, metrics, options, dns: { addZone: () => undefined, removeZone: () => false } };
   const manager = new ClusterManager(ctx);
   const discovery = new DiscoveryServeController(ctx);
   const dns = new DnsServer({ zones: discovery.zones });
