@@ -4,8 +4,6 @@ import { WorkQueue } from '../controller/queue.js';
 import { Informer, objectKey } from '../kube/informer.js';
 import { isNotFound } from '../kube/errors.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
-import { DnsServer } from '../dns/server.js';
-import type { ZoneAuthority } from '../dns/types.js';
 import { resolveBackends } from './backends.js';
 import { loadEdges } from './edgeconfig.js';
 import { TrafficEngine } from './engine.js';
@@ -14,12 +12,6 @@ import { buildStatus, comparableStatus } from './status.js';
 import { GslbZone } from './zone.js';
 
 const RESYNC_MS = 15_000;
-
-/** The shared DNS server the lead adds to the context (docs/adr: GSLB zones are served through it when present). */
-interface ZoneHost {
-  addZone(zone: ZoneAuthority): void;
-  removeZone(origin: string): boolean;
-}
 const EDGE_REPAIR_MS = 30_000;
 
 /**
@@ -27,7 +19,7 @@ const EDGE_REPAIR_MS = 30_000;
  * their addresses, health-checks them and answers the hostnames from a GSLB zone; status carries
  * health per backend, the current answers and the zone serial. A member that is down or not
  * connected keeps its backends (they fail their checks and leave the answers); it never causes a
- * hostname to be deleted. The zones are exposed through `zones` for the DNS server.
+ * hostname to be deleted. `meridian serve` answers the zones exposed through `zones`.
  */
 export class TrafficController implements Controller {
   /** The GSLB zones this controller fills; the DNS server answers them. */
@@ -37,7 +29,6 @@ export class TrafficController implements Controller {
   private readonly informer: Informer<GlobalService>;
   private readonly written = new Map<string, string>();
   private readonly onMemberChange = () => this.enqueueAll();
-  private ownDns: DnsServer | undefined;
 
   constructor(private readonly ctx: ControllerContext) {
     this.zones = ctx.options.gslbZones.map((origin) => new GslbZone(origin, { nameservers: [{ name: `ns1.${origin}`, addresses: [ctx.options.dnsAddress] }] }));
@@ -55,7 +46,6 @@ export class TrafficController implements Controller {
         this.ctx.log.info({ zone: origin, server: `${edge.config.server.host}:${edge.config.server.port}` }, 'pushing GSLB records to edge DNS');
       }
     }
-    await this.serveZones();
     const add = (gs: GlobalService) => this.queue.add(objectKey(gs));
     this.informer.on('add', add).on('update', add).on('delete', add);
     this.informer.start();
@@ -67,25 +57,6 @@ export class TrafficController implements Controller {
     this.informer.stop();
     this.queue.stop();
     this.engine.stop();
-    const shared = this.sharedDns();
-    if (shared) for (const z of this.zones) shared.removeZone(z.origin);
-    await this.ownDns?.stop();
-  }
-
-  private sharedDns(): ZoneHost | undefined {
-    return (this.ctx as ControllerContext & { dns?: ZoneHost }).dns;
-  }
-
-  /** Registers the zones on the shared DNS server, or serves them on --dns-address/--dns-port itself when there is none. */
-  private async serveZones(): Promise<void> {
-    const shared = this.sharedDns();
-    if (shared) {
-      for (const z of this.zones) shared.addZone(z);
-      return;
-    }
-    this.ownDns = new DnsServer({ address: this.ctx.options.dnsAddress, port: this.ctx.options.dnsPort, zones: this.zones, registry: this.ctx.metrics });
-    const bound = await this.ownDns.start();
-    this.ctx.log.info({ dns: `${bound.address}:${bound.port}`, zones: this.zones.map((z) => z.origin) }, 'serving GSLB zones');
   }
 
   private enqueueAll(): void {
