@@ -4,7 +4,8 @@ import type { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { createLogger } from '../../src/util/log.js';
 import { waitFor } from '../../src/util/wait.js';
-import { meridian } from '../support/cli.js';
+import { meridian, meridianBackground, stopChild } from '../support/cli.js';
+import { freePort } from '../support/envtest.js';
 import { dig } from '../support/discovery.js';
 import { startDiscoveryStack, type DiscoveryStack } from '../support/discovery-serve.js';
 import { startTestFleet, type TestFleet } from '../support/fleet.js';
@@ -48,7 +49,7 @@ describe('cross-cluster service discovery on the local fleet', () => {
     stack = await startDiscoveryStack(fleet.hub, { probeInterval: String(PROBE_SECONDS), dnsViews: `us-east=${US_EAST}/32,eu-west=127.0.12.2/32,ap-south=127.0.12.3/32` }, createLogger('warn'));
   });
   afterAll(async () => {
-    await stack?.stop();
+    await stack?.stop().catch(() => undefined); // the last test stops it before starting `meridian serve`
     await fleet?.stop();
   });
 
@@ -92,17 +93,44 @@ describe('cross-cluster service discovery on the local fleet', () => {
   it('drops eu-west from the answers once it is killed and marked not Ready', async () => {
     const before = (await dig(stack.dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST })).answers;
     expect(before).toContain(ips['eu-west']);
+    let markedAt = 0;
+    const onChange = (name: string) => { if (name === 'eu-west' && stack.registry.get(name)?.ready === false && !markedAt) markedAt = Date.now(); };
+    stack.registry.on('change', onChange);
     const killedAt = Date.now();
     await fleet.kill('eu-west');
     await waitFor(async () => !(await dig(stack.dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST })).answers.includes(ips['eu-west']),
-      { timeoutMs: 20_000, intervalMs: 100, what: 'eu-west out of the answers' });
-    const goneMs = Date.now() - killedAt;
+      { timeoutMs: 20_000, intervalMs: 50, what: 'eu-west out of the answers' });
+    const goneAt = Date.now();
+    stack.registry.off('change', onChange);
     const after = (await dig(stack.dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST })).answers;
-    console.log(`discovery e2e: eu-west left the answers ${goneMs} ms after it was killed (probe interval ${PROBE_SECONDS}s); answers now ${after.join(', ')}`);
+    console.log(`discovery e2e: eu-west left the answers ${goneAt - killedAt} ms after it was killed, ${goneAt - markedAt} ms after it was marked not Ready (probe interval ${PROBE_SECONDS}s, dig polled every 50 ms); answers now ${after.join(', ')}`);
+    expect(markedAt, 'the cluster manager marked eu-west not Ready').toBeGreaterThan(0);
+    expect(goneAt - markedAt).toBeLessThan(PROBE_SECONDS * 1000);
     expect(after).toContain(ips['ap-south']);
     expect((await dig(stack.dnsPort, 'db-0.eu-west.db.demo.svc.clusterset.local', 'A')).status).toBe('NXDOMAIN');
     // The slices derived from eu-west leave the other members too.
     await waitFor(async () => (await clients['us-east'].list('discovery.k8s.io/v1beta1', 'EndpointSlice', { namespace: 'demo', labelSelector: 'multicluster.kubernetes.io/source-cluster=eu-west' })).items.length === 0,
       { timeoutMs: 30_000, what: 'eu-west slices removed from us-east' });
+  });
+
+  it('serves the same answers from `meridian serve` (DNS and /api/v1/services), with eu-west still down', async () => {
+    await stack.stop();
+    const [dnsPort, httpPort] = [await freePort(), await freePort()];
+    const serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,discovery', '--no-leader-elect', '--probe-interval', String(PROBE_SECONDS),
+      '--dns-port', String(dnsPort), '--http-port', String(httpPort), '--dns-views', `us-east=${US_EAST}/32`, '--log-level', 'warn']);
+    try {
+      const answers = await waitFor(async () => {
+        const r = await dig(dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST });
+        return r.answers.includes(ips['ap-south']) && !r.answers.includes(ips['eu-west']) ? r.answers : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500, what: 'meridian serve answering web without eu-west', onTimeout: () => serve.output() });
+      expect(answers).toContain(ips['ap-south']);
+      const rows = await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/services`)).json() as Array<{ name: string; answering: string[]; clusters: Array<{ cluster: string; conflict?: string }> }>;
+      const web = rows.find((r) => r.name === 'web');
+      expect(web?.clusters.find((c) => c.cluster === 'us-east')?.conflict).toBe('PortConflict');
+      // This serve never reached eu-west (it was down when serve started), so eu-west has no row at all.
+      expect(web?.answering.sort()).toEqual(['ap-south', 'us-east']);
+    } finally {
+      await stopChild(serve);
+    }
   });
 });
