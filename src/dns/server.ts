@@ -17,6 +17,8 @@ export interface DnsServerOptions {
   /** Port for UDP and TCP; 0 (the default) picks a free one, reported by start(). */
   port?: number;
   zones?: ZoneAuthority[];
+  /** A zone table to share with other listeners (zones added to it are served by all); `zones` join it. */
+  router?: ZoneRouter;
   /** Largest UDP reply to EDNS clients, 512..4096; default 1232 (the DNS Flag Day 2020 value). */
   maxUdpSize?: number;
   /** Resolver on 127.0.0.0/8 for names outside our zones; without it those get REFUSED. */
@@ -54,7 +56,8 @@ export class DnsServer {
     const maxUdp = options.maxUdpSize ?? 1232;
     if (!Number.isInteger(maxUdp) || maxUdp < 512 || maxUdp > 4096) throw new Error(`maxUdpSize ${maxUdp} is outside 512..4096`);
     this.options = { ...options, maxUdpSize: maxUdp };
-    this.router = new ZoneRouter(options.zones ?? []);
+    this.router = options.router ?? new ZoneRouter();
+    for (const zone of options.zones ?? []) this.router.add(zone);
     this.forwarder = options.upstream ? new UpstreamForwarder(options.upstream) : undefined;
     this.metrics = options.metrics ?? (options.registry ? prometheusDnsMetrics(options.registry) : noDnsMetrics);
   }

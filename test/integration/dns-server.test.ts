@@ -144,6 +144,16 @@ describe('DnsServer answering dig', () => {
     expect(() => new DnsServer({ upstream: { address: '8.8.8.8', port: 53 } })).toThrow(/127\.0\.0\.0\/8/);
   });
 
+  it('shares one zone table between listeners', async () => {
+    const second = new DnsServer({ router: server.router });
+    const { port: port2 } = await second.start();
+    try {
+      expect((await dig(['+short', 'web.prod.svc.clusterset.local', 'A'], port2)).text.trim().split('\n')).toEqual(['10.0.0.1', '10.0.0.2']);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('serves a new snapshot as soon as it is swapped in', async () => {
     const before = clusterset.snapshot();
     clusterset.setSnapshot(new ZoneSnapshot({ origin: 'clusterset.local', soa: { ...soa('clusterset.local'), serial: 2 }, nameservers: ['ns1.clusterset.local'], records: [{ name: 'web.prod.svc.clusterset.local', type: 'A', ttl: 5, data: '10.0.0.77' }] }));
