@@ -125,6 +125,38 @@ describe('discovery controller against two real API servers', () => {
     await waitFor(async () => (await dig(port, 'db-1.eu-west.db.demo.svc.clusterset.local', 'A')).status === 'NOERROR', { timeoutMs: 10_000, what: 'eu-west back in the answers' });
   });
 
+  it('invalidates an export whose Service is deleted, and forgets a member removed from the registry', async () => {
+    await serviceWithEndpoints(us, 'api', { ips: ['10.101.4.4'] });
+    await exportService(us, 'api');
+    await serviceWithEndpoints(eu, 'api', { ips: ['10.102.4.4'] });
+    await exportService(eu, 'api');
+    const sliceVersion = await us.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
+    const fromUs = async () => (await eu.list(sliceVersion, 'EndpointSlice', { namespace: 'demo', labelSelector: 'multicluster.kubernetes.io/service-name=api,multicluster.kubernetes.io/source-cluster=us-east' })).items.length;
+    await waitFor(async () => (await fromUs()) === 1, { timeoutMs: 20_000, what: 'us-east api slice in eu-west' });
+
+    await us.delete('v1', 'Service', 'api', 'demo');
+    const valid = await waitFor(async () => (await us.get<ServiceExport>(MCS_API_VERSION, 'ServiceExport', 'api', 'demo'))?.status?.conditions?.find((c) => c.type === 'Valid' && c.status === 'False'),
+      { timeoutMs: 20_000, what: 'Valid=False on the us-east export' });
+    expect(valid.reason).toBe('NoService');
+    await waitFor(async () => (await fromUs()) === 0, { timeoutMs: 20_000, what: 'us-east api slice gone from eu-west' });
+    expect((await dig(port, 'api.demo.svc.clusterset.local', 'A')).answers).toEqual([(await eu.get<KubeObject & { spec: { clusterIP: string } }>('v1', 'Service', 'api', 'demo'))?.spec.clusterIP]);
+
+    // us-east leaves the registry: eu-west alone still imports api; nothing of us-east is left in eu-west.
+    await serviceWithEndpoints(us, 'api2', { ips: ['10.101.5.5'] });
+    await exportService(us, 'api2');
+    await waitFor(() => eu.get(MCS_API_VERSION, 'ServiceImport', 'api2', 'demo'), { timeoutMs: 20_000, what: 'api2 imported into eu-west' });
+    const removed = source.members.splice(source.members.findIndex((m) => m.name === 'us-east'), 1)[0];
+    source.emit('change', 'us-east');
+    try {
+      await waitFor(async () => !(await eu.get(MCS_API_VERSION, 'ServiceImport', 'api2', 'demo')), { timeoutMs: 20_000, what: 'api2 import removed from eu-west' });
+      expect((await dig(port, 'api2.demo.svc.clusterset.local', 'A')).status).toBe('NXDOMAIN');
+      expect(await eu.get(MCS_API_VERSION, 'ServiceImport', 'api', 'demo')).toBeDefined();
+    } finally {
+      source.members.push(removed);
+      source.emit('change', 'us-east');
+    }
+  });
+
   it('deletes nothing while a Ready member cannot be read, and removes its imports once it is marked not Ready', async () => {
     await waitFor(() => { eu.discovery.invalidate(); return eu.discovery.has(MCS_API_VERSION, 'ServiceExport'); }, { timeoutMs: 30_000, what: 'MCS CRDs in eu-west' });
     await serviceWithEndpoints(eu, 'cache', { ips: ['10.102.3.3'] });
