@@ -39,7 +39,7 @@ export const ApplicationSpecSchema = Type.Object({
 
 /** One resource an Application manages, as the status lists it. */
 export const ResourceStatusSchema = Type.Object({
-  group: Type.String(), version: Type.String(), kind: Type.String(),
+  group: Type.Optional(Type.String({ description: 'absent for the core group' })), version: Type.String(), kind: Type.String(),
   namespace: Type.Optional(Type.String()), name: Type.String(),
   status: Type.Union([Type.Literal('Synced'), Type.Literal('OutOfSync'), Type.Literal('Unknown')]),
   health: Type.Optional(Type.String()),

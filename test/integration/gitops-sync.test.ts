@@ -3,12 +3,17 @@ import { startEnvtest, type Envtest } from '../support/envtest.js';
 import { prepareObjects } from '../../src/gitops/sync/prepare.js';
 import { syncApplication, type SyncRequest, type SyncResult } from '../../src/gitops/sync/engine.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import type { Application } from '../../src/api/application.js';
+import { API_VERSION } from '../../src/api/schema.js';
+import { statusFromSync, writeStatus } from '../../src/gitops/controller/status.js';
 
 let env: Envtest;
 const app = { name: 'shop-us-east', namespace: 'meridian-system' };
 
 const cm = (name: string, data: Record<string, string> = { a: '1' }): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+// No protocol on the port: server-side apply on 1.20 rejects that unless Meridian fills in TCP.
+const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
 const deploy: KubeObject = {
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
   spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1', resources: { requests: { cpu: '0.1' } } }] } } },
@@ -32,13 +37,13 @@ describe('sync engine against a real kube-apiserver', () => {
   let last: SyncResult;
 
   it('applies everything once, then an unchanged desired state writes nothing', async () => {
-    last = await run([ns, deploy, cm('a'), cm('b'), cm('c')], undefined);
+    last = await run([ns, deploy, cm('a'), cm('b'), cm('c'), svc], undefined);
     expect(last.errors).toEqual([]);
-    expect(last.writes).toBe(5);
+    expect(last.writes).toBe(6);
     const live = await env.client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ resources: { requests: { cpu: string } } }> } } } }>('apps/v1', 'Deployment', 'web', 'shop');
     expect(live?.metadata?.labels?.['meridian.dev/application']).toBe(app.name);
     expect(live?.spec.template.spec.containers[0].resources.requests.cpu).toBe('100m'); // normalised by the server
-    const again = await run([ns, deploy, cm('a'), cm('b'), cm('c')], last);
+    const again = await run([ns, deploy, cm('a'), cm('b'), cm('c'), svc], last);
     expect(again.writes).toBe(0);
     expect(again.resources.every((r) => r.status === 'Synced')).toBe(true);
     last = again;
@@ -47,10 +52,10 @@ describe('sync engine against a real kube-apiserver', () => {
   it('detects drift on managed fields; heals it only with selfHeal', async () => {
     await env.client.mergePatch('apps/v1', 'Deployment', 'web', 'shop', { spec: { replicas: 5 } });
     await env.client.mergePatch('v1', 'ConfigMap', 'a', 'shop', { metadata: { annotations: { 'not-managed': 'x' } } });
-    const seen = await run([ns, deploy, cm('a'), cm('b'), cm('c')], last, { selfHeal: false });
+    const seen = await run([ns, deploy, cm('a'), cm('b'), cm('c'), svc], last, { selfHeal: false });
     expect(seen.writes).toBe(0);
     expect(seen.resources.filter((r) => r.status === 'OutOfSync').map((r) => r.name)).toEqual(['web']);
-    const healed = await run([ns, deploy, cm('a'), cm('b'), cm('c')], seen, { selfHeal: true });
+    const healed = await run([ns, deploy, cm('a'), cm('b'), cm('c'), svc], seen, { selfHeal: true });
     expect(healed.writes).toBe(1);
     expect((await env.client.get<KubeObject & { spec: { replicas: number } }>('apps/v1', 'Deployment', 'web', 'shop'))?.spec.replicas).toBe(2);
     last = healed;
@@ -58,7 +63,7 @@ describe('sync engine against a real kube-apiserver', () => {
 
   it('prunes a tracked resource that is no longer rendered, and leaves untracked ones alone', async () => {
     await env.client.create({ ...cm('hand-made'), metadata: { name: 'hand-made', namespace: 'shop' } });
-    const r = await run([ns, deploy, cm('a'), cm('b')], last);
+    const r = await run([ns, deploy, cm('a'), cm('b'), svc], last);
     expect(r.pruned).toEqual(['/ConfigMap/shop/c']);
     expect(await env.client.get('v1', 'ConfigMap', 'c', 'shop')).toBeUndefined();
     expect(await env.client.get('v1', 'ConfigMap', 'hand-made', 'shop')).toBeDefined();
@@ -68,11 +73,11 @@ describe('sync engine against a real kube-apiserver', () => {
   it('holds a prune of more than the configured share until confirmed', async () => {
     const held = await run([ns], last);
     expect(held.pruned).toEqual([]);
-    expect(held.pendingPrune.sort()).toEqual(['/ConfigMap/shop/a', '/ConfigMap/shop/b', 'apps/Deployment/shop/web']);
-    expect(held.pruneBlocked).toMatch(/would delete 3 of 4 tracked resources/);
+    expect(held.pendingPrune.sort()).toEqual(['/ConfigMap/shop/a', '/ConfigMap/shop/b', '/Service/shop/web', 'apps/Deployment/shop/web']);
+    expect(held.pruneBlocked).toMatch(/would delete 4 of 5 tracked resources/);
     expect(await env.client.get('v1', 'ConfigMap', 'a', 'shop')).toBeDefined();
     const confirmed = await run([ns], held, { pruneConfirmed: true });
-    expect(confirmed.pruned.length).toBe(3);
+    expect(confirmed.pruned.length).toBe(4);
     last = confirmed;
   });
 
@@ -83,6 +88,16 @@ describe('sync engine against a real kube-apiserver', () => {
     expect(r.pruned).toEqual([]);
     expect(r.pruneBlocked).toMatch(/listing tracked resources failed/);
     expect(await env.client.get('v1', 'ConfigMap', 'y', 'shop')).toBeDefined();
+  });
+
+  it('writes Application status through the status subresource, and only when it changed', async () => {
+    const appObj = await env.client.apply<Application>({ apiVersion: API_VERSION, kind: 'Application', metadata: { name: app.name, namespace: app.namespace },
+      spec: { source: { repoURL: 'file:///nowhere', path: '.' }, destination: { name: 'us-east', namespace: 'shop' } } });
+    expect(await writeStatus(env.client, appObj, statusFromSync(appObj, 'a'.repeat(40), last))).toBe(true);
+    const stored = await env.client.get<Application>(API_VERSION, 'Application', app.name, app.namespace);
+    expect(stored?.status?.sync).toEqual({ status: 'Synced', revision: 'a'.repeat(40) });
+    expect(stored?.status?.resources?.find((r) => r.kind === 'Namespace')?.group).toBeUndefined();
+    expect(await writeStatus(env.client, stored as Application, statusFromSync(stored as Application, 'a'.repeat(40), { ...last, writes: 0 }, new Date(Date.now() + 60_000)))).toBe(false);
   });
 
   it('installs a CRD and waits for it to be established before its custom resources, in wave order', async () => {

@@ -88,7 +88,7 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
   const guard = await deleteStale(deps, set, policy, desired, existing);
   const names = new Set(desired.map((a) => a.metadata?.name));
   let conditions = setCondition(set.status?.conditions, { type: 'ParametersGenerated', status: 'True', reason: 'Generated', message: `${desired.length} applications`, observedGeneration: set.metadata?.generation });
-  conditions = setCondition(conditions, { type: 'DeletionGuard', status: guard ? 'True' : 'False', reason: guard ? 'EmptyGeneration' : 'None', message: guard });
+  conditions = setCondition(conditions, { type: 'DeletionGuard', status: guard ? 'True' : 'False', reason: guard ? 'EmptyGeneration' : 'None', message: guard || 'no applications held back' });
   await writeSetStatus(deps, set, {
     conditions, applications: [...names].map(String).sort(), observedGeneration: set.metadata?.generation,
     ...(rollout ? { rollout: rollout.status, applicationStatus: rollout.applications } : {}),

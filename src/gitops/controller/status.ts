@@ -10,7 +10,7 @@ export function statusFromSync(app: Application, revision: string, r: SyncResult
   const prev = app.status ?? {};
   const healthy = r.synced && r.health.status === 'Healthy';
   let conditions = setCondition(prev.conditions, { type: 'Reconciled', status: r.errors.length ? 'False' : 'True', reason: r.errors.length ? 'SyncError' : 'Succeeded', message: r.errors.join('; ').slice(0, 1000) || `${r.applied.length} applied, ${r.pruned.length} pruned`, observedGeneration: app.metadata?.generation }, now);
-  conditions = setCondition(conditions, { type: 'PruneBlocked', status: r.pendingPrune.length ? 'True' : 'False', reason: r.pendingPrune.length ? 'NeedsConfirmation' : 'None', message: r.pendingPrune.length ? `${r.pruneBlocked}: ${r.pendingPrune.join(', ')}`.slice(0, 1000) : '' }, now);
+  conditions = setCondition(conditions, { type: 'PruneBlocked', status: r.pendingPrune.length ? 'True' : 'False', reason: r.pendingPrune.length ? 'NeedsConfirmation' : 'None', message: r.pendingPrune.length ? `${r.pruneBlocked}: ${r.pendingPrune.join(', ')}`.slice(0, 1000) : 'nothing waits to be pruned' }, now);
   const healthyRevisions = healthy ? [revision, ...(prev.healthyRevisions ?? []).filter((x) => x !== revision)].slice(0, 10) : prev.healthyRevisions;
   return {
     ...prev,
@@ -31,7 +31,7 @@ export function statusUnknown(app: Application, reason: string, message: string,
     ...prev,
     sync: { status: 'Unknown', ...(prev.sync?.revision ? { revision: prev.sync.revision } : {}) },
     health: { status: 'Unknown', message },
-    conditions: setCondition(prev.conditions, { type: 'Reconciled', status: 'False', reason, message: message.slice(0, 1000), observedGeneration: app.metadata?.generation }, now),
+    conditions: setCondition(prev.conditions, { type: 'Reconciled', status: 'False', reason, message: message.slice(0, 1000) || reason, observedGeneration: app.metadata?.generation }, now),
   };
 }
 

@@ -68,7 +68,8 @@ async function getLive(member: KubeClient, desired: KubeObject[]): Promise<Map<s
 
 function resourceStatus(o: KubeObject, status: ResourceStatus['status'], health: Health | undefined, message?: string): ResourceStatus {
   const [group, version] = (o.apiVersion ?? '').includes('/') ? (o.apiVersion ?? '').split('/') : ['', o.apiVersion ?? ''];
-  return { group, version, kind: o.kind ?? '', namespace: o.metadata?.namespace, name: o.metadata?.name ?? '', status, ...(health ? { health: health.status } : {}), ...(message ? { message } : {}) };
+  // Kubernetes 1.20 turns "" into null in merge patches (and then rejects it): absent fields, never empty strings.
+  return { ...(group ? { group } : {}), version, kind: o.kind ?? '', ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),name: o.metadata?.name ?? '', status, ...(health ? { health: health.status } : {}), ...(message ? { message } : {}) };
 }
 
 /**

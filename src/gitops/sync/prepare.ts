@@ -39,9 +39,32 @@ export async function prepareObjects(rendered: KubeObject[], member: KubeClient,
     const key = `${o.apiVersion}/${o.kind}/${metadata.namespace ?? ''}/${metadata.name}`;
     if (seen.has(key)) throw new Error(`${o.kind} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name}: rendered twice`);
     seen.add(key);
-    out.push({ ...o, metadata });
+    out.push(defaultPortProtocols({ ...o, metadata }));
   }
   return out;
+}
+
+type Port = { protocol?: string };
+const withTcp = (ports: unknown) => (Array.isArray(ports) ? ports.map((p: Port) => (p && typeof p === 'object' && !p.protocol ? { ...p, protocol: 'TCP' } : p)) : ports);
+
+/**
+ * Fills `protocol: TCP` in Service and container ports that omit it. Server-side apply on Kubernetes
+ * 1.20 rejects such ports (protocol is part of the list's merge key and had no default there); TCP is
+ * the API's own default, so the stored object is the same.
+ */
+export function defaultPortProtocols(o: KubeObject): KubeObject {
+  const spec = o.spec as Record<string, unknown> | undefined;
+  if (!spec || typeof spec !== 'object') return o;
+  if (o.kind === 'Service' && Array.isArray(spec.ports)) return { ...o, spec: { ...spec, ports: withTcp(spec.ports) } };
+  const podSpec = (o.kind === 'Pod' ? spec : ((spec.template as Record<string, unknown> | undefined)?.spec ?? (spec.jobTemplate as { spec?: { template?: { spec?: unknown } } } | undefined)?.spec?.template?.spec)) as Record<string, unknown> | undefined;
+  if (!podSpec || typeof podSpec !== 'object') return o;
+  const fix = (list: unknown) => (Array.isArray(list) ? list.map((c: Record<string, unknown>) => (c && Array.isArray(c.ports) ? { ...c, ports: withTcp(c.ports) } : c)) : list);
+  const clone = structuredClone(o);
+  const target = (clone.kind === 'Pod' ? clone.spec : ((clone.spec as Record<string, unknown>).template as Record<string, unknown> | undefined)?.spec
+    ?? ((clone.spec as { jobTemplate?: { spec?: { template?: { spec?: unknown } } } }).jobTemplate?.spec?.template?.spec)) as Record<string, unknown>;
+  target.containers = fix(target.containers);
+  if (target.initContainers) target.initContainers = fix(target.initContainers);
+  return clone;
 }
 
 async function isNamespaced(o: KubeObject, member: KubeClient, crdScopes: Map<string, boolean>): Promise<boolean> {
