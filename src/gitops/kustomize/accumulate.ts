@@ -1,0 +1,89 @@
+// Accumulating a kustomization, in kustomize's order: its resources (files, and directories built
+// as their own targets), its configurations, its generators, its components (which work on this
+// target's accumulator), then its transformers; finally its vars.
+import { KustomizeError, messageOf } from './errors.js';
+import { runGenerators } from './generators.js';
+import { loadKustomization } from './kustomization.js';
+import type { Loader } from './loader.js';
+import { joinOrigin } from './origin.js';
+import { resourcesFromText } from './resources.js';
+import { emptyAccumulator, type Accumulator, type Target } from './target.js';
+import { loadConfigurations, mergeConfig } from './transformer-config.js';
+import { runTransformers } from './transformers.js';
+import { mergeVars } from './vars.js';
+
+/** Loads the target of a directory; undefined when it holds no kustomization file. */
+export async function loadTarget(ldr: Loader, parent?: Target, relPath?: string): Promise<Target | undefined> {
+  const loaded = await loadKustomization(ldr);
+  if (!loaded) return undefined;
+  const file = loaded.file;
+  const fileName = file.split('/').pop() ?? file;
+  const buildMetadata = parent ? parent.buildMetadata : (loaded.k.buildMetadata ?? []);
+  let originPath: string | undefined;
+  if (parent) originPath = parent.originPath === undefined ? undefined : joinOrigin(parent.originPath, relPath ?? '');
+  else originPath = buildMetadata.length > 0 ? '' : undefined;
+  return { ldr, k: loaded.k, file, fileName, buildMetadata, originPath };
+}
+
+async function accumulateFile(t: Target, acc: Accumulator, path: string): Promise<void> {
+  const text = await t.ldr.readFile(path, 'resources');
+  const file = t.ldr.display(path);
+  for (const r of resourcesFromText(text, file)) {
+    if (t.originPath !== undefined) r.origin = { path: joinOrigin(t.originPath, path) };
+    acc.resMap.append(r, t.file);
+  }
+}
+
+async function accumulateDirectory(t: Target, acc: Accumulator, path: string, real: string, isComponent: boolean): Promise<Accumulator> {
+  const ldr = t.ldr.child(real);
+  const sub = await loadTarget(ldr, t, path);
+  const field = isComponent ? 'components' : 'resources';
+  if (!sub) throw new KustomizeError(t.file, `field "${field}": directory "${ldr.display('.')}" has no kustomization file`);
+  if (isComponent && sub.k.kind !== 'Component') throw new KustomizeError(sub.file, `expected kind Component (it is listed under components of ${t.file})`);
+  if (!isComponent && sub.k.kind === 'Component') throw new KustomizeError(sub.file, `a Component must be listed under components, not resources (in ${t.file})`);
+  if (isComponent) return accumulateTarget(sub, acc);
+  const subAcc = await accumulateTarget(sub, emptyAccumulator());
+  acc.resMap.appendAll(subAcc.resMap, t.file);
+  acc.config = mergeConfig(acc.config, subAcc.config);
+  acc.vars = mergeVars(acc.vars, subAcc.vars, t.file);
+  return acc;
+}
+
+async function accumulateResources(t: Target, acc: Accumulator): Promise<Accumulator> {
+  for (const [i, path] of (t.k.resources ?? []).entries()) {
+    if (/^[a-z]+:\/\//i.test(path) || path.startsWith('git@')) {
+      throw new KustomizeError(t.file, `field "resources[${i}]": remote resource "${path}" is not supported`);
+    }
+    const real = await t.ldr.locate(path);
+    if (!real) throw new KustomizeError(t.file, `field "resources[${i}]": "${path}" does not exist (${t.ldr.display(path)})`);
+    try {
+      if (await t.ldr.isDirectory(real)) acc = await accumulateDirectory(t, acc, path, real, false);
+      else await accumulateFile(t, acc, path);
+    } catch (err) {
+      if (err instanceof KustomizeError && err.file !== t.file) throw err;
+      throw new KustomizeError(t.file, `field "resources[${i}]" ("${path}"): ${messageOf(err).replace(`${t.file}: `, '')}`, { cause: err });
+    }
+  }
+  return acc;
+}
+
+async function accumulateComponents(t: Target, acc: Accumulator): Promise<Accumulator> {
+  for (const [i, path] of (t.k.components ?? []).entries()) {
+    const real = await t.ldr.locate(path);
+    if (!real) throw new KustomizeError(t.file, `field "components[${i}]": "${path}" does not exist`);
+    if (!(await t.ldr.isDirectory(real))) throw new KustomizeError(t.file, `field "components[${i}]": "${path}" is not a directory`);
+    acc = await accumulateDirectory(t, acc, path, real, true);
+  }
+  return acc;
+}
+
+/** Builds a target into an accumulator (kustomize's accumulateTarget). */
+export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Accumulator> {
+  acc = await accumulateResources(t, acc);
+  acc.config = mergeConfig(acc.config, await loadConfigurations(t.ldr, t.k.configurations ?? []));
+  await runGenerators(t, acc);
+  acc = await accumulateComponents(t, acc);
+  await runTransformers(t, acc);
+  acc.vars = mergeVars(acc.vars, t.k.vars ?? [], t.file);
+  return acc;
+}

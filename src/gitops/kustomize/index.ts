@@ -1,0 +1,23 @@
+// Meridian's native Kustomize renderer: `kustomize build` (v5.5.0) semantics and byte-identical
+// output, reading nothing outside the repository root and executing nothing.
+import { buildObjects } from './build.js';
+import { emitStream } from './yaml-emit.js';
+import type { Obj } from './values.js';
+
+export { KustomizeError } from './errors.js';
+
+/** Options of a render: `root` is the repository root no file outside of which is read (default: dir). */
+export interface RenderOptions {
+  root?: string;
+}
+
+/** Renders a kustomization directory exactly as `kustomize build dir` prints it. */
+export async function renderKustomization(dir: string, options: RenderOptions = {}): Promise<string> {
+  return emitStream(await buildObjects(dir, options.root ?? dir));
+}
+
+/** Renders a kustomization directory into its objects, in kustomize's output order. */
+export async function renderObjects(dir: string, options: RenderOptions = {}): Promise<Array<Record<string, unknown>>> {
+  const objs: Obj[] = await buildObjects(dir, options.root ?? dir);
+  return objs;
+}
