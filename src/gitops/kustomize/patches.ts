@@ -101,6 +101,11 @@ export async function applyPatchEntry(t: Target, m: ResMap, p: PatchSpec, field:
       return;
     }
     for (const doc of loaded.docs) applySmp(uniqueTarget(m, doc, t.file, `${field}${p.path ? ` (${p.path})` : ''}`), doc, opts);
+  } catch (err) {
+    if (err instanceof KustomizeError && !err.message.includes('field "')) {
+      throw new KustomizeError(err.file, `field "${field}": ${err.message.slice(err.file.length + 2)}`, { cause: err });
+    }
+    throw err;
   } finally {
     m.compact();
   }
