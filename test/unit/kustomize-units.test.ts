@@ -61,7 +61,7 @@ describe('strategic merge', () => {
   });
 
   it('replaces lists of kinds without a schema (custom resources)', () => {
-    const cr = { apiVersion: 'example.com/v1', kind: 'Thing', spec: { items: [{ name: 'a', v: 1 }, { name: 'b' }] } };
+    const cr: Obj = { apiVersion: 'example.com/v1', kind: 'Thing', spec: { items: [{ name: 'a', v: 1 }, { name: 'b' }] } };
     expect(merged(cr, { spec: { items: [{ name: 'a', v: 2 }] } })?.spec).toEqual({ items: [{ name: 'a', v: 2 }] });
   });
 

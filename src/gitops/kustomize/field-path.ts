@@ -45,6 +45,14 @@ function matchList(list: Value[], part: string): number[] {
   return list.flatMap((e, i) => ((key === '' ? scalarText(e) : isObj(e) ? scalarText(e[key]) : undefined) === value ? [i] : []));
 }
 
+/** True when the field exists or was created (an intermediate one as a list or mapping). */
+function reachField(node: Obj, part: string, create: boolean, nextPart: string | undefined): boolean {
+  if (part in node && node[part] !== null) return true;
+  if (!create) return false;
+  if (nextPart !== undefined) node[part] = /^\[.*=.*\]$/.test(nextPart) ? [] : {};
+  return true;
+}
+
 /** Every slot a path reaches; with `create`, missing map fields (and `[k=v]` items) are made. */
 export function findSlots(root: Value, parts: string[], create: boolean): Slot[] {
   let current: Slot[] = [{ parent: [root], key: 0 }];
@@ -61,11 +69,7 @@ export function findSlots(root: Value, parts: string[], create: boolean): Slot[]
           hits.push(node.length - 1);
         }
         for (const i of hits) next.push({ parent: node, key: i });
-      } else if (isObj(node)) {
-        if (!(part in node) || node[part] === null) {
-          if (!create) continue;
-          if (!isLast) node[part] = /^\[.*=.*\]$/.test(parts[n + 1]) ? [] : {};
-        }
+      } else if (isObj(node) && reachField(node, part, create, isLast ? undefined : parts[n + 1])) {
         next.push({ parent: node, key: part });
       }
     }

@@ -31,47 +31,68 @@ function isBlankz(ch: string | undefined): boolean {
   return ch === undefined || ch === ' ' || ch === '\t' || isBreak(ch) || ch === '\0';
 }
 
-function analyze(chars: string[]): Analysis {
-  if (chars.length === 0) return { flowPlain: false, blockPlain: true, single: true, block: false, multiline: false };
+interface Indicators { flow: boolean; block: boolean }
+
+/** Which characters would be read as YAML indicators when printed plain. */
+function indicators(chars: string[]): Indicators {
   const s = chars.join('');
-  let blockInd = s.startsWith('---') || s.startsWith('...');
-  let flowInd = blockInd;
-  let lineBreaks = false, special = false, leadingSpace = false, leadingBreak = false, trailingSpace = false;
-  let trailingBreak = false, breakSpace = false, spaceBreak = false, prevSpace = false, prevBreak = false;
+  const ind = { flow: s.startsWith('---') || s.startsWith('...'), block: s.startsWith('---') || s.startsWith('...') };
   let precededByWs = true;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
+  chars.forEach((ch, i) => {
     const followedByWs = isBlankz(chars[i + 1]);
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowInd = blockInd = true;
-      else if (ch === '?' || ch === ':') { flowInd = true; if (followedByWs) blockInd = true; }
-      else if (ch === '-' && followedByWs) flowInd = blockInd = true;
-    } else if (',?[]{}'.includes(ch)) flowInd = true;
-    else if (ch === ':') { flowInd = true; if (followedByWs) blockInd = true; }
-    else if (ch === '#' && precededByWs) flowInd = blockInd = true;
-    if (!isPrintable(ch.codePointAt(0) ?? 0)) special = true;
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) ind.flow = ind.block = true;
+      else if (ch === '?' || ch === ':') { ind.flow = true; if (followedByWs) ind.block = true; }
+      else if (ch === '-' && followedByWs) ind.flow = ind.block = true;
+    } else if (',?[]{}'.includes(ch)) ind.flow = true;
+    else if (ch === ':') { ind.flow = true; if (followedByWs) ind.block = true; }
+    else if (ch === '#' && precededByWs) ind.flow = ind.block = true;
+    precededByWs = isBlankz(ch);
+  });
+  return ind;
+}
+
+interface Spacing {
+  lineBreaks: boolean; special: boolean; leading: boolean; trailingSpace: boolean; trailingBreak: boolean;
+  breakSpace: boolean; spaceBreak: boolean;
+}
+
+/** Where spaces and line breaks sit, and whether unprintable characters occur. */
+function spacing(chars: string[]): Spacing {
+  const sp: Spacing = { lineBreaks: false, special: false, leading: false, trailingSpace: false, trailingBreak: false, breakSpace: false, spaceBreak: false };
+  let prevSpace = false, prevBreak = false;
+  chars.forEach((ch, i) => {
+    if (!isPrintable(ch.codePointAt(0) ?? 0)) sp.special = true;
+    const last = i === chars.length - 1;
     if (ch === ' ') {
-      if (i === 0) leadingSpace = true;
-      if (i === chars.length - 1) trailingSpace = true;
-      if (prevBreak) breakSpace = true;
+      if (i === 0) sp.leading = true;
+      if (last) sp.trailingSpace = true;
+      if (prevBreak) sp.breakSpace = true;
       prevSpace = true; prevBreak = false;
     } else if (isBreak(ch)) {
-      lineBreaks = true;
-      if (i === 0) leadingBreak = true;
-      if (i === chars.length - 1) trailingBreak = true;
-      if (prevSpace) spaceBreak = true;
+      sp.lineBreaks = true;
+      if (i === 0) sp.leading = true;
+      if (last) sp.trailingBreak = true;
+      if (prevSpace) sp.spaceBreak = true;
       prevSpace = false; prevBreak = true;
     } else { prevSpace = false; prevBreak = false; }
-    precededByWs = isBlankz(ch);
-  }
-  const a: Analysis = { flowPlain: true, blockPlain: true, single: true, block: true, multiline: lineBreaks };
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) a.flowPlain = a.blockPlain = false;
-  if (trailingSpace) a.block = false;
-  if (breakSpace) a.flowPlain = a.blockPlain = a.single = false;
-  if (spaceBreak || special) a.flowPlain = a.blockPlain = a.single = a.block = false;
-  if (lineBreaks) a.flowPlain = a.blockPlain = false;
-  if (flowInd) a.flowPlain = false;
-  if (blockInd) a.blockPlain = false;
+  });
+  return sp;
+}
+
+/** go-yaml's analysis of which styles can print a string. */
+function analyze(chars: string[]): Analysis {
+  if (chars.length === 0) return { flowPlain: false, blockPlain: true, single: true, block: false, multiline: false };
+  const ind = indicators(chars);
+  const sp = spacing(chars);
+  const a: Analysis = { flowPlain: true, blockPlain: true, single: true, block: true, multiline: sp.lineBreaks };
+  if (sp.leading || sp.trailingSpace || sp.trailingBreak) a.flowPlain = a.blockPlain = false;
+  if (sp.trailingSpace) a.block = false;
+  if (sp.breakSpace) a.flowPlain = a.blockPlain = a.single = false;
+  if (sp.spaceBreak || sp.special) a.flowPlain = a.blockPlain = a.single = a.block = false;
+  if (sp.lineBreaks) a.flowPlain = a.blockPlain = false;
+  if (ind.flow) a.flowPlain = false;
+  if (ind.block) a.blockPlain = false;
   return a;
 }
 
