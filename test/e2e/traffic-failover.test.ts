@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GlobalService } from '../../src/api/globalservice.js';
@@ -11,6 +12,7 @@ import { silentLogger } from '../../src/util/log.js';
 import { waitFor } from '../../src/util/wait.js';
 import { startTestFleet, type TestFleet } from '../support/fleet.js';
 import { startBind, type BindServer } from '../support/traffic-bind.js';
+import { CLI } from '../support/cli.js';
 
 const run = promisify(execFile);
 const ZONE = 'global.example.test';
@@ -97,5 +99,17 @@ describe('global traffic on the local fleet: health-checked failover, edge DNS i
     expect(report.timeToAnswerChangeMs).toBeLessThanOrEqual(4000);
     await waitFor(async () => (await status())?.backends?.find((b) => b.cluster === 'us-east')?.health === 'Healthy', { timeoutMs: 10_000, what: 'us-east Healthy again in status' });
     console.log(`drill (ingress only): ${JSON.stringify(report)}`);
+  });
+
+  it('meridian drill outage --ingress-only --json (the built CLI) reports the same measures', async () => {
+    expect(existsSync(CLI), `${CLI} is missing: run npm run build first`).toBe(true);
+    // Asynchronous on purpose: the DNS server the CLI queries runs in this process.
+    const { stdout } = await run(process.execPath, [CLI, 'drill', 'outage', 'us-east', '--ingress-only', '--json', '--state-dir', fleet.spec.stateDir, '--dns', `127.0.0.1:${dnsPort}`, '--timeout', '60'], { timeout: 90_000 });
+    const report = JSON.parse(stdout) as { hostname: string; answerDuring: string[]; timeToAnswerChangeMs: number; timeToDetectMs?: number; timeToFailBackMs: number };
+    expect(report.hostname).toBe(HOST);
+    expect(report.answerDuring).toEqual(['127.0.13.2']);
+    expect(report.timeToAnswerChangeMs).toBeLessThanOrEqual(4000);
+    expect(report.timeToDetectMs).toBeGreaterThan(0);
+    expect(report.timeToFailBackMs).toBeGreaterThan(0);
   });
 });
