@@ -29,6 +29,7 @@ export class TrafficController implements Controller {
   private readonly informer: Informer<GlobalService>;
   private readonly written = new Map<string, string>();
   private readonly onMemberChange = () => this.enqueueAll();
+  private readonly watched = new WeakSet<object>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.zones = ctx.options.gslbZones.map((origin) => new GslbZone(origin, { nameservers: [{ name: `ns1.${origin}`, addresses: [ctx.options.dnsAddress] }] }));
@@ -73,6 +74,7 @@ export class TrafficController implements Controller {
     const hostnames = gs.spec.hostnames.map((h) => h.toLowerCase().replace(/\.$/, ''));
     const problems = this.specProblems(key, gs, hostnames);
     const { backends, unresolved } = resolveBackends(gs, this.ctx.registry.list());
+    this.watchAddressSources(gs);
     if (problems.length > 0) this.engine.remove(key);
     else {
       this.engine.apply(key, {
@@ -85,6 +87,20 @@ export class TrafficController implements Controller {
     const status = buildStatus(gs, { health: this.engine.health(key), zone, problems, unresolved: unresolved.map((u) => u.message) });
     await this.writeStatus(gs, status);
     return { requeueAfterMs: RESYNC_MS };
+  }
+
+  /** Re-queues every GlobalService when a member's Ingress or Service that addresses come from changes. */
+  private watchAddressSources(gs: GlobalService): void {
+    const source = gs.spec.address;
+    if (!source || source.from === 'Cluster') return;
+    const apiVersion = source.from === 'Ingress' ? 'networking.k8s.io/v1' : 'v1';
+    const namespace = source.namespace ?? gs.metadata?.namespace;
+    for (const m of this.ctx.registry.list()) {
+      const informer = m.informer(apiVersion, source.from, namespace);
+      if (this.watched.has(informer)) continue;
+      this.watched.add(informer);
+      informer.on('add', this.onMemberChange).on('update', this.onMemberChange).on('delete', this.onMemberChange);
+    }
   }
 
   /** Terminal problems: recorded in status, not retried until the spec changes. */
