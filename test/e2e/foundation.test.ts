@@ -49,7 +49,8 @@ describe('the local fleet and the cluster registry', () => {
 
   it('shows three Ready members, turns a killed one not Ready within two probe intervals, and recovers it', async () => {
     const port = await freePort();
-    serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--probe-interval', String(PROBE_SECONDS), '--http-port', String(port), '--no-leader-elect', '--log-level', 'warn']);
+    serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--probe-interval', String(PROBE_SECONDS), '--http-port', String(port),
+      '--dns-port', String(await freePort()), '--controllers', 'clusters', '--no-leader-elect', '--log-level', 'warn']);
     const list = () => meridian(['cluster', 'list', '--kubeconfig', fleet.kubeconfig]);
     await waitFor(() => {
       const r = readiness(list().stdout);

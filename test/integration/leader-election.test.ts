@@ -27,7 +27,8 @@ describe('meridian serve leader election', () => {
     for (const id of ['replica-a', 'replica-b']) {
       const port = await freePort();
       const child = meridianBackground(['serve', '--kubeconfig', env.kubeconfig, '--context', env.context, '--http-port', String(port),
-        '--lease-duration', String(leaseSeconds), '--identity', id, '--controllers', 'clusters', '--log-level', 'warn']);
+        '--lease-duration', String(leaseSeconds), '--identity', id, '--controllers', 'clusters', '--log-level', 'warn',
+        '--dns-port', String(await freePort())]);
       replicas.push(Object.assign(child, { port, id }));
     }
     const describeAll = async () => (await Promise.all(replicas.map(async (r) => `${r.id}: ${await leaderOf(r).catch((e: Error) => e.message)}`))).join(', ');
