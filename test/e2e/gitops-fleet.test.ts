@@ -96,9 +96,23 @@ describe('gitops on the local fleet', () => {
     }
     const table = meridian(['apps', '--kubeconfig', fleet.kubeconfig]);
     expect(table.stdout).toMatch(new RegExp(`web-app\\s+Synced/Healthy@${head.slice(0, 7)}\\s+Synced/Healthy@${head.slice(0, 7)}\\s+Synced/Healthy@${head.slice(0, 7)}`));
+ 
+    const cli = ['--kubeconfig', fleet.kubeconfig, '--cache-dir', join(work, 'cli-cache')];
+    const diff = meridian(['diff', 'web-app', ...cli]);
+    expect(diff.code, diff.stdout + diff.stderr).toBe(0);
+    const dry = meridian(['sync', 'web-app', '--dry-run', ...cli]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout.match(/dry run: 0 to apply, 0 to prune, nothing written/g)?.length).toBe(3);
+    await (await fleet.client('eu-west')).mergePatch('apps/v1', 'Deployment', 'web', 'web', { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.example.test/web:hotfix' }] } } } });
+    const drift = meridian(['diff', 'web-app', '--cluster', 'eu-west', ...cli]);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toMatch(/^-\s+image: registry.example.test\/web:hotfix$/m);
+    expect(drift.stdout).toMatch(/^\+\s+image: registry.example.test\/web:1.0.0$/m);
+    await waitFor(async () => (await deployment('eu-west'))?.spec.template.spec.containers[0].image === 'registry.example.test/web:1.0.0',
+      { timeoutMs: 60_000, what: 'selfHeal to undo the hand edit in eu-west', onTimeout: () => 'still drifted' });
   });
 
-  it('keeps syncing the other regions while a member is killed mid-sync, prunes nothing there, and converges when it returns', async () => {
+  it('keeps syncing the other regions when a member is killed while a commit rolls out, prunes nothing there, and converges when it returns', async () => {
     await writeFile(join(repoDir, 'web-app/base/extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-extra\n  namespace: web\ndata:\n  note: temporary\n');
     await writeFile(join(repoDir, 'web-app/base/kustomization.yaml'), (await readFile(join(repoDir, 'web-app/base/kustomization.yaml'), 'utf8')) + '  - extra.yaml\n');
     const withExtra = await commitAll(repoDir, 'web-app: extra ConfigMap');
@@ -113,6 +127,11 @@ describe('gitops on the local fleet', () => {
     await push();
     await fleet.kill('eu-west');
     await waitRegions(['us-east', 'ap-south'], without, 'us-east and ap-south converged while eu-west is down');
+    const cliSync = meridian(['sync', 'web-app', '--kubeconfig', fleet.kubeconfig, '--cache-dir', join(work, 'cli-cache')]);
+    expect(cliSync.code).toBe(1);
+    expect(cliSync.stdout).toMatch(/\[us-east\] web-app-us-east: Synced\/Healthy: 0 applied, 0 pruned, 0 writes/);
+    expect(cliSync.stdout).toMatch(/\[ap-south\] web-app-ap-south: Synced\/Healthy/);
+    expect(cliSync.stdout).toMatch(/\[eu-west\] web-app-eu-west: failed: /);
     for (const r of ['us-east', 'ap-south']) expect(await (await fleet.client(r)).get('v1', 'ConfigMap', 'web-extra', 'web')).toBeUndefined();
     const during = await waitFor(async () => (await apps()).find((a) => a.spec.destination.name === 'eu-west' && a.status?.sync?.status === 'Unknown'),
       { timeoutMs: 60_000, what: 'eu-west Application Unknown', onTimeout: () => 'see serve output' });

@@ -35,19 +35,23 @@ export function statusUnknown(app: Application, reason: string, message: string,
   };
 }
 
-function patchOf(prev: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
-  const patch: Record<string, unknown> = { ...next };
+/** A JSON merge patch from prev to next: keys that disappear (at any depth of nested objects) become null. */
+export function mergePatchFor(prev: unknown, next: unknown): unknown {
+  if (!isObject(prev) || !isObject(next)) return next;
+  const patch: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(next)) patch[k] = mergePatchFor(prev[k], v);
   for (const k of Object.keys(prev)) if (!(k in next)) patch[k] = null;
-  const pf = (prev.fingerprints ?? {}) as Record<string, string>;
-  const nf = (next.fingerprints ?? {}) as Record<string, string>;
-  if (next.fingerprints) patch.fingerprints = { ...nf, ...Object.fromEntries(Object.keys(pf).filter((k) => !(k in nf)).map((k) => [k, null])) };
   return patch;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Writes status through the status subresource, only when it changed; true when it wrote. */
 export async function writeStatus(hub: KubeClient, app: Application, next: ApplicationStatus): Promise<boolean> {
   const prev = (app.status ?? {}) as Record<string, unknown>;
   if (canonical(prev) === canonical(next)) return false;
-  await hub.patchStatus(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, patchOf(prev, next as Record<string, unknown>));
+  await hub.patchStatus(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, mergePatchFor(prev, next));
   return true;
 }
