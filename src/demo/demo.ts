@@ -49,7 +49,7 @@ export function demoHints(dnsPort: number, ingress: Array<{ region: string; addr
   const first = ingress[0];
   return [
     'Try:',
-    `  ${dig} web.web.svc.clusterset.local            # the web Service, exported from every region (ClusterSetIP)`,
+    `  ${dig} web.web.svc.clusterset.local            # the web Service, exported from every region: each region's cluster IP`,
     `  ${dig} SRV _http._tcp.web.web.svc.clusterset.local`,
     `  ${dig} eu-west.web.web.svc.clusterset.local    # one region's copy`,
     `  ${dig} web.global.example.test                 # global traffic: the first healthy region's ingress`,
