@@ -1,44 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
-
-/** The contract of the native Kustomize renderer (src/gitops/kustomize, another engineer's module). */
-export interface KustomizeModule {
-  renderKustomization(dir: string, options: { root: string }): unknown;
-  renderObjects?(dir: string, options: { root: string }): unknown;
-}
+import { renderKustomization, renderObjects } from './kustomize/index.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-let kustomize: Promise<KustomizeModule> | undefined;
-
-/** Loads the native renderer; a variable specifier keeps this module building before it lands. */
-export function loadKustomize(): Promise<KustomizeModule> {
-  const specifier = './kustomize/index.js';
-  kustomize ??= (import(specifier) as Promise<KustomizeModule>).catch((err: Error) => {
-    // Interim until the native renderer lands: kubectl's built-in kustomize (no plugins, no exec).
-    if (kubectlAvailable()) return kubectlKustomize;
-    kustomize = undefined;
-    throw new Error(`the Kustomize renderer (src/gitops/kustomize) is not available: ${err.message}`, { cause: err });
-  });
-  return kustomize;
-}
-
-function kubectlAvailable(): boolean {
-  return spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-}
-
-/** `kubectl kustomize DIR` as a KustomizeModule (the interim fallback; reports itself in errors). */
-const kubectlKustomize: KustomizeModule = {
-  renderKustomization: (dir) => new Promise<string>((resolvePromise, reject) => {
-    execFile('kubectl', ['kustomize', dir], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`kubectl kustomize (interim renderer): ${stderr.trim() || err.message}`));
-      else resolvePromise(stdout);
-    });
-  }),
-};
 
 /** Resolves `path` inside `root`, refusing anything that leaves it (`..`, absolute paths, symlinks out). */
 export async function insideRoot(root: string, path: string): Promise<string> {
@@ -59,18 +26,14 @@ export function isKustomization(dir: string): boolean {
 /** Renders a directory as `kustomize build` would print it (multi-document YAML). */
 export async function renderText(dir: string, root: string): Promise<string> {
   if (!isKustomization(dir)) return toYamlStream(await renderPlainDirectory(dir, root));
-  const mod = await loadKustomize();
-  const out = await mod.renderKustomization(dir, { root });
-  return typeof out === 'string' ? out : toYamlStream(toObjects(out, dir));
+  return renderKustomization(dir, { root });
 }
 
 /** Renders a directory of an Application's source into objects: a kustomization, or plain YAML/JSON files. */
 export async function renderDirectory(root: string, path: string): Promise<KubeObject[]> {
   const dir = await insideRoot(root, path);
   if (!isKustomization(dir)) return renderPlainDirectory(dir, root);
-  const mod = await loadKustomize();
-  const out = mod.renderObjects ? await mod.renderObjects(dir, { root }) : await mod.renderKustomization(dir, { root });
-  return typeof out === 'string' ? parseObjects(out, relative(root, dir) || '.') : toObjects(out, dir);
+  return toObjects(await renderObjects(dir, { root }), relative(root, dir) || '.');
 }
 
 /** Every object of the .yaml/.yml/.json files directly in a directory, in file-name order; Lists flattened. */
