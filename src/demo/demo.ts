@@ -13,6 +13,8 @@ import { waitFor } from '../util/wait.js';
 export interface DemoPaths {
   examplesDir: string;
   stateDir: string;
+  /** `meridian serve`'s HTTP base URL: the demo calls its Git webhook instead of waiting for a poll. */
+  serveUrl?: string;
 }
 
 /**
@@ -26,21 +28,33 @@ export async function deployDemoApps(hub: KubeClient, paths: DemoPaths, say: (m:
   const gs = YAML.parse(await readFile(join(paths.examplesDir, 'global', 'web-globalservice.yaml'), 'utf8')) as GlobalService;
   await hub.apply(gs);
   say(`GlobalService ${gs.metadata?.namespace}/${gs.metadata?.name} applied for ${gs.spec.hostnames.join(', ')}`);
+  if (paths.serveUrl) await notifyPush(paths.serveUrl, repo.repoURL, say);
   const seen = new Map<string, string>();
   await waitFor(async () => {
     const apps = (await hub.list<Application>(API_VERSION, 'Application', { namespace: SYSTEM_NAMESPACE })).items;
     for (const a of apps) {
-      const state = `${a.status?.sync?.status ?? 'Unknown'}/${a.status?.health?.status ?? 'Unknown'}`;
+      const state = `${a.status?.sync?.status ?? 'Unknown'}/${a.status?.health?.status ?? 'Unknown'} at ${a.status?.sync?.revision?.slice(0, 8) ?? '-'}`;
       if (seen.get(a.metadata?.name ?? '') !== state) say(`  ${a.metadata?.name}: ${state}`);
       seen.set(a.metadata?.name ?? '', state);
     }
-    return apps.length >= 3 && apps.every((a) => a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy');
+    const current = (a: Application) => a.status?.sync?.revision?.startsWith(repo.commit.slice(0, 8)) ?? false;
+    return apps.length >= 3 && apps.every((a) => current(a) && a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy');
   }, { timeoutMs, intervalMs: 1000, what: 'web-app Synced and Healthy in every region', onTimeout: () => JSON.stringify(Object.fromEntries(seen)) });
   const answered = await waitFor(async () => {
     const got = await hub.get<GlobalService>(API_VERSION, 'GlobalService', gs.metadata?.name ?? '', gs.metadata?.namespace);
     return got?.status?.answers?.find((a) => a.addresses.length > 0);
   }, { timeoutMs: 60_000, intervalMs: 500, what: 'an answer for the global hostname' });
   say(`${answered.hostname} answers ${answered.addresses.join(', ')}`);
+}
+
+/** Tells `meridian serve` about the new commit through its Git webhook, as a Git host would. */
+async function notifyPush(serveUrl: string, repoURL: string, say: (m: string) => void): Promise<void> {
+  try {
+    const res = await fetch(`${serveUrl}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repoURL }) });
+    if (!res.ok) say(`git webhook answered ${res.status}; the next poll picks the commit up`);
+  } catch (err) {
+    say(`git webhook not reachable (${(err as Error).message}); the next poll picks the commit up`);
+  }
 }
 
 /** The lines to try once the demo runs. */

@@ -11,13 +11,14 @@ interface DemoFlags {
   context: string;
   stateDir?: string;
   dnsPort: string;
+  serveUrl?: string;
 }
 
 async function deploy(flags: DemoFlags): Promise<void> {
   const stateDir = resolveStateDir(flags.stateDir);
   requireFleet(stateDir);
   const hub = await clientFor(flags.kubeconfig, flags.context);
-  await deployDemoApps(hub, { examplesDir: EXAMPLES, stateDir }, (m) => console.log(m));
+  await deployDemoApps(hub, { examplesDir: EXAMPLES, stateDir, serveUrl: flags.serveUrl }, (m) => console.log(m));
   hub.close();
 }
 
@@ -31,6 +32,7 @@ function hints(flags: DemoFlags): void {
 export function registerDemoCommands(program: Command): void {
   const demo = program.command('demo').description('the example ApplicationSet and global service on the local fleet');
   const common = (c: Command) => c.option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub').option('--state-dir <dir>').option('--dns-port <port>', 'DNS port of meridian serve', '5353');
-  common(demo.command('deploy').description('make examples/fleet-repo a Git repository, deploy web-app to every region, and route web.global.example.test')).action(deploy);
+  common(demo.command('deploy').description('make examples/fleet-repo a Git repository, deploy web-app to every region, and route web.global.example.test'))
+    .option('--serve-url <url>', 'meridian serve HTTP, for the Git webhook', 'http://127.0.0.1:8480').action(deploy);
   common(demo.command('hints').description('print the dig and curl lines to try')).action(hints);
 }
