@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
 bash scripts/ensure-kubernetes.sh
 echo "npm: installing packages"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install` rather than `npm ci`: npm 11 writes lock files without other platforms' optional
+# packages (rollup's), which its own `npm ci` then rejects; install still honours the locked versions.
+npm install --no-audit --no-fund --loglevel=error
 npm run --silent build
 npx tsc -p tsconfig.test.json --noEmit
 npm run --silent lint
