@@ -9,8 +9,8 @@ bash scripts/ensure-kubernetes.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "npm: installing packages"
   # `npm install` rather than `npm ci`: npm 11 writes lock files without other platforms' optional
-# packages (rollup's), which its own `npm ci` then rejects; install still honours the locked versions.
-npm install --no-audit --no-fund --loglevel=error
+  # packages (rollup's), which its own `npm ci` then rejects; install still honours the locked versions.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
 M=./bin/meridian
