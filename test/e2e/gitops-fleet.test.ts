@@ -68,7 +68,7 @@ describe('gitops on the local fleet', () => {
     ({ repoURL } = await createDemoRepo(EXAMPLE, repoDir));
     httpPort = await freePort();
     serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--probe-interval', '2', '--http-port', String(httpPort),
-      '--no-leader-elect', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '60', '--gitops-resync', '5']);
+      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '60', '--gitops-resync', '5']);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 60_000, what: 'meridian serve /healthz', onTimeout: () => serve?.output() ?? '' });
   });
 
