@@ -73,3 +73,13 @@ describe('drift on managed fields', () => {
     expect(fingerprint(desired, extra)).not.toBe(fingerprint(desired, live));
   });
 });
+
+describe('status merge patches', () => {
+  it('null out keys that vanished at any depth, and replace lists whole', async () => {
+    const { mergePatchFor } = await import('../../src/gitops/controller/status.js');
+    expect(mergePatchFor(
+      { health: { status: 'Degraded', message: 'x' }, resources: [{ a: 1 }], appliedHash: 'h', fingerprints: { a: '1', b: '2' } },
+      { health: { status: 'Healthy' }, resources: [], fingerprints: { a: '1' } },
+    )).toEqual({ health: { status: 'Healthy', message: null }, resources: [], appliedHash: null, fingerprints: { a: '1', b: null } });
+  });
+});
