@@ -12,6 +12,8 @@ export const BENCH_REGIONS = ['us-east', 'eu-west', 'ap-south'];
 /** The name of app i. */
 export const appName = (i: number) => `app-${String(i).padStart(2, '0')}`;
 
+// Ports spell out protocol: TCP because kubectl's server-side apply on Kubernetes 1.20 rejects them
+// otherwise (Meridian fills it in itself), and the naive baseline must be able to run.
 function base(name: string, version: string): Record<string, string> {
   return {
     'kustomization.yaml': 'resources:\n  - namespace.yaml\n  - config.yaml\n  - deployment.yaml\n  - service.yaml\n',
@@ -22,7 +24,7 @@ function base(name: string, version: string): Record<string, string> {
       '  selector:', '    matchLabels:', `      app: ${name}`, '  template:', '    metadata:', '      labels:', `        app: ${name}`, '    spec:', '      containers:',
       `        - name: app`, `          image: registry.example.test/${name}:1`, '          env:', '            - name: VERSION', `              value: "${version}"`, '',
     ].join('\n'),
-    'service.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n      targetPort: 8080\n`,
+    'service.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n      targetPort: 8080\n      protocol: TCP\n`,
   };
 }
 
