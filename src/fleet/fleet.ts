@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, existsSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +47,10 @@ export function runningSupervisor(spec: FleetSpec, name: string): number | undef
 export async function fleetUp(spec: FleetSpec, options: UpOptions = {}): Promise<UpResult[]> {
   await saveFleet(spec);
   await Promise.all(spec.clusters.map((c) => prepareCluster(spec, c)));
+  const toStart = spec.clusters.filter((c) => !runningSupervisor(spec, c.name));
+  await assertPortsFree(toStart);
   const results: UpResult[] = spec.clusters.map((cluster) => {
-    if (runningSupervisor(spec, cluster.name)) return { cluster, action: 'already running' };
+    if (!toStart.includes(cluster)) return { cluster, action: 'already running' };
     startSupervisor(spec, cluster);
     return { cluster, action: 'started' };
   });
@@ -90,7 +93,7 @@ export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeo
     for (const c of clusters) {
       const paths = clusterPaths(spec, c.name);
       const pid = readPid(paths.pid);
-      if (pid && !isAlive(pid)) fatal = new Error(`the supervisor of ${c.name} exited; see ${join(paths.logs, 'supervisor.log')}`);
+      if (pid && !isAlive(pid)) fatal = new Error(`the supervisor of ${c.name} exited; see ${join(paths.logs, 'supervisor.log')}:\n${tail(join(paths.logs, 'supervisor.log'))}`);
       if (fatal) return true;
       const st = readStatus(paths.status);
       const ready = st !== undefined && pid !== undefined && st.supervisorPid === pid && st.phase === 'ready' && st.nodes.ready === st.nodes.total;
@@ -106,6 +109,32 @@ export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeo
     onTimeout: () => clusters.map((c) => `${c.name}: ${JSON.stringify(readStatus(clusterPaths(spec, c.name).status)?.phase ?? 'no status')}`).join(', '),
   });
   if (fatal) throw fatal;
+}
+
+function tail(path: string, lines = 8): string {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Fails before anything starts when a port of a cluster to start is taken (another fleet, say). */
+async function assertPortsFree(clusters: FleetCluster[]): Promise<void> {
+  const checks = clusters.flatMap((c) => [
+    { c, address: '127.0.0.1', port: c.apiserverPort }, { c, address: '127.0.0.1', port: c.etcdClientPort }, { c, address: '127.0.0.1', port: c.etcdPeerPort },
+    ...(c.role === 'member' ? [{ c, address: c.ingressAddress, port: c.ingressPort }] : []),
+  ]);
+  const taken = (await Promise.all(checks.map(async (x) => ((await portFree(x.address, x.port)) ? undefined : `${x.c.name} ${x.address}:${x.port}`)))).filter(Boolean);
+  if (taken.length) throw new Error(`ports in use, cannot start the fleet: ${taken.join(', ')} (another fleet on this --port-base or --ingress-net?)`);
+}
+
+function portFree(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, address, () => srv.close(() => resolve(true)));
+  });
 }
 
 /** Stops a cluster's process group: SIGTERM, then SIGKILL for whatever is left after a grace period. */
