@@ -26,6 +26,8 @@ export interface ApplicationDeps {
   apps: Informer<Application>;
   log: Logger;
   resyncMs: number;
+  /** What this process last wrote per Application, so a cache that lags our own write is not read as truth. */
+  written?: Map<string, { after: Application }>;
   /** Called after each sync pass (metrics). */
   onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
 }
@@ -43,14 +45,14 @@ export function previousKinds(app: Application): KindRef[] {
  * member as it is: status goes Unknown with a condition, and nothing is applied or pruned.
  */
 export async function reconcileApplication(deps: ApplicationDeps, key: string): Promise<ReconcileResult> {
-  const app = deps.apps.get(key);
+  const app = freshest(deps, key);
   if (!app) return;
   if (app.metadata?.deletionTimestamp) return finalize(deps, app);
   await ensureFinalizer(deps, app);
   const cluster = app.spec.destination.name;
   const member = deps.registry.get(cluster);
   if (!member || !member.ready) {
-    await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster} is ${member ? 'not ready' : 'not registered'}; nothing is applied or pruned there`));
+    remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster} is ${member ? 'not ready' : 'not registered'}; nothing is applied or pruned there`)));
     return { requeueAfterMs: Math.min(deps.resyncMs, 10_000) };
   }
   let desired;
@@ -58,20 +60,40 @@ export async function reconcileApplication(deps: ApplicationDeps, key: string): 
     desired = await desiredState(app, deps.git, member.client);
   } catch (err) {
     const reason = err instanceof SourceError ? (err.stage === 'source' ? 'SourceError' : 'RenderError') : 'ClusterUnreachable';
-    await writeStatus(deps.hub, app, statusUnknown(app, reason, (err as Error).message));
+    remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, reason, (err as Error).message)));
     return { requeueAfterMs: Math.min(deps.resyncMs, 15_000) };
   }
   let result: SyncResult;
   try {
     result = await syncApplication(syncRequest(app, member.client, desired.objects));
   } catch (err) {
-    await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`));
+    remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`)));
     return { requeueAfterMs: 5000 };
   }
   deps.onSynced?.(app, cluster, result);
-  await writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result));
+  remember(deps, key, await writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result)));
   const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
-  return { requeueAfterMs: settling ? 2000 : deps.resyncMs };
+  // Health settles within seconds of an apply (pods start, deployments roll): look again soon.
+  return { requeueAfterMs: settling ? 1000 : deps.resyncMs };
+}
+
+/**
+ * The informer's Application, unless it predates a status this process wrote (its watch event may
+ * not have arrived yet). Resource versions are etcd revisions here; opaque ones fall back to the cache.
+ */
+function freshest(deps: ApplicationDeps, key: string): Application | undefined {
+  const cached = deps.apps.get(key);
+  const mine = deps.written?.get(key);
+  if (!cached || !mine) return cached;
+  const have = Number(cached.metadata?.resourceVersion);
+  const wrote = Number(mine.after.metadata?.resourceVersion);
+  if (Number.isFinite(have) && Number.isFinite(wrote) && have < wrote) return { ...cached, status: mine.after.status };
+  deps.written?.delete(key);
+  return cached;
+}
+
+function remember(deps: ApplicationDeps, key: string, after: Application | undefined): void {
+  if (after && deps.written) deps.written.set(key, { after });
 }
 
 async function ensureFinalizer(deps: ApplicationDeps, app: Application): Promise<void> {

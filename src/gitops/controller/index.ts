@@ -37,8 +37,8 @@ export class GitopsController implements Controller {
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
-    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
-    this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 8, ratePerSecond: 50 }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
+    this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 16, ratePerSecond: 100 }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
     this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2 }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
     registerGitWebhook(ctx.http, (urls) => this.refresh(urls));
@@ -55,12 +55,13 @@ export class GitopsController implements Controller {
   }
 
   async start(): Promise<void> {
-    const onApp = (a: Application) => {
-      this.appQueue.add(objectKey(a));
+    const onApp = (a: Application, previous?: Application) => {
+      // A status write of our own changes nothing to sync: only spec and metadata changes re-queue the Application.
+      if (!previous || specOrMetaChanged(a, previous)) this.appQueue.add(objectKey(a));
       const set = a.metadata?.labels?.[APPSET_LABEL];
       if (set) this.setQueue.add(`${a.metadata?.namespace}/${set}`);
     };
-    this.apps.on('add', onApp).on('update', onApp).on('delete', onApp);
+    this.apps.on('add', (a: Application) => onApp(a)).on('update', onApp).on('delete', (a: Application) => onApp(a));
     const onSet = (s: ApplicationSet) => this.setQueue.add(objectKey(s));
     this.appsets.on('add', onSet).on('update', onSet);
     this.ctx.registry.on('change', this.onMember);
@@ -75,4 +76,9 @@ export class GitopsController implements Controller {
     this.appQueue.stop();
     this.setQueue.stop();
   }
+}
+
+function specOrMetaChanged(a: Application, b: Application): boolean {
+  const m = (x: Application) => JSON.stringify([x.metadata?.generation, x.metadata?.deletionTimestamp, x.metadata?.finalizers, x.metadata?.annotations, x.metadata?.labels]);
+  return m(a) !== m(b);
 }

@@ -48,10 +48,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Writes status through the status subresource, only when it changed; true when it wrote. */
-export async function writeStatus(hub: KubeClient, app: Application, next: ApplicationStatus): Promise<boolean> {
+/** Writes status through the status subresource, only when it changed; returns the updated object when it wrote. */
+export async function writeStatus(hub: KubeClient, app: Application, next: ApplicationStatus): Promise<Application | undefined> {
   const prev = (app.status ?? {}) as Record<string, unknown>;
-  if (canonical(prev) === canonical(next)) return false;
-  await hub.patchStatus(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, mergePatchFor(prev, next));
-  return true;
+  if (canonical(prev) === canonical(next)) return undefined;
+  return hub.patchStatus<Application>(API_VERSION, 'Application', app.metadata?.name ?? '', app.metadata?.namespace, mergePatchFor(prev, next));
 }
