@@ -28,6 +28,8 @@ export interface ApplicationDeps {
   resyncMs: number;
   /** What this process last wrote per Application, so a cache that lags our own write is not read as truth. */
   written?: Map<string, { after: Application }>;
+  /** Sync passes per Application, so that every tenth one lists tracked resources in full. */
+  passes?: Map<string, number>;
   /** Called after each sync pass (metrics). */
   onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
 }
@@ -65,7 +67,9 @@ export async function reconcileApplication(deps: ApplicationDeps, key: string): 
   }
   let result: SyncResult;
   try {
-    result = await syncApplication(syncRequest(app, member.client, desired.objects));
+    const pass = (deps.passes?.get(key) ?? 0) + 1;
+    deps.passes?.set(key, pass);
+    result = await syncApplication({ ...syncRequest(app, member.client, desired.objects), fullPruneCheck: !deps.passes || pass % 10 === 1 });
   } catch (err) {
     remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`)));
     return { requeueAfterMs: 5000 };

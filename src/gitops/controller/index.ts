@@ -37,7 +37,7 @@ export class GitopsController implements Controller {
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
-    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
+    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), passes: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
     this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 16, ratePerSecond: 100 }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
     this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2 }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });

@@ -27,6 +27,11 @@ export interface SyncRequest {
   /** True when a confirmation for this desired state was given. */
   pruneConfirmed: boolean;
   dryRun?: boolean;
+  /**
+   * List tracked resources even when nothing the previous sync recorded has left the desired set
+   * (the controller does this every few passes and on first sync; the CLI always does).
+   */
+  fullPruneCheck?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -123,8 +128,17 @@ function uniqueKinds(kinds: KindRef[]): KindRef[] {
   return [...new Map(kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k])).values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
 }
 
+/** True when a listing could find something to prune: a first sync, a forced check, or something the last sync recorded is no longer desired. */
+function mayHaveLeftovers(req: SyncRequest): boolean {
+  const ids = new Set(req.desired.map(objectId));
+  const kinds = new Set(req.desired.map((o) => `${o.apiVersion}/${o.kind}`));
+  const previous = Object.keys(req.previous);
+  return req.fullPruneCheck !== false || previous.length === 0 || previous.some((id) => !ids.has(id)) || req.previousKinds.some((k) => !kinds.has(`${k.apiVersion}/${k.kind}`));
+}
+
 async function prunePass(req: SyncRequest, result: SyncResult): Promise<void> {
   if (result.errors.length) { result.pruneBlocked = 'apply failed'; return; }
+  if (!mayHaveLeftovers(req)) return;
   const kinds = [...req.previousKinds, ...req.desired.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }))];
   const plan = await planPrune(req.member, req.appName, kinds, req.desired);
   if (!plan.ok) { result.pruneBlocked = plan.reason; return; }
