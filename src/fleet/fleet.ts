@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KubeClient } from '../kube/client.js';
 import { sleep, waitFor } from '../util/wait.js';
 import { clusterPaths, fleetKubeconfigPath, type FleetCluster, type FleetSpec } from './layout.js';
 import { adminEntry, prepareCluster } from './prepare.js';
 import { buildKubeconfig, mergeIntoKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { groupMembers, isAlive, isOurSupervisor, readPid, residentBytes, signalGroup } from './processes.js';
+import { groupMembers, isAlive, isOurSupervisor, readPid, signalGroup } from './processes.js';
 import { readStatus, type SupervisorStatus } from './status.js';
 import { saveFleet } from './state.js';
 
@@ -170,45 +169,4 @@ export async function fleetDown(spec: FleetSpec, purge = false): Promise<string[
   const stopped = await Promise.all(spec.clusters.map(async (c) => ((await stopCluster(spec, c.name)) ? c.name : '')));
   if (purge) await rm(spec.stateDir, { recursive: true, force: true });
   return stopped.filter(Boolean);
-}
-
-/** The health of one cluster, as `fleet status` shows it. */
-export interface ClusterHealth {
-  cluster: FleetCluster;
-  state: 'running' | 'starting' | 'degraded' | 'killed' | 'stopped';
-  apiserver: 'ready' | 'not ready' | 'down';
-  components: Array<{ name: string; pid?: number; state: string; restarts: number; rssBytes: number; lastExit?: string }>;
-  supervisorRssBytes: number;
-  supervisorPid?: number;
-  nodes: { total: number; ready: number };
-  message?: string;
-}
-
-/** Reads the health of every cluster: supervisor, components (with memory), API server readiness. */
-export async function fleetStatus(spec: FleetSpec): Promise<ClusterHealth[]> {
-  return Promise.all(spec.clusters.map(async (c): Promise<ClusterHealth> => {
-    const paths = clusterPaths(spec, c.name);
-    const pid = runningSupervisor(spec, c.name);
-    const st = readStatus(paths.status);
-    const components = Object.entries(pid ? st?.components ?? {} : {}).map(([name, s]) => ({
-      name, pid: s.pid, state: s.pid && isAlive(s.pid) ? s.state : s.state === 'running' ? 'gone' : s.state, restarts: s.restarts,
-      rssBytes: s.pid ? residentBytes(s.pid) : 0,
-      lastExit: s.lastExit ? `exit ${s.lastExit.code ?? s.lastExit.signal} at ${s.lastExit.at}` : undefined,
-    }));
-    const apiserver = pid ? await probeApiserver(spec, c) : 'down';
-    const state = !pid ? (existsSync(join(paths.dir, 'killed')) ? 'killed' : 'stopped') : st?.phase === 'ready' ? 'running' : st?.phase === 'degraded' ? 'degraded' : 'starting';
-    return { cluster: c, state, apiserver, components, supervisorRssBytes: pid ? residentBytes(pid) : 0, supervisorPid: pid, nodes: st && pid ? st.nodes : { total: c.nodes, ready: 0 }, message: st?.message };
-  }));
-}
-
-async function probeApiserver(spec: FleetSpec, c: FleetCluster): Promise<ClusterHealth['apiserver']> {
-  let client: KubeClient | undefined;
-  try {
-    client = await KubeClient.fromFile(clusterPaths(spec, c.name).adminKubeconfig, c.name, 2000);
-    return (await client.getText('/readyz', 2000)).status === 200 ? 'ready' : 'not ready';
-  } catch {
-    return 'down';
-  } finally {
-    client?.close();
-  }
 }
