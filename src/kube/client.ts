@@ -140,7 +140,12 @@ export class KubeClient {
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { ...this.headers, Accept: 'application/json', 'User-Agent': 'meridian' };
-    if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    if (body !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      // Without a length Node sends DELETE bodies chunked, which the API server does not read to the
+      // end, and the next request on that keep-alive connection then fails with 400.
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {

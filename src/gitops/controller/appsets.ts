@@ -12,7 +12,6 @@ import type { ClusterInfo } from '../generators/types.js';
 import type { GitCache } from '../git/cache.js';
 import { planRollout, type RolloutApp } from '../rollout.js';
 import { canonical } from '../sync/project.js';
-import { deleteObject } from '../sync/delete.js';
 import { renderApplicationTemplate } from '../template/index.js';
 
 /** Label on each generated Application naming its ApplicationSet. */
@@ -116,7 +115,7 @@ async function deleteStale(deps: AppSetDeps, set: ApplicationSet, policy: Policy
   if (desired.length === 0 && set.metadata?.annotations?.[ALLOW_EMPTY_ANNOTATION] !== 'true') {
     return `generators returned no applications; keeping ${stale.length} (annotate ${ALLOW_EMPTY_ANNOTATION}=true to allow)`;
   }
-  for (const a of stale) await deleteObject(deps.hub, API_VERSION, 'Application', a.metadata?.name ?? '', a.metadata?.namespace);
+  for (const a of stale) await deps.hub.delete(API_VERSION, 'Application', a.metadata?.name ?? '', a.metadata?.namespace);
   return '';
 }
 

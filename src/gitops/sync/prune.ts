@@ -1,6 +1,5 @@
 import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
-import { deleteObject } from './delete.js';
 import { objectId } from './order.js';
 import { TRACKING_LABEL, trackingValue } from './prepare.js';
 
@@ -33,7 +32,7 @@ export async function planPrune(member: KubeClient, appName: string, kinds: Kind
 
 /** Deletes the candidates; returns the ids deleted and the errors met. */
 export async function prune(member: KubeClient, candidates: KubeObject[]): Promise<{ deleted: string[]; errors: string[] }> {
-  const results = await Promise.allSettled(candidates.map((o) => deleteObject(member, o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace)));
+  const results = await Promise.allSettled(candidates.map((o) => member.delete(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace)));
   return {
     deleted: candidates.filter((_, i) => results[i].status === 'fulfilled').map(objectId),
     errors: results.flatMap((r, i) => (r.status === 'rejected' ? [`${objectId(candidates[i])}: ${(r.reason as Error).message}`] : [])),
