@@ -63,10 +63,14 @@ export class ClusterManager implements Controller {
       const summary = summarizeCapacity(nodes.list(), pods.list());
       const synced = nodes.hasSynced() && pods.hasSynced();
       const message = `API server answered in ${Date.now() - started} ms; ${summary.readyNodeCount}/${summary.nodeCount} nodes Ready${synced ? '' : ' (caches syncing)'}`;
+      // Capacity is reported only from synced caches: an empty cache is not an empty cluster.
+      const capacity = synced ? {
+        nodeCount: summary.nodeCount, readyNodeCount: summary.readyNodeCount, allocatable: summary.allocatable, requested: summary.requested,
+        podCIDRs: cluster.spec.podCIDRs ?? summary.podCIDRs,
+      } : {};
       return {
-        ...base, kubernetesVersion: version.gitVersion, nodeCount: summary.nodeCount, readyNodeCount: summary.readyNodeCount,
-        allocatable: summary.allocatable, requested: summary.requested,
-        podCIDRs: cluster.spec.podCIDRs ?? summary.podCIDRs, serviceCIDRs: cluster.spec.serviceCIDRs ?? cluster.status?.serviceCIDRs ?? [],
+        ...base, kubernetesVersion: version.gitVersion, ...capacity,
+        serviceCIDRs: cluster.spec.serviceCIDRs ?? cluster.status?.serviceCIDRs ?? [],
         conditions: ready(cluster, 'True', 'ProbeSucceeded', message),
       };
     } catch (err) {

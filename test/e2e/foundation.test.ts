@@ -56,7 +56,8 @@ describe('the local fleet and the cluster registry', () => {
       const r = readiness(list().stdout);
       return ['us-east', 'eu-west', 'ap-south'].every((c) => r[c] === 'True');
     }, { timeoutMs: 60_000, what: 'three Ready members', onTimeout: () => `${list().stdout}\n${serve?.output()}` });
-    expect(list().stdout).toMatch(/us-east\s+us-east\s+v1\.20\.2\s+2\s+\S+\/8\s+True/);
+    // Version, node count and CPU follow once the member's caches have synced.
+    await waitFor(() => /us-east\s+us-east\s+v1\.20\.2\s+2\s+\S+\/8\s+True/.test(list().stdout), { timeoutMs: 30_000, what: 'us-east capacity', onTimeout: () => list().stdout });
 
     await fleet.kill('eu-west');
     const killedAt = Date.now();
