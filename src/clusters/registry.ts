@@ -3,6 +3,7 @@ import { API_VERSION } from '../api/schema.js';
 import type { Cluster } from '../api/cluster.js';
 import type { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
+import { InformerSet } from '../kube/informer-set.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
 import { memberClientFromSecret } from './join.js';
@@ -106,25 +107,19 @@ export class ClusterRegistry extends EventEmitter {
 class MemberEntry implements MemberCluster {
   ready = false;
   labels: Record<string, string>;
-  private readonly informers = new Map<string, Informer>();
+  private readonly informers: InformerSet;
 
   constructor(readonly name: string, public cluster: Cluster, readonly client: KubeClient, readonly secretVersion: string) {
     this.labels = cluster.metadata?.labels ?? {};
+    this.informers = new InformerSet(client);
   }
 
   informer<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T> {
-    const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
-    let inf = this.informers.get(key);
-    if (!inf) {
-      inf = new Informer(this.client, { apiVersion, kind, namespace }).start();
-      this.informers.set(key, inf);
-    }
-    return inf as unknown as Informer<T>;
+    return this.informers.get<T>(apiVersion, kind, namespace);
   }
 
   close(): void {
-    for (const inf of this.informers.values()) inf.stop();
-    this.informers.clear();
+    this.informers.stop();
     this.client.close();
   }
 }

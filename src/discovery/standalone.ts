@@ -1,26 +1,26 @@
 import type { Cluster } from '../api/cluster.js';
 import type { KubeClient } from '../kube/client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { InformerSet } from '../kube/informer-set.js';
 import type { KubeObject } from '../kube/types.js';
 import { waitFor } from '../util/wait.js';
 import { MemberState, type DiscoveryMember } from './member-state.js';
 
 /** A member read outside `meridian serve` (the CLI): its own informers, stopped by close(). */
 export class StandaloneMember implements DiscoveryMember {
-  private readonly informers = new Map<string, Informer>();
+  private readonly informers: InformerSet;
 
-  constructor(readonly name: string, readonly client: KubeClient, public ready: boolean) {}
+  constructor(readonly name: string, readonly client: KubeClient, public ready: boolean) {
+    this.informers = new InformerSet(client);
+  }
 
   informer<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T> {
-    const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
-    let inf = this.informers.get(key);
-    if (!inf) this.informers.set(key, (inf = new Informer(this.client, { apiVersion, kind, namespace }).start()));
-    return inf as unknown as Informer<T>;
+    return this.informers.get<T>(apiVersion, kind, namespace);
   }
 
   /** Stops the informers and closes the connection. */
   close(): void {
-    for (const inf of this.informers.values()) inf.stop();
+    this.informers.stop();
     this.client.close();
   }
 }

@@ -4,7 +4,8 @@ import type { MemberSource } from '../../src/discovery/controller.js';
 import type { DiscoveryMember } from '../../src/discovery/member-state.js';
 import type { ClusterExport } from '../../src/discovery/model.js';
 import type { KubeClient } from '../../src/kube/client.js';
-import { Informer } from '../../src/kube/informer.js';
+import type { Informer } from '../../src/kube/informer.js';
+import { InformerSet } from '../../src/kube/informer-set.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
 /** One cluster's export, with sensible defaults. */
@@ -47,20 +48,19 @@ export async function dig(port: number, name: string, type: string, opts: { serv
 /** A member backed by an admin client of a test API server; `ready` is set by the test. */
 export class TestMember implements DiscoveryMember {
   ready = true;
-  private readonly informers = new Map<string, Informer>();
+  private readonly informers: InformerSet;
 
-  constructor(readonly name: string, readonly client: KubeClient) {}
+  constructor(readonly name: string, readonly client: KubeClient) {
+    this.informers = new InformerSet(client);
+  }
 
   informer<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T> {
-    const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
-    let inf = this.informers.get(key);
-    if (!inf) this.informers.set(key, (inf = new Informer(this.client, { apiVersion, kind, namespace }).start()));
-    return inf as unknown as Informer<T>;
+    return this.informers.get<T>(apiVersion, kind, namespace);
   }
 
   /** Stops the informers. */
   close(): void {
-    for (const inf of this.informers.values()) inf.stop();
+    this.informers.stop();
   }
 }
 

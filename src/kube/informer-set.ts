@@ -1,0 +1,27 @@
+import { Informer } from './informer.js';
+import type { KubeClient } from './client.js';
+import type { KubeObject } from './types.js';
+
+/** Shared informers of one server, one per kind and namespace, each started on first use. */
+export class InformerSet {
+  private readonly informers = new Map<string, Informer>();
+
+  constructor(private readonly client: KubeClient) {}
+
+  /** The informer of a kind (in a namespace, or all); started the first time it is asked for. */
+  get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T> {
+    const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
+    let inf = this.informers.get(key);
+    if (!inf) {
+      inf = new Informer(this.client, { apiVersion, kind, namespace }).start();
+      this.informers.set(key, inf);
+    }
+    return inf as unknown as Informer<T>;
+  }
+
+  /** Stops every informer. */
+  stop(): void {
+    for (const inf of this.informers.values()) inf.stop();
+    this.informers.clear();
+  }
+}
