@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Meridian's demo and tests need. Idempotent: skips apt when all are present.
 set -euo pipefail
-PACKAGES=(golang-go golang-github-modern-go-reflect2-dev rsync etcd-server openssl dnsutils bind9 dnsperf chromium git curl ca-certificates)
+PACKAGES=(golang-go golang-github-modern-go-reflect2-dev golang-github-masterminds-sprig-dev rsync etcd-server openssl dnsutils bind9 dnsperf pdns-server pdns-backend-sqlite3 knot sqlite3 chromium git curl ca-certificates iproute2)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,5 +20,5 @@ fi
 $SUDO apt-get update -qq || echo "apt-get update reported errors; continuing with the indexes it fetched"
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # named is started by tests on loopback with its own config; the distribution service is not wanted.
-if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now named >/dev/null 2>&1 || true; fi
+if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now named pdns knot >/dev/null 2>&1 || true; fi
 echo "system packages: done"
