@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WorkQueue } from '../../src/controller/queue.js';
 import { waitFor } from '../../src/util/wait.js';
 
@@ -38,16 +38,28 @@ describe('WorkQueue', () => {
   });
 
   it('retries a failing key with growing backoff and never drops it', async () => {
-    const times: number[] = [];
-    const q = new WorkQueue(async () => {
-      times.push(Date.now());
-      if (times.length < 4) throw new Error('transient');
-    }, { baseDelayMs: 20 });
-    q.add('x');
-    await waitFor(() => times.length === 4, { timeoutMs: 3000, onTimeout: () => `attempts=${times.length}` });
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    expect(gaps[2]).toBeGreaterThan(gaps[0]);
-    expect(q.retries('x')).toBe(0);
+    // Fake timers: the backoff is checked on the queue's own clock, not the machine's.
+    vi.useFakeTimers();
+    try {
+      let attempts = 0;
+      const q = new WorkQueue(async () => {
+        attempts++;
+        if (attempts < 4) throw new Error('transient');
+      }, { baseDelayMs: 20 });
+      q.add('x');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(attempts).toBe(1);
+      for (const [delay, before] of [[20, 1], [40, 2], [80, 3]] as const) {
+        await vi.advanceTimersByTimeAsync(delay - 1);
+        expect(attempts, `no retry before ${delay} ms`).toBe(before);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(attempts, `retry after ${delay} ms`).toBe(before + 1);
+      }
+      expect(q.retries('x')).toBe(0);
+      q.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('requeues after the delay a reconcile asks for', async () => {
