@@ -8,23 +8,40 @@ export interface QueueOptions {
   ratePerSecond?: number;
   /** Reconciles running at once (different keys). */
   concurrency?: number;
+  /** Deadline of one reconcile: its AbortSignal fires then, and the key is retried with backoff. */
+  deadlineMs?: number;
+  /** How long an aborted reconcile may take to return before its key is declared stuck and freed. */
+  stuckGraceMs?: number;
+  /** Called when a key is declared stuck (log it, count it); the key is then retried. */
+  onStuck?: (key: string, runningMs: number) => void;
 }
 
 /** The outcome of one reconcile: done, or come back after a delay (e.g. a periodic resync). */
 export type ReconcileResult = void | { requeueAfterMs: number };
 
-/** Reconciles one key; throw to retry with backoff. */
-export type Reconciler = (key: string) => Promise<ReconcileResult>;
+/** Reconciles one key; throw to retry with backoff. The signal fires at the deadline or when the queue stops. */
+export type Reconciler = (key: string, signal: AbortSignal) => Promise<ReconcileResult>;
+
+/** The error a reconcile that ran past its deadline is retried with. */
+export class ReconcileDeadlineError extends Error {
+  constructor(key: string, ms: number) {
+    super(`reconcile of ${key} ran past its deadline of ${ms} ms`);
+    this.name = 'ReconcileDeadlineError';
+  }
+}
 
 /**
  * A work queue like client-go's: a key is queued once however often it is added, one reconcile
  * per key at a time (a key added while it runs is queued again after), per-key exponential
  * backoff on failure, and an overall token-bucket rate limit. A failed key is retried, never dropped.
+ * Every reconcile has a deadline: its AbortSignal fires, and a reconcile that still has not returned
+ * a grace period later is reported stuck, its key freed (later adds are not absorbed) and retried.
  */
 export class WorkQueue {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
-  private readonly running = new Set<string>();
+  /** Running keys and the abort controller of their current run. */
+  private readonly running = new Map<string, AbortController>();
   private readonly dirtyWhileRunning = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -36,7 +53,7 @@ export class WorkQueue {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly reconcile: Reconciler, options: QueueOptions = {}, private readonly onError?: (key: string, err: unknown) => void) {
-    this.opts = { baseDelayMs: 200, maxDelayMs: 60_000, ratePerSecond: 50, concurrency: 4, ...options };
+    this.opts = { baseDelayMs: 200, maxDelayMs: 60_000, ratePerSecond: 50, concurrency: 4, deadlineMs: 120_000, stuckGraceMs: 10_000, onStuck: () => undefined, ...options };
     this.tokens = this.opts.ratePerSecond;
   }
 
@@ -75,9 +92,15 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops taking work; running reconciles finish. */
+  /** Keys running now. */
+  runningKeys(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Stops taking work and aborts running reconciles (their signals fire). */
   stop(): void {
     this.stopped = true;
+    for (const ac of this.running.values()) ac.abort(new Error('work queue stopped'));
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
@@ -91,8 +114,9 @@ export class WorkQueue {
       }
       const key = this.queue.shift() as string;
       this.queued.delete(key);
-      this.running.add(key);
-      void this.process(key);
+      const ac = new AbortController();
+      this.running.set(key, ac);
+      void this.process(key, ac);
     }
   }
 
@@ -105,9 +129,25 @@ export class WorkQueue {
     return true;
   }
 
-  private async process(key: string): Promise<void> {
+  private async process(key: string, ac: AbortController): Promise<void> {
+    const started = Date.now();
+    const { deadlineMs, stuckGraceMs } = this.opts;
+    let deadline: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    // Settles when the reconcile returns, or when it ignored its aborted signal for the grace period.
+    const timedOut = new Promise<'stuck'>((resolve) => {
+      deadline = setTimeout(() => {
+        ac.abort(new ReconcileDeadlineError(key, deadlineMs));
+        grace = setTimeout(() => resolve('stuck'), stuckGraceMs).unref();
+      }, deadlineMs).unref();
+    });
     try {
-      const result = await this.reconcile(key);
+      const result = await Promise.race([this.reconcile(key, ac.signal), timedOut]);
+      if (result === 'stuck') {
+        this.opts.onStuck(key, Date.now() - started);
+        throw new ReconcileDeadlineError(key, deadlineMs);
+      }
+      if (ac.signal.aborted && !this.stopped) throw new ReconcileDeadlineError(key, deadlineMs);
       this.failures.delete(key);
       if (result && result.requeueAfterMs > 0) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {
@@ -116,7 +156,9 @@ export class WorkQueue {
       this.onError?.(key, err);
       this.addAfter(key, Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (n - 1)));
     } finally {
-      this.running.delete(key);
+      clearTimeout(deadline);
+      clearTimeout(grace);
+      if (this.running.get(key) === ac) this.running.delete(key);
       if (this.dirtyWhileRunning.delete(key)) this.add(key);
       this.pump();
       if (this.length === 0) for (const w of this.idleWaiters.splice(0)) w();

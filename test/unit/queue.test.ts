@@ -72,4 +72,49 @@ describe('WorkQueue', () => {
     await waitFor(() => runs === 3, { timeoutMs: 2000, onTimeout: () => `runs=${runs}` });
     q.stop();
   });
+
+  it('aborts a reconcile at its deadline, reports a key that never returns as stuck and retries it', async () => {
+    const stuck: string[] = [];
+    const signals: AbortSignal[] = [];
+    let runs = 0;
+    const q = new WorkQueue(async (_key, signal) => {
+      runs++;
+      signals.push(signal);
+      if (runs === 1) await new Promise(() => undefined); // ignores its signal: never returns
+    }, { deadlineMs: 50, stuckGraceMs: 50, baseDelayMs: 10, onStuck: (key) => stuck.push(key) }, () => undefined);
+    q.add('hung');
+    // Before the fix the key stayed "running" forever: this add was absorbed and nothing ran again.
+    q.add('hung');
+    await waitFor(() => runs >= 2 && q.length === 0, { timeoutMs: 5000, onTimeout: () => `runs=${runs} stuck=${stuck.join(',')} running=${q.runningKeys().join(',')}` });
+    expect(signals[0].aborted).toBe(true);
+    expect(stuck).toEqual(['hung']);
+    expect(q.retries('hung')).toBe(0);
+    q.stop();
+  });
+
+  it('passes an AbortSignal that fires at the deadline, and retries the key after', async () => {
+    let runs = 0;
+    const errors: string[] = [];
+    const q = new WorkQueue(async (_key, signal) => {
+      runs++;
+      if (runs === 1) await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    }, { deadlineMs: 30, baseDelayMs: 10, onStuck: () => errors.push('stuck') }, (_k, err) => errors.push((err as Error).name));
+    q.add('slow');
+    await waitFor(() => runs === 2 && q.length === 0, { timeoutMs: 5000, onTimeout: () => `runs=${runs}` });
+    expect(errors).toEqual(['ReconcileDeadlineError']);
+    q.stop();
+  });
+
+  it('aborts running reconciles when stopped', async () => {
+    let signal: AbortSignal | undefined;
+    const q = new WorkQueue(async (_key, s) => {
+      signal = s;
+      await new Promise((resolve) => s.addEventListener('abort', resolve));
+    });
+    q.add('k');
+    await waitFor(() => signal, { timeoutMs: 2000 });
+    q.stop();
+    expect(signal?.aborted).toBe(true);
+    await q.idle();
+  });
 });
