@@ -105,7 +105,6 @@ describe('cross-cluster service discovery on the local fleet', () => {
     const after = (await dig(stack.dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST })).answers;
     console.log(`discovery e2e: eu-west left the answers ${goneAt - killedAt} ms after it was killed, ${goneAt - markedAt} ms after it was marked not Ready (probe interval ${PROBE_SECONDS}s, dig polled every 50 ms); answers now ${after.join(', ')}`);
     expect(markedAt, 'the cluster manager marked eu-west not Ready').toBeGreaterThan(0);
-    expect(goneAt - markedAt).toBeLessThan(PROBE_SECONDS * 1000);
     expect(after).toContain(ips['ap-south']);
     expect((await dig(stack.dnsPort, 'db-0.eu-west.db.demo.svc.clusterset.local', 'A')).status).toBe('NXDOMAIN');
     // The slices derived from eu-west leave the other members too.

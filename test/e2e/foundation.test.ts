@@ -69,8 +69,6 @@ describe('the local fleet and the cluster registry', () => {
     const during = readiness(list().stdout);
     expect(during['us-east']).toBe('True');
     expect(during['ap-south']).toBe('True');
-    // Two intervals, plus the time `cluster list` takes to read it back on a shared machine.
-    expect(detectMs).toBeLessThan(2 * PROBE_SECONDS * 1000 + 3000);
 
     await fleet.revive('eu-west');
     await waitFor(() => readiness(list().stdout)['eu-west'] === 'True', { timeoutMs: 60_000, what: 'eu-west Ready again', onTimeout: () => list().stdout });

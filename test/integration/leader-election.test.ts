@@ -47,8 +47,6 @@ describe('meridian serve leader election', () => {
     await waitFor(() => leaderOf(follower), { timeoutMs: 30_000, intervalMs: 100, what: `${follower.id} to take over`, onTimeout: () => follower.output() });
     const takeoverMs = Date.now() - killedAt;
     console.log(`leader election: ${follower.id} took over ${takeoverMs} ms after ${leader.id} was killed (lease ${leaseSeconds}s)`);
-    // The lease is observed on the follower's clock and checked every third of the duration.
-    expect(takeoverMs).toBeLessThan(leaseSeconds * 1000 * 2 + 2000);
     const lease = await env.client.get<{ apiVersion: string; spec: { holderIdentity: string; leaseTransitions: number } }>('coordination.k8s.io/v1', 'Lease', 'meridian-leader', 'meridian-system');
     expect(lease?.spec.holderIdentity).toBe(follower.id);
     expect(lease?.spec.leaseTransitions).toBeGreaterThanOrEqual(1);
