@@ -4,6 +4,7 @@ import type { ControllerFactory } from './controller.js';
 import { TrafficController } from '../traffic/controller.js';
 import type { CONTROLLER_NAMES } from './names.js';
 import { DiscoveryServeController } from '../discovery/serve.js';
+import { DashboardController } from '../dashboard/controller.js';
 
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
@@ -11,4 +12,5 @@ export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFa
   gitops: (ctx) => new GitopsController(ctx),
   traffic: (ctx) => new TrafficController(ctx),
   discovery: (ctx) => new DiscoveryServeController(ctx),
+  dashboard: (ctx) => new DashboardController(ctx),
 };

@@ -8,7 +8,9 @@ import { CONTROLLERS } from './controllers.js';
 import { createHttp } from './http.js';
 import { LeaderElector } from './leader.js';
 import { DnsServer } from '../dns/server.js';
+import type { ZoneAuthority } from '../dns/types.js';
 import type { ServeOptions } from './options.js';
+import { answerRecorder } from '../dashboard/answers.js';
 
 /** A running `meridian serve`. */
 export interface ServeHandle {
@@ -37,7 +39,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   // they start only when this replica leads.
   const dnsServers = [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen].map((l, i) =>
     new DnsServer({ address: l.address, port: l.port, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
-  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, dns: sharedZones(dnsServers) };
+  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, dns: sharedZones(dnsServers, answerRecorder(metrics)) };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];
   for (const { controller } of controllers) for (const zone of controller.zones ?? []) ctx.dns.addZone(zone);
@@ -85,10 +87,10 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
 }
 
 /** One zone table for every DNS listener; adding a zone already served is a no-op. */
-function sharedZones(servers: DnsServer[]): ZoneHost {
+function sharedZones(servers: DnsServer[], recorder: { tap(z: ZoneAuthority): ZoneAuthority }): ZoneHost {
   return {
     addZone: (zone) => {
-      for (const dns of servers) if (!dns.router.origins().includes(normalizeName(zone.origin))) dns.addZone(zone);
+      for (const dns of servers) if (!dns.router.origins().includes(normalizeName(zone.origin))) dns.addZone(recorder.tap(zone));
     },
     removeZone: (origin) => servers.map((dns) => dns.removeZone(origin)).some(Boolean),
   };
