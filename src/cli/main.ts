@@ -11,6 +11,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerRolloutCommands } from './commands/rollout.js';
 import { registerServicesCommands } from './commands/services.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerNetworkCommands } from './commands/network.js';
 
 const program = new Command();
 program.name('meridian').description('Run Kubernetes in several regions from one place').showHelpAfterError();
@@ -26,6 +27,7 @@ registerDiffCommand(program);
 registerRolloutCommands(program);
 registerServicesCommands(program);
 registerDemoCommands(program);
+registerNetworkCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`error: ${err.message}\n`);
