@@ -132,6 +132,16 @@ export class KubeClient {
       res.on('end', () => resolve());
       res.on('error', reject);
       res.on('aborted', () => reject(new KubeApiError(`watch ${path} aborted`, 0)));
+      // A stream cut without 'end' or 'error' (the socket closed, or our signal fired) must still
+      // settle, or the watch loop waits on it forever.
+      res.on('close', () => reject(new KubeApiError(`watch ${path}: connection closed`, 0)));
+      const onAbort = () => {
+        res.destroy();
+        reject(new KubeApiError(`watch ${path}: aborted`, 0));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      res.once('close', () => signal.removeEventListener('abort', onAbort));
     });
   }
 

@@ -10,12 +10,21 @@ export interface InformerSpec {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Keeps only what the caller reads of each object (e.g. a Pod without its spec), so a cache of
+   * every Pod of a member stays small. Applied before the object is cached or emitted.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
+  /** A watch that sends nothing (not even a bookmark) for this long is taken as dead and resumed. */
+  idleTimeoutMs?: number;
 }
 
 /** Events emitted: 'add' | 'update' | 'delete' with the object, 'synced', 'error' with the error. */
 export type InformerEvent = 'add' | 'update' | 'delete';
 
 const WATCH_TIMEOUT_S = 240;
+// The server ends every watch after WATCH_TIMEOUT_S; silence well beyond that is a half-open connection.
+const DEFAULT_IDLE_TIMEOUT_MS = (WATCH_TIMEOUT_S + 60) * 1000;
 
 /** The cache key of an object: `namespace/name`, or `name` for cluster-scoped objects. */
 export function objectKey(obj: KubeObject): string {
@@ -26,7 +35,8 @@ export function objectKey(obj: KubeObject): string {
 /**
  * A list+watch cache for one kind on one server. Watches restart themselves: 410 relists,
  * a closed or timed-out watch resumes from the last resourceVersion, any other error restarts
- * with jittered exponential backoff. `hasSynced` says whether the first list has landed.
+ * with jittered exponential backoff. `hasSynced` says whether the first list has landed. A watch
+ * silent for longer than the idle deadline is cut and resumed (half-open connections hang silently).
  */
 export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
   private readonly cache = new Map<string, T>();
@@ -35,6 +45,9 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
   private stopped = false;
   private abort = new AbortController();
   private failures = 0;
+  private loop: Promise<void> = Promise.resolve();
+  /** Watch connections opened so far (a diagnostic: restarts show up here). */
+  watchesOpened = 0;
 
   constructor(private readonly client: KubeClient, readonly spec: InformerSpec) {
     super();
@@ -59,16 +72,35 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
     return this.cache.get(key);
   }
 
+  /** Resolves once the initial list has landed; rejects when the signal fires first. */
+  waitForSync(signal?: AbortSignal): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(new Error(`cache of ${this.spec.kind} did not sync: ${this.lastError?.message ?? 'aborted'}`));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.once('synced', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
   /** Starts the list+watch loop in the background. */
   start(): this {
-    void this.run();
+    this.loop = this.run();
     return this;
   }
 
-  /** Stops watching. */
+  /** Stops watching, also when called while a list is in flight. */
   stop(): void {
     this.stopped = true;
     this.abort.abort();
+  }
+
+  /** Resolves when the loop has exited after stop(): no request of this informer is open then. */
+  done(): Promise<void> {
+    return this.loop;
   }
 
   private async run(): Promise<void> {
@@ -96,7 +128,9 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
     const { apiVersion, kind, namespace, labelSelector, fieldSelector } = this.spec;
     const list = await this.client.list<T>(apiVersion, kind, { namespace, labelSelector, fieldSelector });
     const seen = new Set<string>();
-    for (const item of list.items) {
+    if (this.stopped) return;
+    for (const raw of list.items) {
+      const item = this.transformed(raw);
       const key = objectKey(item);
       seen.add(key);
       const previous = this.cache.get(key);
@@ -121,19 +155,39 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
   private async watch(): Promise<void> {
     const { apiVersion, kind, namespace, labelSelector, fieldSelector } = this.spec;
     const ref = await this.client.discovery.resource(apiVersion, kind);
-    this.abort = new AbortController();
-    const query = { watch: true, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_S, labelSelector, fieldSelector };
-    await this.client.stream(this.client.path(ref, namespace), query, (line) => this.onEvent(line), this.abort.signal);
+    // stop() may have run while we listed or resolved the kind: its abort hit the previous controller.
+    if (this.stopped) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    const idleMs = this.spec.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    let idle = setTimeout(() => abort.abort(), idleMs);
+    const query = { watch: true, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: Math.min(WATCH_TIMEOUT_S, Math.ceil(idleMs / 1000)), labelSelector, fieldSelector };
+    this.watchesOpened++;
+    try {
+      await this.client.stream(this.client.path(ref, namespace), query, (line) => {
+        clearTimeout(idle);
+        idle = setTimeout(() => abort.abort(), idleMs);
+        this.onEvent(line);
+      }, abort.signal);
+    } catch (err) {
+      // Our own idle cut: resume from the last resourceVersion like a watch the server closed.
+      if (abort.signal.aborted && !this.stopped) return;
+      throw err;
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+
+  private transformed(obj: T): T {
+    return this.spec.transform ? (this.spec.transform(obj) as T) : obj;
   }
 
   private onEvent(line: string): void {
     const event = JSON.parse(line) as { type: string; object: T & { code?: number; message?: string } };
-    const obj = event.object;
     if (event.type === 'ERROR') {
-      const code = obj.code ?? 500;
-      this.abort.abort();
-      throw new KubeApiError(`watch ${this.spec.kind}: ${obj.message ?? 'error'}`, code);
+      throw new KubeApiError(`watch ${this.spec.kind}: ${event.object.message ?? 'error'}`, event.object.code ?? 500);
     }
+    const obj = event.type === 'BOOKMARK' ? event.object : this.transformed(event.object);
     if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
     if (event.type === 'BOOKMARK') return;
     obj.apiVersion ??= this.spec.apiVersion;

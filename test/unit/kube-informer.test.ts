@@ -1,0 +1,90 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubeClient } from '../../src/kube/client.js';
+import { Informer } from '../../src/kube/informer.js';
+import { waitFor } from '../../src/util/wait.js';
+
+/** A fake API server serving ConfigMaps: the list is answered when `releaseList` is called; watches stay open silently (half-open). */
+async function fakeServer() {
+  const seen = { lists: 0, watches: 0 };
+  const pendingLists: Array<() => void> = [];
+  const open: http.ServerResponse[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/api/v1') {
+      res.end(JSON.stringify({ groupVersion: 'v1', resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }] }));
+    } else if (url.searchParams.get('watch') === 'true') {
+      seen.watches++;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('');
+      open.push(res); // never sends an event: what a half-open connection looks like
+    } else {
+      seen.lists++;
+      pendingLists.push(() => res.end(JSON.stringify({ metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' }, data: { big: 'x'.repeat(100) } }] })));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+  });
+  const client = await KubeClient.fromKubeConfig(kc, 5000);
+  return {
+    client, seen,
+    releaseList: () => pendingLists.splice(0).forEach((f) => f()),
+    close: () => {
+      client.close();
+      for (const r of open) r.destroy();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+
+describe('Informer', () => {
+  it('cuts a watch that stays silent past the idle deadline and opens a new one', async () => {
+    const fake = await fakeServer();
+    cleanup.push(fake.close);
+    const inf = new Informer(fake.client, { apiVersion: 'v1', kind: 'ConfigMap', idleTimeoutMs: 100 }).start();
+    cleanup.push(() => inf.stop());
+    await waitFor(() => fake.seen.lists === 1, { timeoutMs: 5000, what: 'list' });
+    fake.releaseList();
+    await inf.waitForSync();
+    // Before the fix the first watch hung forever on a connection that sent nothing.
+    await waitFor(() => fake.seen.watches >= 3, { timeoutMs: 10_000, what: 'watch restarts', onTimeout: () => JSON.stringify(fake.seen) });
+    expect(fake.seen.lists).toBe(1); // resumed from the resourceVersion, no relist
+    inf.stop();
+    await inf.done();
+  });
+
+  it('opens no watch when stopped while its list is in flight', async () => {
+    const fake = await fakeServer();
+    cleanup.push(fake.close);
+    const inf = new Informer(fake.client, { apiVersion: 'v1', kind: 'ConfigMap' }).start();
+    await waitFor(() => fake.seen.lists === 1, { timeoutMs: 5000, what: 'list in flight' });
+    inf.stop();
+    fake.releaseList();
+    await inf.done();
+    expect(fake.seen.watches).toBe(0);
+  });
+
+  it('caches what the transform keeps', async () => {
+    const fake = await fakeServer();
+    cleanup.push(fake.close);
+    const inf = new Informer(fake.client, { apiVersion: 'v1', kind: 'ConfigMap', transform: (o) => ({ metadata: o.metadata }) }).start();
+    cleanup.push(() => inf.stop());
+    await waitFor(() => fake.seen.lists === 1, { timeoutMs: 5000, what: 'list' });
+    fake.releaseList();
+    await inf.waitForSync();
+    expect(inf.get('ns/a')).toEqual({ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' } });
+  });
+});
