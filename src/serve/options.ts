@@ -26,6 +26,12 @@ export interface ServeOptions {
   gitopsPollIntervalMs?: number;
   /** gitops: how often every Application is compared with its member (drift). */
   gitopsResyncMs?: number;
+  /** gitops: allow file:// repositories (off unless asked; the local demo turns it on). */
+  gitopsAllowFileRepos?: boolean;
+  /** gitops: file holding the Git webhook secret (HMAC / token); else the hub Secret, else unsigned. */
+  gitopsWebhookSecretFile?: string;
+  /** gitops: total size of extracted Git trees kept on disk. */
+  gitopsTreeCacheMaxBytes?: number;
   /** GSLB zones the traffic controller answers. */
   gslbZones: string[];
   /** Hub Secret (namespace/name) with the edge DNS primary and TSIG key; none: no push. */
@@ -55,6 +61,9 @@ export interface ServeFlags {
   gitopsCacheDir?: string;
   gitopsPollInterval?: string;
   gitopsResync?: string;
+  allowFileRepos?: boolean;
+  gitopsWebhookSecretFile?: string;
+  gitopsTreeCacheSize?: string;
   gslbZones?: string;
   gslbEdgeSecret?: string;
   clustersetIpRange?: string;
@@ -116,6 +125,9 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     gitopsCacheDir: flags.gitopsCacheDir ?? (env.HOME ? `${env.HOME}/.meridian/gitops` : undefined),
     gitopsPollIntervalMs: positiveNumber('--gitops-poll-interval', flags.gitopsPollInterval, 30) * 1000,
     gitopsResyncMs: positiveNumber('--gitops-resync', flags.gitopsResync, 20) * 1000,
+    gitopsAllowFileRepos: flags.allowFileRepos ?? false,
+    gitopsWebhookSecretFile: flags.gitopsWebhookSecretFile,
+    gitopsTreeCacheMaxBytes: positiveNumber('--gitops-tree-cache-size', flags.gitopsTreeCacheSize, 2048) * 1024 * 1024,
     gslbZones: (flags.gslbZones ?? 'global.example.test').split(',').map((z) => z.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean),
     gslbEdgeSecret: flags.gslbEdgeSecret,
     clustersetIpRange: flags.clustersetIpRange,
