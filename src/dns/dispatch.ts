@@ -6,8 +6,9 @@ import { handleQuery, type HandlerLimits, type Outcome } from './handler.js';
 import type { DnsMetrics } from './metrics.js';
 import { qtypeMetricLabel } from './qtypes.js';
 import type { ZoneRouter } from './router.js';
+import type { ResponseRateLimiter } from './rrl.js';
 import type { QueryContext } from './types.js';
-import { RCODE, headerOnlyReply, readHeader } from './wire.js';
+import { FLAG, RCODE, headerOnlyReply, readHeader } from './wire.js';
 
 /** Sends one reply back to the client the query came from. */
 export type SendReply = (bytes: Buffer) => void;
@@ -21,13 +22,15 @@ export interface DispatchDeps {
   limits: HandlerLimits;
   metrics: DnsMetrics;
   forwarder?: UpstreamForwarder;
+  /** Limits UDP replies per client prefix and answer (public addresses); none: no limit. */
+  rrl?: ResponseRateLimiter;
 }
 
 const RCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RCODE).map(([name, code]) => [code, name]));
 
 /** Builds the dispatcher the transports call for every packet. */
 export function createDispatch(deps: DispatchDeps): Dispatch {
-  const { router, limits, metrics, forwarder } = deps;
+  const { router, limits, metrics, forwarder, rrl } = deps;
   return (query, ctx, send) => {
     let outcome: Outcome;
     try {
@@ -44,6 +47,14 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       return;
     }
     if (outcome.kind === 'reply') {
+      if (rrl && ctx.transport === 'udp') {
+        const verdict = rrl.check(ctx.clientAddress, rrlKey(outcome), Date.now());
+        if (verdict === 'drop') return metrics.drop('rate-limit', 'udp');
+        if (verdict === 'slip') {
+          send(slipReply(outcome.bytes));
+          return metrics.query({ transport: 'udp', qtype: metricQtype(outcome.qtype), rcode: outcome.rcode, truncated: true, forwarded: false });
+        }
+      }
       send(outcome.bytes);
       metrics.query({ transport: ctx.transport, qtype: metricQtype(outcome.qtype), rcode: outcome.rcode, truncated: outcome.truncated, forwarded: false });
       return;
@@ -57,6 +68,33 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       metrics.query({ transport: ctx.transport, qtype: metricQtype(qtype), rcode, truncated: (bytes[2]! & 0x02) !== 0, forwarded: true });
     });
   };
+}
+
+/**
+ * What a reply is accounted under, as BIND does: a positive answer or NODATA by name and type, every
+ * NXDOMAIN of a zone together (random names must not each get a fresh allowance), errors together.
+ */
+function rrlKey(outcome: { rcode: string; qtype: number; qname?: string; zone?: string }): string {
+  if (outcome.zone === undefined) return `error:${outcome.rcode}`;
+  if (outcome.rcode === 'NXDOMAIN') return `nxdomain:${outcome.zone}`;
+  return `${outcome.qname ?? ''}:${outcome.qtype}`;
+}
+
+/** The reply cut to its header and question with TC=1: a real client retries over TCP. */
+function slipReply(reply: Buffer): Buffer {
+  const header = readHeader(reply);
+  if (!header) return reply;
+  const out = headerOnlyReply(reply, header, 0, questionEndOf(reply));
+  out.writeUInt16BE(out.readUInt16BE(2) | FLAG.TC, 2);
+  return out;
+}
+
+/** End of the (single) question of a reply, or the header's end when there is none. */
+function questionEndOf(reply: Buffer): number {
+  if (reply.readUInt16BE(4) === 0) return 12;
+  let i = 12;
+  while (i < reply.length && reply[i] !== 0) i += (reply[i]! & 0xc0) === 0xc0 ? reply.length : reply[i]! + 1;
+  return Math.min(reply.length, i + 5);
 }
 
 function metricQtype(qtype: number): string {

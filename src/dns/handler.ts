@@ -15,6 +15,8 @@ export interface HandlerLimits {
   maxUdpSize: number;
   /** Whether queries outside our zones go to the upstream resolver instead of REFUSED. */
   forwarding: boolean;
+  /** ANY over UDP gets one RRset instead of all of them (RFC 8482): no amplifier on a public address. */
+  minimalAny?: boolean;
 }
 
 /** Why a packet got no reply at all. */
@@ -22,7 +24,7 @@ export type DropReason = 'short' | 'response';
 
 /** What to do with one query. `qtype` is the numeric question type, -1 when unreadable. */
 export type Outcome =
-  | { kind: 'reply'; bytes: Buffer; rcode: RcodeName; qtype: number; truncated: boolean }
+  | { kind: 'reply'; bytes: Buffer; rcode: RcodeName; qtype: number; truncated: boolean; qname?: string; zone?: string }
   | { kind: 'forward'; header: WireHeader; questionEnd: number; qtype: number }
   | { kind: 'drop'; reason: DropReason };
 
@@ -79,10 +81,20 @@ function answerFromZone(parsed: ParsedQuery, zone: ZoneAuthority, ctx: QueryCont
   } catch {
     return emptyReply(frame, 'SERVFAIL', question.qtype); // a zone bug must not take the server down
   }
+  if (question.qtype === QTYPE_ANY && limits.minimalAny && ctx.transport === 'udp') answer = minimalAnyAnswer(answer);
   if (ecs && answer.ecsScope) frame.opt = replyOpt(limits.maxUdpSize, 0, ecs, answer.ecsScope);
   const encoded = encodeAnswerReply(frame, answer, RCODE[answer.rcode]);
   if (encoded.truncated && ctx.transport === 'tcp') return emptyReply(frame, 'SERVFAIL', question.qtype);
-  return { kind: 'reply', bytes: encoded.bytes, rcode: answer.rcode, qtype: question.qtype, truncated: encoded.truncated };
+  return { kind: 'reply', bytes: encoded.bytes, rcode: answer.rcode, qtype: question.qtype, truncated: encoded.truncated, qname: question.qname, zone: zone.origin };
+}
+
+const QTYPE_ANY = 255;
+
+/** RFC 8482 section 4.1: answer ANY with one RRset of the name (the first the zone gave). */
+export function minimalAnyAnswer(answer: ZoneAnswer): ZoneAnswer {
+  const first = answer.answers[0];
+  if (!first) return answer;
+  return { rcode: answer.rcode, answers: answer.answers.filter((r) => r.type === first.type && r.name === first.name), authority: [], ecsScope: answer.ecsScope };
 }
 
 function emptyReply(frame: ReplyFrame, rcode: RcodeName, qtype: number): Outcome {

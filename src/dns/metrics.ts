@@ -15,8 +15,8 @@ export interface DnsQueryEvent {
   forwarded: boolean;
 }
 
-/** Why the server sent nothing: shorter than a header, a response packet, a TCP frame it refused. */
-export type DnsDropReason = 'short' | 'response' | 'tcp-limit';
+/** Why the server sent nothing: shorter than a header, a response packet, a TCP frame it refused, RRL. */
+export type DnsDropReason = 'short' | 'response' | 'tcp-limit' | 'rate-limit';
 
 /** Callbacks the server calls on its query path; keep them cheap. */
 export interface DnsMetrics {

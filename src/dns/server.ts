@@ -6,6 +6,8 @@ import { createDispatch } from './dispatch.js';
 import { UpstreamForwarder, type UpstreamOptions } from './forwarder.js';
 import { noDnsMetrics, prometheusDnsMetrics, type DnsMetrics } from './metrics.js';
 import { ZoneRouter } from './router.js';
+import { ResponseRateLimiter, type RrlOptions } from './rrl.js';
+import { isLoopbackAddress } from '../util/loopback.js';
 import { listenTcp, type TcpListener } from './tcp.js';
 import type { ZoneAuthority } from './types.js';
 import { listenUdp, type UdpListener } from './udp.js';
@@ -28,6 +30,13 @@ export interface DnsServerOptions {
   /** Metrics callbacks; or pass `registry` to count in prom-client. */
   metrics?: DnsMetrics;
   registry?: Registry;
+  /**
+   * Response-rate limiting of UDP replies (BIND-style RRL): on by default on a non-loopback address,
+   * off on loopback; `false` switches it off, an object tunes it.
+   */
+  rrl?: Partial<RrlOptions> | false;
+  /** ANY over UDP answered with one RRset (RFC 8482); default: on for a non-loopback address. */
+  minimalAny?: boolean;
   /** Socket errors that do not stop the server (e.g. a send to a vanished client). */
   onError?: (err: Error) => void;
 }
@@ -48,6 +57,8 @@ export class DnsServer {
   private readonly options: DnsServerOptions;
   private readonly forwarder: UpstreamForwarder | undefined;
   private readonly metrics: DnsMetrics;
+  private readonly rrl: ResponseRateLimiter | undefined;
+  private readonly minimalAny: boolean;
   private udp: UdpListener | undefined;
   private tcp: TcpListener | undefined;
 
@@ -60,6 +71,15 @@ export class DnsServer {
     for (const zone of options.zones ?? []) this.router.add(zone);
     this.forwarder = options.upstream ? new UpstreamForwarder(options.upstream) : undefined;
     this.metrics = options.metrics ?? (options.registry ? prometheusDnsMetrics(options.registry) : noDnsMetrics);
+    const exposed = !isLoopbackAddress(options.address ?? '127.0.0.1');
+    const rrl = options.rrl ?? (exposed ? {} : false);
+    this.rrl = rrl === false ? undefined : new ResponseRateLimiter(rrl);
+    this.minimalAny = options.minimalAny ?? exposed;
+  }
+
+  /** Whether UDP replies are rate-limited and ANY is minimal: the exposure this server runs with. */
+  get protections(): { rrl: boolean; minimalAny: boolean } {
+    return { rrl: this.rrl !== undefined, minimalAny: this.minimalAny };
   }
 
   /** Serves a zone (its origin must not be served already). */
@@ -85,7 +105,8 @@ export class DnsServer {
     const address = o.address ?? '127.0.0.1';
     const onError = o.onError ?? (() => undefined);
     const metrics = this.metrics;
-    const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, limits: { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined } });
+    const limits = { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined, minimalAny: this.minimalAny };
+    const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, rrl: this.rrl, limits });
     const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000 };
     for (let attempt = 1; ; attempt++) {
       const udp = await listenUdp(address, o.port ?? 0, dispatch, onError);
