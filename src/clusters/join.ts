@@ -4,6 +4,7 @@ import { KubeClient } from '../kube/client.js';
 import { waitFor } from '../util/wait.js';
 import { ensureNamespace, SYSTEM_NAMESPACE } from './install.js';
 import { MEMBER_RULES } from './rbac.js';
+import { joinNetworkConflicts } from '../network/preflight.js';
 
 /** What `meridian cluster join` needs. */
 export interface JoinRequest {
@@ -33,6 +34,7 @@ export function credentialsSecretName(cluster: string): string {
  * Re-running it updates the same objects.
  */
 export async function joinCluster(hub: KubeClient, member: KubeClient, req: JoinRequest): Promise<Cluster> {
+  for (const line of await joinNetworkConflicts(hub, member, req)) process.stderr.write(`warning: ${line} (see meridian network check)\n`);
   const { token, ca } = await createMemberIdentity(member, req.privileges);
   await ensureNamespace(hub, SYSTEM_NAMESPACE);
   const secretName = credentialsSecretName(req.name);
