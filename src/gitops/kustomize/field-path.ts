@@ -2,6 +2,7 @@
 // `metadata.annotations.[example.com/x]`): split as kyaml's SmarterPathSplitter does, then matched
 // against an object, optionally creating what is missing.
 import { isObj, type Obj, type Value } from './values.js';
+import { getOwn, hasOwn, setOwn } from './own.js';
 
 /** Splits a dotted path; bracketed parts keep their dots, `[key]` without `=` becomes `key`. */
 export function splitFieldPath(path: string): string[] {
@@ -42,14 +43,14 @@ function matchList(list: Value[], part: string): number[] {
   const m = /^\[([^=]*)=(.*)\]$/.exec(part);
   if (!m) return [];
   const [, key, value] = m;
-  return list.flatMap((e, i) => ((key === '' ? scalarText(e) : isObj(e) ? scalarText(e[key]) : undefined) === value ? [i] : []));
+  return list.flatMap((e, i) => ((key === '' ? scalarText(e) : isObj(e) ? scalarText(getOwn(e, key)) : undefined) === value ? [i] : []));
 }
 
 /** True when the field exists or was created (an intermediate one as a list or mapping). */
 function reachField(node: Obj, part: string, create: boolean, nextPart: string | undefined): boolean {
-  if (part in node && node[part] !== null) return true;
+  if (hasOwn(node, part) && node[part] !== null) return true;
   if (!create) return false;
-  if (nextPart !== undefined) node[part] = /^\[.*=.*\]$/.test(nextPart) ? [] : {};
+  if (nextPart !== undefined) setOwn(node, part, /^\[.*=.*\]$/.test(nextPart) ? [] : {});
   return true;
 }
 
@@ -60,7 +61,7 @@ export function findSlots(root: Value, parts: string[], create: boolean): Slot[]
     const next: Slot[] = [];
     const isLast = n === parts.length - 1;
     for (const slot of current) {
-      const node = (slot.parent as Record<string | number, Value>)[slot.key];
+      const node = slotValue(slot);
       if (Array.isArray(node)) {
         const hits = matchList(node, part);
         const kv = /^\[([^=]+)=(.*)\]$/.exec(part);
@@ -80,10 +81,12 @@ export function findSlots(root: Value, parts: string[], create: boolean): Slot[]
 
 /** The value at a slot. */
 export function slotValue(s: Slot): Value | undefined {
-  return (s.parent as Record<string | number, Value>)[s.key];
+  if (Array.isArray(s.parent)) return s.parent[s.key as number];
+  return getOwn(s.parent, String(s.key));
 }
 
 /** Sets the value at a slot. */
 export function setSlot(s: Slot, v: Value): void {
-  (s.parent as Record<string | number, Value>)[s.key] = v;
+  if (Array.isArray(s.parent)) s.parent[s.key as number] = v;
+  else setOwn(s.parent, String(s.key), v);
 }

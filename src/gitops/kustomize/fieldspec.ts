@@ -5,6 +5,7 @@ import { KustomizeError } from './errors.js';
 import type { FieldSpec } from './kustomization.js';
 import { gvkSelected, type Gvk } from './resid.js';
 import { isObj, type Obj, type Value } from './values.js';
+import { hasOwn, setOwn } from './own.js';
 
 /** What to create for a missing final field: nothing, a scalar (the setter fills it) or a mapping. */
 export type CreateKind = 'none' | 'scalar' | 'map';
@@ -26,15 +27,15 @@ function walk(node: Value, parts: string[], create: CreateKind, visit: FieldVisi
   const [head, ...rest] = parts;
   const isSeq = head.endsWith('[]');
   const key = isSeq ? head.slice(0, -2) : head;
-  const present = key in node && node[key] !== undefined;
+  const present = hasOwn(node, key) && node[key] !== undefined;
   if (!present || node[key] === null) {
     if (create === 'none' || isSeq) return;
     if (rest.length === 0) {
-      if (create === 'map') node[key] = {};
+      if (create === 'map') setOwn(node, key, {});
       visit(node, key);
       return;
     }
-    node[key] = {};
+    setOwn(node, key, {});
   }
   if (rest.length === 0) {
     visit(node, key);

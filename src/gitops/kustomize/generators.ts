@@ -10,6 +10,7 @@ import { Resource } from './resource.js';
 import type { ResMap } from './resmap.js';
 import type { Accumulator, Target } from './target.js';
 import { isObj, type Obj } from './values.js';
+import { hasOwn, setOwn } from './own.js';
 
 function mergedOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions {
   return {
@@ -28,10 +29,10 @@ async function generate(t: Target, g: GeneratorSpec, kind: 'ConfigMap' | 'Secret
   const data: Obj = {};
   const binary: Obj = {};
   for (const p of await kvPairs(t.ldr, g, t.file, field)) {
-    if (p.key in data || p.key in binary) throw fieldError(t.file, field, `${kind} ${g.name} illegally repeats the key "${p.key}"`);
-    if (kind === 'Secret') data[p.key] = wrappedBase64(p.bytes ?? Buffer.from(p.value, 'utf8'));
-    else if (p.bytes && !isUtf8(p.bytes)) binary[p.key] = wrappedBase64(p.bytes);
-    else data[p.key] = p.value;
+    if (hasOwn(data, p.key) || hasOwn(binary, p.key)) throw fieldError(t.file, field, `${kind} ${g.name} illegally repeats the key "${p.key}"`);
+    if (kind === 'Secret') setOwn(data, p.key, wrappedBase64(p.bytes ?? Buffer.from(p.value, 'utf8')));
+    else if (p.bytes && !isUtf8(p.bytes)) setOwn(binary, p.key, wrappedBase64(p.bytes));
+    else setOwn(data, p.key, p.value);
   }
   if (Object.keys(data).length) obj.data = data;
   if (Object.keys(binary).length) obj.binaryData = binary;

@@ -3,6 +3,7 @@
 // always empty), first ten hex digits with some letters swapped to avoid bad words.
 import { createHash } from 'node:crypto';
 import { isObj, type Obj, type Value } from './values.js';
+import { setOwn } from './own.js';
 
 const SWAP: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
 
@@ -27,7 +28,7 @@ export function encodeHash(hex: string): string {
 function stringMapOrEmpty(v: Value | undefined): Value {
   if (!isObj(v)) return '';
   const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) out[k] = x;
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, x);
   return out;
 }
 

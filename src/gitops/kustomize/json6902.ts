@@ -1,6 +1,10 @@
 // RFC 6902 JSON patches (kustomize's patchesJson6902 and JSON `patches`): add, remove, replace,
-// move, copy and test on paths with ~0/~1 escapes; `-` appends to a list.
+// move, copy and test on paths with ~0/~1 escapes; `-` appends to a list. Path tokens are own keys
+// only (see own.ts): `/__proto__/x` finds no `__proto__` field and fails as kustomize's does.
+// fast-json-patch is not used: it refuses such paths outright and its error texts and edge cases
+// (replace of a missing key, `-` outside add) differ from evanphx/json-patch, which kustomize runs.
 import { KustomizeError } from './errors.js';
+import { getOwn, hasOwn, setOwn } from './own.js';
 import { clone, deepEqual, isObj, type Obj, type Value } from './values.js';
 
 /** One operation. */
@@ -16,7 +20,7 @@ function parentOf(doc: Value, toks: string[], file: string, pointer: string): Va
   let cur: Value = doc;
   for (const t of toks.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[Number(t)];
-    else if (isObj(cur)) cur = cur[t];
+    else if (isObj(cur)) cur = getOwn(cur, t) as Value;
     else cur = undefined as unknown as Value;
     if (cur === undefined || cur === null) throw new KustomizeError(file, `JSON patch path "${pointer}": "${t}" does not exist`);
   }
@@ -37,7 +41,7 @@ function get(doc: Value, pointer: string, file: string): Value {
   if (toks.length === 0) return doc;
   const parent = parentOf(doc, toks, file, pointer);
   const last = toks[toks.length - 1];
-  const v = Array.isArray(parent) ? parent[index(parent, last, false, file, pointer)] : isObj(parent) ? parent[last] : undefined;
+  const v = Array.isArray(parent) ? parent[index(parent, last, false, file, pointer)] : isObj(parent) ? getOwn(parent, last) : undefined;
   if (v === undefined) throw new KustomizeError(file, `JSON patch path "${pointer}" does not exist`);
   return v;
 }
@@ -47,7 +51,7 @@ function remove(doc: Value, pointer: string, file: string): Value {
   const parent = parentOf(doc, toks, file, pointer);
   const last = toks[toks.length - 1];
   if (Array.isArray(parent)) return parent.splice(index(parent, last, false, file, pointer), 1)[0];
-  if (!isObj(parent) || !(last in parent)) throw new KustomizeError(file, `JSON patch remove: path "${pointer}" does not exist`);
+  if (!isObj(parent) || !hasOwn(parent, last)) throw new KustomizeError(file, `JSON patch remove: path "${pointer}" does not exist`);
   const v = parent[last];
   delete parent[last];
   return v;
@@ -62,8 +66,8 @@ function add(doc: Value, pointer: string, value: Value, file: string, replace: b
     const i = index(parent, last, !replace, file, pointer);
     parent.splice(i, replace ? 1 : 0, value);
   } else if (isObj(parent)) {
-    if (replace && !(last in parent)) throw new KustomizeError(file, `JSON patch replace: path "${pointer}" does not exist`);
-    parent[last] = value;
+    if (replace && !hasOwn(parent, last)) throw new KustomizeError(file, `JSON patch replace: path "${pointer}" does not exist`);
+    setOwn(parent, last, value);
   } else throw new KustomizeError(file, `JSON patch path "${pointer}": parent is not a container`);
   return doc;
 }

@@ -71,7 +71,7 @@ function checkScalar(type: Scalar, v: Value, file: string, path: string): void {
 
 /** The schema's spelling of a key: Go's JSON decoder matches field names case-insensitively. */
 function canonicalKey(schema: Schema, key: string): string {
-  if (key in schema) return key;
+  if (Object.prototype.hasOwnProperty.call(schema, key)) return key;
   return Object.keys(schema).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key;
 }
 
@@ -86,7 +86,7 @@ export function checkSchema(schema: Schema, v: Value, file: string, path: string
       v[key] = value;
     }
     const at = path ? `${path}.${key}` : key;
-    const type = schema[key];
+    const type = Object.prototype.hasOwnProperty.call(schema, key) ? schema[key] : undefined;
     if (type === undefined) throw fieldError(file, at, 'unknown field');
     if (typeof type === 'string') checkScalar(type, value, file, at);
     else if (Array.isArray(type)) {

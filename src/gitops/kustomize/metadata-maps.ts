@@ -5,6 +5,7 @@ import { visitFieldSpec } from './fieldspec.js';
 import type { FieldSpec } from './kustomization.js';
 import type { ResMap } from './resmap.js';
 import { isObj } from './values.js';
+import { setOwn } from './own.js';
 
 /** Sets every entry of `pairs` at every place `specs` name. */
 export function applyMapEntries(m: ResMap, pairs: Record<string, string>, specs: FieldSpec[], file: string, field: string): void {
@@ -14,10 +15,10 @@ export function applyMapEntries(m: ResMap, pairs: Record<string, string>, specs:
     const gvk = r.gvk();
     for (const fs of specs) {
       visitFieldSpec(r.obj, gvk, fs, 'map', (parent, key) => {
-        if (parent[key] === null || parent[key] === undefined) parent[key] = {};
+        if (parent[key] === null || parent[key] === undefined) setOwn(parent, key, {});
         const target = parent[key];
         if (!isObj(target)) throw fieldError(file, field, `"${fs.path}" in ${r.kind} ${r.name} is not a mapping`);
-        for (const [k, v] of entries) target[k] = v ?? '';
+        for (const [k, v] of entries) setOwn(target, k, v ?? '');
       });
     }
   }

@@ -4,6 +4,7 @@ import { visitFieldSpec } from './fieldspec.js';
 import { gvkSelected } from './resid.js';
 import type { ResMap } from './resmap.js';
 import type { FieldSpec } from './kustomization.js';
+import { setOwn } from './own.js';
 
 const SKIP = [{ kind: 'CustomResourceDefinition' }, { group: 'apiregistration.k8s.io', kind: 'APIService' }, { kind: 'Namespace' }];
 
@@ -22,7 +23,7 @@ export function applyNameAffix(m: ResMap, affix: string, specs: FieldSpec[], whe
       visitFieldSpec(r.obj, r.gvk(), fs, 'none', (parent, key) => {
         const v = parent[key];
         if (typeof v !== 'string') return;
-        parent[key] = where === 'prefix' ? affix + v : v + affix;
+        setOwn(parent, key, where === 'prefix' ? affix + v : v + affix);
       });
     }
   }

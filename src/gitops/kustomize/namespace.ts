@@ -9,6 +9,7 @@ import type { Resource } from './resource.js';
 import type { ResMap } from './resmap.js';
 import type { TransformerConfig } from './transformer-config.js';
 import { isObj } from './values.js';
+import { setOwn } from './own.js';
 
 function setSubjects(r: Resource, ns: string): void {
   if (r.kind !== 'RoleBinding' && r.kind !== 'ClusterRoleBinding') return;
@@ -30,7 +31,7 @@ export function applyNamespace(m: ResMap, ns: string, cfg: TransformerConfig, fi
       if ((r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace') continue;
       visitFieldSpec(r.obj, gvk, fs, 'scalar', (parent, key) => {
         if (isObj(parent[key]) || Array.isArray(parent[key])) throw fieldError(file, 'namespace', `field spec "${fs.path}" must target a scalar`);
-        parent[key] = ns;
+        setOwn(parent, key, ns);
       });
     }
     if (m.byCurrentId(r.curId()).length !== 1) {

@@ -5,6 +5,7 @@ import { visitFieldSpec } from './fieldspec.js';
 import type { FieldSpec } from './kustomization.js';
 import { gvkSelected } from './resid.js';
 import type { ResMap } from './resmap.js';
+import { setOwn } from './own.js';
 
 /** Applies one replicas entry. */
 export function applyReplicas(m: ResMap, name: string, count: number, specs: FieldSpec[], file: string, field: string): void {
@@ -14,7 +15,7 @@ export function applyReplicas(m: ResMap, name: string, count: number, specs: Fie
     for (const r of hits) {
       found = true;
       visitFieldSpec(r.obj, r.gvk(), { ...fs, kind: undefined, group: undefined, version: undefined }, 'scalar', (parent, key) => {
-        parent[key] = count;
+        setOwn(parent, key, count);
       });
     }
   }

@@ -76,7 +76,8 @@ export class Resource {
 
 function stringMap(meta: unknown, key: string): Record<string, string> {
   const m = isObj(meta) ? meta[key] : undefined;
-  const out: Record<string, string> = {};
+  // Null prototype: label keys from Git must not find inherited members in selectors.
+  const out = Object.create(null) as Record<string, string>;
   if (isObj(m)) for (const [k, v] of Object.entries(m)) out[k] = typeof v === 'string' ? v : v === null ? '' : String(v);
   return out;
 }

@@ -4,6 +4,7 @@
 // other list is replaced. The destination is modified in place.
 import { type SchemaType } from './merge-schema.js';
 import { clone, isObj, type Obj, type Value } from './values.js';
+import { getOwn, hasOwn, setOwn } from './own.js';
 
 /** The marker for "this node was deleted". */
 const DELETED = Symbol('deleted');
@@ -17,7 +18,7 @@ function withoutDirectives(v: Value): Value {
   if (Array.isArray(v)) return v.filter((x) => directive(x) === undefined).map(withoutDirectives);
   if (!isObj(v)) return v;
   const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) out[k] = withoutDirectives(x);
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) setOwn(out, k, withoutDirectives(x));
   return out;
 }
 
@@ -45,9 +46,10 @@ function mergeMap(dest: Obj, patch: Obj, schema: SchemaType | undefined): Obj {
       delete dest[k];
       continue;
     }
-    const merged = mergeNode(dest[k], pv, schema?.fields?.[k]);
+    const fields = schema?.fields;
+    const merged = mergeNode(getOwn(dest, k), pv, fields && hasOwn(fields, k) ? fields[k] : undefined);
     if (merged === DELETED || merged === undefined) delete dest[k];
-    else dest[k] = merged;
+    else setOwn(dest, k, merged);
   }
   return dest;
 }
@@ -82,7 +84,7 @@ function valuesOf(elem: Value, keys: string[]): string[] {
 function matches(elem: Value, keys: string[], values: string[]): boolean {
   if (!isObj(elem)) return false;
   for (let j = 0; j < keys.length && j < values.length; j++) {
-    if (!(keys[j] in elem) || elem[keys[j]] === null || scalarText(elem[keys[j]]) !== values[j]) return false;
+    if (!hasOwn(elem, keys[j]) || elem[keys[j]] === null || scalarText(elem[keys[j]]) !== values[j]) return false;
   }
   return true;
 }

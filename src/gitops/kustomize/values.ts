@@ -22,23 +22,23 @@ export function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isObj(a) && isObj(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
 
 /** The mapping at `key`, created when missing or not a mapping. */
 export function ensureObj(o: Obj, key: string): Obj {
-  const v = o[key];
+  const v = Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
   if (isObj(v)) return v;
   const created: Obj = {};
-  o[key] = created;
+  Object.defineProperty(o, key, { value: created, enumerable: true, writable: true, configurable: true });
   return created;
 }
 
 /** A string field of a mapping, or '' when missing or not a string. */
 export function str(o: Value | undefined, key: string): string {
   if (!isObj(o)) return '';
-  const v = o[key];
+  const v = Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
   return typeof v === 'string' ? v : '';
 }

@@ -8,6 +8,7 @@ import type { FieldSpec, VarSpec } from './kustomization.js';
 import { effectiveNamespace, gvkSelected, parseApiVersion } from './resid.js';
 import type { ResMap } from './resmap.js';
 import { deepEqual, isObj, type Value } from './values.js';
+import { setOwn } from './own.js';
 
 /** Adds vars, refusing two different definitions of one name. */
 export function mergeVars(into: VarSpec[], add: VarSpec[], file: string): VarSpec[] {
@@ -59,7 +60,7 @@ export function resolveVars(m: ResMap, vars: VarSpec[], specs: FieldSpec[]): voi
   for (const v of vars) values.set(v.name, varValue(m, v));
   for (const r of m.list) {
     for (const fs of specs) visitFieldSpec(r.obj, r.gvk(), { ...fs, create: false }, 'none', (parent, key) => {
-      parent[key] = expandIn(parent[key], values);
+      setOwn(parent, key, expandIn(parent[key], values));
     });
   }
 }

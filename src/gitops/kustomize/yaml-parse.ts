@@ -5,6 +5,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type
 import { KustomizeError } from './errors.js';
 import { parseGoInt, resolvePlain } from './yaml-resolve.js';
 import { isObj, type Obj, type Value } from './values.js';
+import { hasOwn, setOwn } from './own.js';
 
 const TAG = 'tag:yaml.org,2002:';
 
@@ -25,7 +26,7 @@ function mergeInto(target: Obj, source: Value, file: string): void {
   const sources = Array.isArray(source) ? source : [source];
   for (const s of sources) {
     if (!isObj(s)) throw new KustomizeError(file, 'malformed YAML: a << merge must name a mapping');
-    for (const [k, v] of Object.entries(s)) if (!(k in target)) target[k] = v;
+    for (const [k, v] of Object.entries(s)) if (!hasOwn(target, k)) setOwn(target, k, v);
   }
 }
 
@@ -48,7 +49,7 @@ function toValue(node: unknown, ctx: Ctx, depth = 0): Value {
       const key = isScalar(pair.key) ? String(pair.key.value ?? '') : String(toValue(pair.key as Node, ctx, depth + 1));
       const value = pair.value == null ? null : toValue(pair.value, ctx, depth + 1);
       if (key === '<<' && isScalar(pair.key) && pair.key.type === 'PLAIN') merges.push(value);
-      else out[key] = value;
+      else setOwn(out, key, value);
     }
     for (const m of merges) mergeInto(out, m, file);
     return out;

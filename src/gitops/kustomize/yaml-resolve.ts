@@ -57,7 +57,7 @@ export function resolvePlain(s: string, yaml11 = false): Value {
   if (yaml11 && BOOL11.has(s)) return /^(y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE)$/.test(s);
   if (TRUE12.has(s)) return true;
   if (FALSE12.has(s)) return false;
-  if (s in SPECIAL_FLOATS) return SPECIAL_FLOATS[s];
+  if (Object.prototype.hasOwnProperty.call(SPECIAL_FLOATS, s)) return SPECIAL_FLOATS[s];
   const c = s[0];
   if (!((c >= '0' && c <= '9') || c === '-' || c === '+' || c === '.')) return s;
   const ts = parseTimestamp(s);
@@ -71,7 +71,7 @@ export function resolvePlain(s: string, yaml11 = false): Value {
 
 /** True when go-yaml v2 would read the plain text `s` back as a string (so it may be printed plain). */
 export function readsAsString11(s: string): boolean {
-  if (NULLS.has(s) || BOOL11.has(s) || s in SPECIAL_FLOATS || s === '<<') return false;
+  if (NULLS.has(s) || BOOL11.has(s) || Object.prototype.hasOwnProperty.call(SPECIAL_FLOATS, s) || s === '<<') return false;
   const c = s[0];
   if ((c >= '0' && c <= '9') || c === '-' || c === '+' || c === '.') {
     if (/^\d{4}-/.test(s) && parseTimestamp(s) !== undefined) return false;

@@ -169,7 +169,7 @@ const ESCAPES: Record<number, string> = {
 };
 
 function escapeChar(cp: number): string {
-  const named = ESCAPES[cp];
+  const named = Object.prototype.hasOwnProperty.call(ESCAPES, cp) ? ESCAPES[cp] : undefined;
   if (named !== undefined) return '\\' + named;
   const hex = cp.toString(16).toUpperCase();
   if (cp <= 0xff) return '\\x' + hex.padStart(2, '0');
