@@ -40,6 +40,8 @@ export interface FleetShapeOptions {
   portBase?: number;
   ingressNet?: number;
   ingressPort?: number;
+  /** Chosen pod/service CIDRs per cluster name (pod CIDRs must be IPv4 /16s), e.g. deliberately overlapping ones for tests. */
+  cidrs?: Record<string, { pod?: string; service?: string }>;
 }
 
 /** The default members of the local fleet. */
@@ -69,12 +71,19 @@ export function layoutFleet(options: FleetShapeOptions = {}): FleetSpec {
     etcdPeerPort: portBase + index * 10 + 2,
     ingressAddress: `127.0.${ingressNet}.${index}`,
     ingressPort,
-    podCidr: `10.${100 + index}.0.0/16`,
-    serviceCidr: `10.${200 + index}.0.0/16`,
+    podCidr: chosenCidr(options, name, 'pod') ?? `10.${100 + index}.0.0/16`,
+    serviceCidr: chosenCidr(options, name, 'service') ?? `10.${200 + index}.0.0/16`,
     advertiseAddress: `10.255.${ingressNet}.${index + 1}`,
     nodes: index === 0 ? 1 : options.nodes ?? 3,
   }));
   return { stateDir: options.stateDir ?? defaultStateDir(), portBase, ingressNet, ingressPort, clusters };
+}
+
+function chosenCidr(options: FleetShapeOptions, name: string, space: 'pod' | 'service'): string | undefined {
+  const cidr = options.cidrs?.[name]?.[space];
+  const shape = space === 'pod' ? /^\d+\.\d+\.0\.0\/16$/ : /^\d+\.\d+\.\d+\.\d+\/(1[2-9]|2[0-4])$/;
+  if (cidr !== undefined && !shape.test(cidr)) throw new Error(`--${space}-cidrs: ${name}=${cidr} must be ${space === 'pod' ? 'an IPv4 a.b.0.0/16' : 'an IPv4 /12 to /24'}`);
+  return cidr;
 }
 
 function generatedMembers(count: number): string[] {

@@ -120,6 +120,8 @@ export function registerFleetCommands(program: Command): void {
     .option('--port-base <port>', 'first port: cluster i uses base+10i (API) and base+10i+1..2 (etcd)')
     .option('--ingress-net <n>', 'ingress endpoints listen on 127.0.<n>.<index> (default 1)')
     .option('--ingress-port <port>', 'ingress port (default 8080)')
+    .option('--pod-cidrs <name=cidr,...>', 'chosen pod CIDRs (IPv4 /16), overlapping ones allowed, for network tests')
+    .option('--service-cidrs <name=cidr,...>', 'chosen service CIDRs')
     .option('--kubeconfig <file>', 'kubeconfig to merge the contexts into (default $KUBECONFIG or ~/.kube/config)')
     .option('--no-merge-kubeconfig', 'only write the fleet\'s own kubeconfig')
     .option('--timeout <seconds>', 'how long to wait for the fleet to be ready', '180')

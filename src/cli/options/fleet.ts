@@ -1,5 +1,5 @@
 import type { FleetShapeOptions } from '../../fleet/layout.js';
-import { parseList, resolveKubeconfig, resolveStateDir } from './common.js';
+import { parseKeyValues, parseList, resolveKubeconfig, resolveStateDir } from './common.js';
 
 /** Flags of `meridian fleet up`. */
 export interface FleetUpFlags {
@@ -12,6 +12,8 @@ export interface FleetUpFlags {
   mergeKubeconfig?: boolean;
   kubeconfig?: string;
   timeout?: string;
+  podCidrs?: string;
+  serviceCidrs?: string;
 }
 
 /** Validated options of `meridian fleet up`. */
@@ -48,11 +50,21 @@ export function parseFleetUp(flags: FleetUpFlags, env: NodeJS.ProcessEnv = proce
     portBase: int('--port-base', flags.portBase, 1024, 64000),
     ingressNet: int('--ingress-net', flags.ingressNet, 1, 254),
     ingressPort: int('--ingress-port', flags.ingressPort, 1, 65535),
+    cidrs: chosenCidrs(flags),
   };
-  const shapeGiven = [flags.clusters, flags.nodes, flags.portBase, flags.ingressNet, flags.ingressPort].some((v) => v !== undefined);
+  const shapeGiven = [flags.clusters, flags.nodes, flags.portBase, flags.ingressNet, flags.ingressPort, flags.podCidrs, flags.serviceCidrs].some((v) => v !== undefined);
   return {
     stateDir, shape, shapeGiven,
     mergeKubeconfig: flags.mergeKubeconfig === false ? undefined : resolveKubeconfig(flags.kubeconfig, env),
     timeoutMs: (int('--timeout', flags.timeout, 10, 3600) ?? 180) * 1000,
   };
+}
+
+/** `--pod-cidrs us-east=10.244.0.0/16,eu-west=10.244.0.0/16` (overlaps allowed on purpose) and `--service-cidrs`. */
+function chosenCidrs(flags: FleetUpFlags): FleetShapeOptions['cidrs'] {
+  if (flags.podCidrs === undefined && flags.serviceCidrs === undefined) return undefined;
+  const out: NonNullable<FleetShapeOptions['cidrs']> = Object.create(null) as NonNullable<FleetShapeOptions['cidrs']>;
+  for (const [name, pod] of Object.entries(parseKeyValues('--pod-cidrs', flags.podCidrs))) out[name] = { ...out[name], pod };
+  for (const [name, service] of Object.entries(parseKeyValues('--service-cidrs', flags.serviceCidrs))) out[name] = { ...out[name], service };
+  return out;
 }
