@@ -12,6 +12,16 @@ export interface RequestOptions {
   contentType?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Skips the write fence (the leader election's own Lease writes). */
+  unfenced?: boolean;
+}
+
+/** Guards every write of a client: writes are refused once `valid()` is false and cancelled when the signal fires. */
+export interface WriteFence {
+  valid(): boolean;
+  signal: AbortSignal;
+  /** Names the holder in the refusal message. */
+  describe(): string;
 }
 
 /** Options shared by list calls. */
@@ -45,6 +55,7 @@ export class KubeClient {
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  private fence: WriteFence | undefined;
 
   private constructor(server: string, contextName: string, agent: http.Agent, headers: Record<string, string>, timeoutMs: number) {
     this.server = server.replace(/\/$/, '');
@@ -85,6 +96,14 @@ export class KubeClient {
   static fromToken(server: string, caPem: string, token: string, name: string, timeoutMs?: number): KubeClient {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: caPem });
     return new KubeClient(server, name, agent, { Authorization: `Bearer ${token}` }, timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  /**
+   * From now on every write (anything but GET) is sent only while the fence is valid, and cancelled
+   * when its signal fires: a replica that lost leadership stops writing even with work in flight.
+   */
+  fenceWrites(fence: WriteFence): void {
+    this.fence = fence;
   }
 
   /** Closes pooled connections. */
@@ -146,6 +165,11 @@ export class KubeClient {
   }
 
   private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+    const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
+    if (fence) {
+      if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} is not the leader`, 0, 'NotLeader'));
+      options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, fence.signal]) : fence.signal };
+    }
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);

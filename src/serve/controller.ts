@@ -27,7 +27,8 @@ export interface ZoneHost {
 
 /** A controller run by `meridian serve`; started only on the leader. */
 export interface Controller {
-  start(): Promise<void>;
+  /** Starts after the caches it reads have synced; the signal fires when this replica stops leading. */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   /** DNS zones the controller fills; `meridian serve` answers them on every DNS listener. */
   readonly zones?: readonly ZoneAuthority[];
