@@ -18,6 +18,10 @@ export interface ServeOptions {
   leaderElection: boolean;
   leaseName: string;
   leaseDurationMs: number;
+  /** A leader that could not renew for this long stops acting (shorter than the lease). */
+  renewDeadlineMs: number;
+  /** Time between lease acquire/renew attempts. */
+  retryPeriodMs: number;
   identity: string;
   logLevel: string;
   /** gitops: where Git repositories and checked-out trees are cached. */
@@ -56,6 +60,8 @@ export interface ServeFlags {
   leaderElect?: boolean;
   leaseName?: string;
   leaseDuration?: string;
+  renewDeadline?: string;
+  retryPeriod?: string;
   identity?: string;
   logLevel?: string;
   gitopsCacheDir?: string;
@@ -120,6 +126,8 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     leaderElection: flags.leaderElect ?? true,
     leaseName: flags.leaseName ?? 'meridian-leader',
     leaseDurationMs: positiveNumber('--lease-duration', flags.leaseDuration, 15) * 1000,
+    renewDeadlineMs: positiveNumber('--renew-deadline', flags.renewDeadline, Math.min(10, (2 / 3) * Number(flags.leaseDuration ?? 15))) * 1000,
+    retryPeriodMs: positiveNumber('--retry-period', flags.retryPeriod, Math.min(2, (2 / 15) * Number(flags.leaseDuration ?? 15))) * 1000,
     identity: flags.identity ?? `${hostname}-${process.pid}`,
     logLevel: flags.logLevel ?? 'info',
     gitopsCacheDir: flags.gitopsCacheDir ?? (env.HOME ? `${env.HOME}/.meridian/gitops` : undefined),

@@ -44,7 +44,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   const running: Controller[] = [];
   for (const { controller } of controllers) for (const zone of controller.zones ?? []) ctx.dns.addZone(zone);
   let dnsStarted = false;
-  const startControllers = async () => {
+  const startControllers = async (signal?: AbortSignal) => {
     await registry.start();
     registryStarted = true;
     for (const dns of dnsServers) {
@@ -53,7 +53,8 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
     }
     dnsStarted = true;
     for (const { name, controller } of controllers) {
-      await controller.start();
+      if (signal?.aborted) return;
+      await controller.start(signal);
       running.push(controller);
       log.info({ controller: name }, 'controller started');
     }
@@ -66,17 +67,29 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   if (options.leaderElection) {
     elector = new LeaderElector(hub, {
       namespace: SYSTEM_NAMESPACE, name: options.leaseName, identity: options.identity, leaseDurationMs: options.leaseDurationMs,
-      onStartedLeading: startControllers,
-      onStoppedLeading: () => finish(1),
+      renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs,
+      onStartedLeading: (signal) => {
+        const e = elector as LeaderElector;
+        // Every hub write from now on is sent only while this replica leads, and cut when it stops.
+        hub.fenceWrites({ valid: () => e.isLeader(), signal, describe: () => options.identity });
+        return startControllers(signal);
+      },
+      onStoppedLeading: async () => {
+        await stopControllers();
+        finish(1);
+      },
     }, log);
     void elector.run();
   } else {
     await startControllers();
   }
 
-  const shutdown = async () => {
-    for (const c of running.reverse()) await c.stop().catch((err: Error) => log.warn({ err: err.message }, 'controller stop failed'));
+  async function stopControllers() {
+    for (const c of running.splice(0).reverse()) await c.stop().catch((err: Error) => log.warn({ err: err.message }, 'controller stop failed'));
     registry.stop();
+  }
+  const shutdown = async () => {
+    await stopControllers();
     if (dnsStarted) for (const dns of dnsServers) await dns.stop().catch(() => undefined);
     await elector?.stop();
     await http.close();

@@ -45,6 +45,7 @@ export function registerServeCommand(program: Command): void {
     .option('--dns-listen <addr:port,...>', 'more DNS listeners, e.g. one per cluster view')
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--lease-name <name>').option('--lease-duration <seconds>')
+    .option('--renew-deadline <seconds>', 'a leader that cannot renew for this long stops acting (default 10, below the lease)').option('--retry-period <seconds>', 'lease renew/acquire interval (default 2)')
     .option('--identity <id>').option('--log-level <level>')
     .option('--gitops-cache-dir <dir>', 'gitops: Git cache (default ~/.meridian/gitops)').option('--gitops-poll-interval <seconds>', 'gitops: Git poll interval', '30').option('--gitops-resync <seconds>', 'gitops: drift check interval', '20')
     .option('--allow-file-repos', 'gitops: allow file:// repositories (the local demo; off by default)')
