@@ -6,6 +6,7 @@ import type { Condition } from '../kube/types.js';
 import { WorkQueue } from '../controller/queue.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import { summarizeCapacity } from './capacity.js';
+import { emitEvent, memberReadyEvent } from '../kube/events.js';
 import type { MemberCluster } from './registry.js';
 
 const STATUS_REFRESH_MS = 30_000;
@@ -48,7 +49,9 @@ export class ClusterManager implements Controller {
     const interval = this.intervalOf(cluster);
     const member = this.ctx.registry.get(name);
     const status = member ? await this.probe(member, cluster, interval) : notConnected(cluster);
+    const wasReady = member?.ready;
     this.ctx.registry.setReady(name, status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+    const flipped = member && wasReady !== member.ready && memberReadyEvent(cluster.status?.conditions, status.conditions); if (flipped) emitEvent(this.ctx.hub, cluster, flipped);
     await this.writeStatus(cluster, status);
     return { requeueAfterMs: interval };
   }

@@ -45,3 +45,43 @@ export async function recordEvent(hub: KubeClient, about: KubeObject, e: EventIn
 export function emitEvent(hub: KubeClient, about: KubeObject, e: EventInput): void {
   void recordEvent(hub, about, e);
 }
+
+/** A member's Ready condition flipped: MemberLost or MemberBack (nothing on the first status). */
+export function memberReadyEvent(before: Array<{ type: string; status: string }> | undefined, after: Array<{ type: string; status: string; reason?: string; message?: string }> | undefined): EventInput | undefined {
+  const was = before?.find((c) => c.type === 'Ready')?.status;
+  const now = after?.find((c) => c.type === 'Ready');
+  if (!was || !now || (was === 'True') === (now.status === 'True')) return undefined;
+  return now.status === 'True'
+    ? { type: 'Normal', reason: 'MemberBack', message: `member is Ready again: ${now.message ?? ''}`, component: 'clusters' }
+    : { type: 'Warning', reason: 'MemberLost', message: `member is not Ready (${now.reason ?? 'Unknown'}): ${now.message ?? ''}`, component: 'clusters' };
+}
+
+interface AnswerStatus {
+  backends?: Array<{ cluster: string; region: string; address: string; health: string }>;
+  answers?: Array<{ hostname: string; addresses: string[] }>;
+}
+
+/**
+ * A GlobalService's answers moved: Failover when a backend it answered before is now Unhealthy,
+ * FailBack when answers return with every previous backend still healthy. Nothing on the first status.
+ */
+export function answersMovedEvent(before: AnswerStatus | undefined, after: AnswerStatus): EventInput | undefined {
+  if (!before?.answers?.length) return undefined;
+  const key = (s: AnswerStatus) => JSON.stringify((s.answers ?? []).map((a) => [a.hostname, [...a.addresses].sort()]));
+  if (key(before) === key(after)) return undefined;
+  const regionOf = (a: string) => after.backends?.find((b) => b.address === a)?.region ?? before.backends?.find((b) => b.address === a)?.region ?? a;
+  const from = [...new Set((before.answers ?? []).flatMap((a) => a.addresses).map(regionOf))].sort().join(',') || 'nothing';
+  const to = [...new Set((after.answers ?? []).flatMap((a) => a.addresses).map(regionOf))].sort().join(',') || 'nothing';
+  const lost = (before.answers ?? []).flatMap((a) => a.addresses).some((a) => after.backends?.find((b) => b.address === a)?.health === 'Unhealthy');
+  return lost
+    ? { type: 'Warning', reason: 'Failover', message: `answers moved from ${from} to ${to}`, component: 'traffic' }
+    : { type: 'Normal', reason: 'FailBack', message: `answers moved from ${from} to ${to}`, component: 'traffic' };
+}
+
+/** Rollout events (halts and rollbacks) that `after` records and `before` did not. */
+export function newRolloutEvents(before: { events?: Array<{ time: string; type: string; message: string }> } | undefined, after: { events?: Array<{ time: string; type: string; revision: string; message: string }> } | undefined): EventInput[] {
+  const seen = new Set((before?.events ?? []).map((e) => `${e.time}|${e.type}`));
+  return (after?.events ?? []).filter((e) => !seen.has(`${e.time}|${e.type}`)).map((e) => ({
+    type: 'Warning' as const, reason: e.type === 'Halted' ? 'RolloutHalted' : e.type, message: `revision ${e.revision.slice(0, 8)}: ${e.message}`, component: 'gitops',
+  }));
+}

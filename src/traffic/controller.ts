@@ -3,6 +3,7 @@ import type { GlobalService } from '../api/globalservice.js';
 import { WorkQueue } from '../controller/queue.js';
 import { Informer, objectKey } from '../kube/informer.js';
 import { isNotFound } from '../kube/errors.js';
+import { answersMovedEvent, emitEvent } from '../kube/events.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import { resolveBackends } from './backends.js';
 import { loadEdges } from './edgeconfig.js';
@@ -121,6 +122,7 @@ export class TrafficController implements Controller {
     if (this.written.get(key) === comparable) return;
     try {
       await this.ctx.hub.patchStatus(API_VERSION, 'GlobalService', gs.metadata?.name ?? '', gs.metadata?.namespace, status);
+      const moved = answersMovedEvent(this.written.has(key) ? JSON.parse(this.written.get(key) as string) as GlobalService['status'] : gs.status, status); if (moved) emitEvent(this.ctx.hub, gs, moved);
       this.written.set(key, comparable);
     } catch (err) {
       if (!isNotFound(err)) throw err;

@@ -11,6 +11,7 @@ import { syncApplication, type SyncRequest, type SyncResult } from '../sync/engi
 import type { KubeObject } from '../../kube/types.js';
 import { planPrune, prune, type KindRef } from '../sync/prune.js';
 import { hashOf } from '../sync/project.js';
+import { emitEvent } from '../../kube/events.js';
 import { statusFromSync, statusUnknown, writeStatus } from './status.js';
 
 /** Finalizer that lets an Application remove its resources from the member before it goes. */
@@ -75,6 +76,7 @@ export async function reconcileApplication(deps: ApplicationDeps, key: string): 
     return { requeueAfterMs: 5000 };
   }
   deps.onSynced?.(app, cluster, result);
+  if (result.pruned.length) emitEvent(deps.hub, app, { type: 'Normal', reason: 'Pruned', message: `pruned from ${cluster}: ${result.pruned.slice(0, 10).join(', ')}`, component: 'gitops' });
   remember(deps, key, await writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result)));
   const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
   // Health settles within seconds of an apply (pods start, deployments roll): look again soon.

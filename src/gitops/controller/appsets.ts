@@ -12,6 +12,7 @@ import type { ClusterInfo } from '../generators/types.js';
 import type { GitCache } from '../git/cache.js';
 import { planRollout, type RolloutApp } from '../rollout.js';
 import { canonical } from '../sync/project.js';
+import { emitEvent, newRolloutEvents } from '../../kube/events.js';
 import { renderApplicationTemplate } from '../template/index.js';
 
 /** Label on each generated Application naming its ApplicationSet. */
@@ -62,6 +63,7 @@ export async function generateApplications(set: ApplicationSet, clusters: Cluste
 async function writeSetStatus(deps: AppSetDeps, set: ApplicationSet, next: ApplicationSetStatus): Promise<void> {
   if (canonical(set.status ?? {}) === canonical(next)) return;
   await deps.hub.patchStatus(API_VERSION, 'ApplicationSet', set.metadata?.name ?? '', set.metadata?.namespace, next);
+  for (const e of newRolloutEvents(set.status?.rollout, next.rollout)) emitEvent(deps.hub, set, e);
 }
 
 /**
