@@ -38,8 +38,13 @@ export class GitopsController implements Controller {
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), passes: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
-    this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 16, ratePerSecond: 100 }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
-    this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2 }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
+    const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });
+    const onStuck = (queue: string) => (key: string, ms: number) => {
+      stuck.inc({ queue });
+      log.error({ queue, key, runningMs: ms }, 'reconcile stuck past its deadline; retrying the key');
+    };
+    this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
     registerGitWebhook(ctx.http, (urls) => this.refresh(urls));
   }
@@ -54,7 +59,15 @@ export class GitopsController implements Controller {
     return n;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts the caches and waits until both have synced before any reconcile runs: an empty
+   * Application cache would look like a first deployment and pin every Application to the newest
+   * revision at once, skipping RollingSync. Then queues every object it found.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    this.apps.start();
+    this.appsets.start();
+    await Promise.all([this.apps.waitForSync(signal), this.appsets.waitForSync(signal)]);
     const onApp = (a: Application, previous?: Application) => {
       // A status write of our own changes nothing to sync: only spec and metadata changes re-queue the Application.
       if (!previous || specOrMetaChanged(a, previous)) this.appQueue.add(objectKey(a));
@@ -65,8 +78,8 @@ export class GitopsController implements Controller {
     const onSet = (s: ApplicationSet) => this.setQueue.add(objectKey(s));
     this.appsets.on('add', onSet).on('update', onSet);
     this.ctx.registry.on('change', this.onMember);
-    this.apps.start();
-    this.appsets.start();
+    for (const a of this.apps.list()) this.appQueue.add(objectKey(a));
+    for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
   }
 
   async stop(): Promise<void> {
