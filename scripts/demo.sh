@@ -19,7 +19,7 @@ $M install --context hub
 for region in us-east eu-west ap-south; do
   $M cluster join --context "$region" --labels env=production
 done
-$M serve --detach --probe-interval 2
+$M serve --detach --probe-interval 2 --allow-file-repos   # the demo's repository is a local file:// one
 $M demo deploy
 $M cluster list
 echo
