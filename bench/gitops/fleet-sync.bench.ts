@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     // Meridian: take the same objects over, then measure a commit to version 3.
     const httpPort = await freePort();
     serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--probe-interval', '5', '--http-port', String(httpPort),
-      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '300', '--gitops-resync', '10']);
+      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '300', '--gitops-resync', '10', '--allow-file-repos']);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 60_000, what: 'meridian serve' });
     await fleet.hub.apply(benchAppSet(repoURL));
     const appsAt = async (rev: string) => {

@@ -68,7 +68,7 @@ describe('gitops on the local fleet', () => {
     ({ repoURL } = await createDemoRepo(EXAMPLE, repoDir));
     httpPort = await freePort();
     serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--probe-interval', '2', '--http-port', String(httpPort),
-      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '60', '--gitops-resync', '5']);
+      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '60', '--gitops-resync', '5', '--allow-file-repos']);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 60_000, what: 'meridian serve /healthz', onTimeout: () => serve?.output() ?? '' });
   });
 
@@ -97,7 +97,7 @@ describe('gitops on the local fleet', () => {
     const table = meridian(['apps', '--kubeconfig', fleet.kubeconfig]);
     expect(table.stdout).toMatch(new RegExp(`web-app\\s+Synced/Healthy@${head.slice(0, 7)}\\s+Synced/Healthy@${head.slice(0, 7)}\\s+Synced/Healthy@${head.slice(0, 7)}`));
  
-    const cli = ['--kubeconfig', fleet.kubeconfig, '--cache-dir', join(work, 'cli-cache')];
+    const cli = ['--kubeconfig', fleet.kubeconfig, '--cache-dir', join(work, 'cli-cache'), '--allow-file-repos'];
     const diff = meridian(['diff', 'web-app', ...cli]);
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
     const dry = meridian(['sync', 'web-app', '--dry-run', ...cli]);

@@ -36,7 +36,7 @@ beforeAll(async () => {
   env = await startEnvtest({ name: 'gitops-appset' });
   const registry = { clusterObjects: () => [] } as unknown as ClusterRegistry;
   deps = {
-    hub: env.client, registry, git: new GitCache({ dir: '/tmp/meridian-appset-test-cache', pollIntervalMs: 1000 }), log: silentLogger, resyncMs: 10_000,
+    hub: env.client, registry, git: new GitCache({ dir: '/tmp/meridian-appset-test-cache', pollIntervalMs: 1000, allowFileRepos: true }), log: silentLogger, resyncMs: 10_000,
     appsets: new Informer<ApplicationSet>(env.client, { apiVersion: API_VERSION, kind: 'ApplicationSet' }).start(),
     apps: new Informer<Application>(env.client, { apiVersion: API_VERSION, kind: 'Application' }).start(),
   };

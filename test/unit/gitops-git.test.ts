@@ -27,7 +27,7 @@ describe('git cache (real git CLI, file:// URLs)', () => {
   it('resolves branches, tags and commits, caches within the poll interval and refetches after refresh()', async () => {
     const first = await commit('one');
     git('tag', 'v1');
-    const cache = new GitCache({ dir: join(work, 'cache'), pollIntervalMs: 60_000 });
+    const cache = new GitCache({ dir: join(work, 'cache'), pollIntervalMs: 60_000, allowFileRepos: true });
     const url = `file://${origin}`;
     expect(await cache.resolve(url, 'main')).toBe(first);
     const second = await commit('two');
@@ -42,7 +42,7 @@ describe('git cache (real git CLI, file:// URLs)', () => {
   });
 
   it('fails naming the source and revision, with credentials scrubbed', async () => {
-    const cache = new GitCache({ dir: join(work, 'cache2'), pollIntervalMs: 1000 });
+    const cache = new GitCache({ dir: join(work, 'cache2'), pollIntervalMs: 1000, allowFileRepos: true });
     await expect(cache.resolve(`file://${origin}`, 'no-such-branch')).rejects.toThrow(/git source file:\/\/.* revision no-such-branch: .*couldn't find remote ref/);
     expect(scrub('fatal: https://bob:hunter2@example.test/x failed with hunter2', ['hunter2'])).toBe('fatal: https://[redacted]@example.test/x failed with [redacted]');
   });

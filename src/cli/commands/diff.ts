@@ -39,7 +39,7 @@ async function diffApplication(hub: KubeClient, git: GitCache, app: Application)
 async function diff(name: string, flags: GitopsFlags & { cluster?: string }): Promise<void> {
   const opts = parseGitopsFlags(flags);
   const hub = await clientFor(opts.kubeconfig, opts.hubContext);
-  const git = new GitCache({ dir: opts.cacheDir, pollIntervalMs: 0, credentials: hubCredentials(hub, 'meridian-system') });
+  const git = new GitCache({ dir: opts.cacheDir, pollIntervalMs: 0, allowFileRepos: opts.allowFileRepos, credentials: hubCredentials(hub, 'meridian-system') });
   let changed = 0;
   try {
     for (const app of await applicationsOf(hub, opts.namespace, name, flags.cluster)) {
@@ -56,6 +56,6 @@ async function diff(name: string, flags: GitopsFlags & { cluster?: string }): Pr
 export function registerDiffCommand(program: Command): void {
   program.command('diff <app>').description('unified diff of live state (managed fields) against what Git renders; exit 1 on differences')
     .option('--cluster <name>').option('-n, --namespace <ns>', 'namespace of the Application', 'meridian-system')
-    .option('--cache-dir <dir>').option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
+    .option('--cache-dir <dir>').option('--allow-file-repos', 'allow file:// repositories (the local demo)').option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
     .action(diff);
 }

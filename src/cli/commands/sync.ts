@@ -51,7 +51,7 @@ async function syncOne(hub: KubeClient, git: GitCache, app: Application, flags: 
 async function sync(name: string, flags: SyncFlags): Promise<void> {
   const opts = parseGitopsFlags(flags);
   const hub = await clientFor(opts.kubeconfig, opts.hubContext);
-  const git = new GitCache({ dir: opts.cacheDir, pollIntervalMs: 0, credentials: hubCredentials(hub, 'meridian-system') });
+  const git = new GitCache({ dir: opts.cacheDir, pollIntervalMs: 0, allowFileRepos: opts.allowFileRepos, credentials: hubCredentials(hub, 'meridian-system') });
   try {
     const apps = await applicationsOf(hub, opts.namespace, name, flags.cluster);
     // Every member on its own: one that fails is reported and the others still sync.
@@ -71,6 +71,6 @@ export function registerSyncCommand(program: Command): void {
     .option('--prune', 'prune even if the application\'s policy does not').option('--confirm-prune', 'allow a prune above the confirmation share')
     .option('--prune-share <0..1>', 'share of tracked resources one sync may delete without --confirm-prune')
     .option('-n, --namespace <ns>', 'namespace of the ApplicationSet', 'meridian-system')
-    .option('--cache-dir <dir>').option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
+    .option('--cache-dir <dir>').option('--allow-file-repos', 'allow file:// repositories (the local demo)').option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
     .action(sync);
 }

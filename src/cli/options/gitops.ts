@@ -9,6 +9,7 @@ export interface GitopsFlags {
   context?: string;
   namespace?: string;
   cacheDir?: string;
+  allowFileRepos?: boolean;
 }
 
 /** Validated common options of the gitops commands. */
@@ -17,6 +18,8 @@ export interface GitopsOptions {
   hubContext: string;
   namespace: string;
   cacheDir: string;
+  /** Allow file:// repositories (the local demo); off unless --allow-file-repos. */
+  allowFileRepos: boolean;
 }
 
 /** Validates the flags every gitops command shares. */
@@ -26,6 +29,7 @@ export function parseGitopsFlags(flags: GitopsFlags, env: NodeJS.ProcessEnv = pr
   return {
     kubeconfig: resolveKubeconfig(flags.kubeconfig, env), hubContext: flags.context ?? 'hub', namespace,
     cacheDir: flags.cacheDir ?? join(env.HOME ?? homedir(), '.meridian', 'gitops-cli'),
+    allowFileRepos: flags.allowFileRepos ?? false,
   };
 }
 

@@ -9,6 +9,7 @@ import { Informer, objectKey } from '../../kube/informer.js';
 import type { Controller, ControllerContext } from '../../serve/controller.js';
 import { GitCache, normalizeUrl } from '../git/cache.js';
 import { hubCredentials } from '../git/credentials.js';
+import { webhookSecret } from '../git/webhook-signature.js';
 import { reconcileApplication } from './applications.js';
 import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
 import { registerGitWebhook } from './webhook.js';
@@ -32,7 +33,8 @@ export class GitopsController implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {
     const opts = ctx.options;
-    this.git = new GitCache({ dir: opts.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), pollIntervalMs: opts.gitopsPollIntervalMs ?? 30_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE) });
+    this.git = new GitCache({ dir: opts.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), pollIntervalMs: opts.gitopsPollIntervalMs ?? 30_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE),
+      allowFileRepos: opts.gitopsAllowFileRepos ?? false, maxTreeBytes: opts.gitopsTreeCacheMaxBytes });
     this.apps = new Informer<Application>(ctx.hub, { apiVersion: API_VERSION, kind: 'Application' });
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
     const log = ctx.log.child({ controller: 'gitops' });
@@ -46,7 +48,7 @@ export class GitopsController implements Controller {
     this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
     this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
-    registerGitWebhook(ctx.http, (urls) => this.refresh(urls));
+    registerGitWebhook(ctx.http, (urls) => this.refresh(urls), webhookSecret({ file: opts.gitopsWebhookSecretFile, hub: ctx.hub, namespace: SYSTEM_NAMESPACE }));
   }
 
   /** Refreshes repositories (webhook) and queues everything that reads them; returns how many keys were queued. */

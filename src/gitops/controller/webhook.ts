@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { verifyWebhook } from '../git/webhook-signature.js';
 
 /** The repository URLs a Git host's push payload names (GitHub, Gitea, GitLab, Bitbucket, or `{ "repoURL": ... }`). */
 export function webhookRepoUrls(body: unknown): string[] {
@@ -11,15 +12,48 @@ export function webhookRepoUrls(body: unknown): string[] {
   return [...new Set(candidates.filter((c): c is string => typeof c === 'string' && c.length > 0))];
 }
 
+/** Parses a raw delivery: JSON, or GitHub's form encoding (`payload=<json>`); undefined when neither. */
+export function parseDelivery(raw: Buffer, contentType: string | undefined): unknown {
+  try {
+    const text = raw.toString('utf8');
+    if ((contentType ?? '').startsWith('application/x-www-form-urlencoded')) return JSON.parse(new URLSearchParams(text).get('payload') ?? '');
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the webhook finds its secret (undefined: none configured, deliveries are accepted unsigned). */
+export type SecretReader = () => Promise<string | undefined>;
+
 /**
  * Registers `POST /api/v1/webhooks/git`: a push from a Git host refreshes the named repositories at
- * once instead of at the next poll. It only triggers a fetch; it changes nothing by itself.
+ * once instead of at the next poll. It only triggers a fetch; it changes nothing by itself. When a
+ * secret is configured, a delivery must carry a valid GitHub/Gitea HMAC-SHA256 signature or GitLab
+ * token (401 otherwise, nothing triggered). The route reads its body raw (the HMAC covers the bytes),
+ * through a content-type parser scoped to this route alone.
  */
-export function registerGitWebhook(http: FastifyInstance, onPush: (repoURLs: string[]) => number): void {
-  http.post('/api/v1/webhooks/git', async (req, reply) => {
-    const urls = webhookRepoUrls(req.body);
-    if (!urls.length) return reply.code(400).send({ error: 'the payload names no repository (repository.clone_url, project.git_http_url or repoURL)' });
-    const queued = onPush(urls);
-    return reply.code(202).send({ repositories: urls, queued });
+export function registerGitWebhook(http: FastifyInstance, onPush: (repoURLs: string[]) => number, secret: SecretReader = async () => undefined): void {
+  void http.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+    scope.post('/api/v1/webhooks/git', async (req: FastifyRequest, reply: FastifyReply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let key: string | undefined;
+      try {
+        key = await secret();
+      } catch (err) {
+        req.log.warn({ err: (err as Error).message }, 'git webhook: the secret cannot be read; refusing deliveries');
+        return reply.code(503).send({ error: 'the webhook secret cannot be read' });
+      }
+      if (key) {
+        const verdict = verifyWebhook(key, req.headers, raw);
+        if (!verdict.ok) return reply.code(401).send({ error: verdict.reason });
+      }
+      const urls = webhookRepoUrls(parseDelivery(raw, req.headers['content-type']));
+      if (!urls.length) return reply.code(400).send({ error: 'the payload names no repository (repository.clone_url, project.git_http_url or repoURL)' });
+      const queued = onPush(urls);
+      return reply.code(202).send({ repositories: urls, queued });
+    });
   });
 }

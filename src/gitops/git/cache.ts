@@ -4,9 +4,10 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Checkout } from '../generators/types.js';
 import { gitAuth, type CredentialsLookup } from './credentials.js';
-import { runGit } from './run.js';
-
-const SHA = /^[0-9a-f]{40}$/;
+import { KeyedLock } from './lock.js';
+import { runGit, type GitRunOptions } from './run.js';
+import { TreeStore } from './trees.js';
+import { checkRepoUrl, checkRevision, isCommitId, redactUserinfo } from './validate.js';
 
 /** Options of the Git source cache. */
 export interface GitCacheOptions {
@@ -15,19 +16,36 @@ export interface GitCacheOptions {
   /** How long a resolved branch or tag is trusted before fetching again. */
   pollIntervalMs: number;
   credentials?: CredentialsLookup;
+  /** Allow file:// repositories (off by default; the local demo turns it on). */
+  allowFileRepos?: boolean;
+  /** Deadline of one git command or pipeline (default 120 s). */
+  commandTimeoutMs?: number;
+  /** Longest wait for a repository's lock (default 300 s) and longest hold (default 180 s). */
+  lockWaitMs?: number;
+  lockHoldMs?: number;
+  /** Total size of extracted trees kept (default 2 GiB), least recently used removed first. */
+  maxTreeBytes?: number;
+  /** PATH git runs with (default: system directories). */
+  gitPath?: string;
 }
 
 /**
  * Git sources through the real `git` CLI: one bare repository per URL under the cache dir, shallow
  * fetches (`--depth 1`) of exactly the revision asked for, at most once per poll interval unless
  * refresh() was called (the webhook), and one extracted tree per commit, shared by every reader.
+ * Every URL and revision is validated before git sees it; every git operation on a repository holds
+ * its lock, with deadlines on waiting and holding.
  */
 export class GitCache {
   private readonly resolved = new Map<string, { sha: string; at: number }>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   private readonly stale = new Set<string>();
+  /** The extracted trees, bounded by size. */
+  readonly trees: TreeStore;
 
-  constructor(private readonly opts: GitCacheOptions) {}
+  constructor(private readonly opts: GitCacheOptions) {
+    this.trees = new TreeStore({ dir: join(opts.dir, 'trees'), maxBytes: opts.maxTreeBytes ?? 2 * 1024 ** 3, inUseGraceMs: 10 * 60_000 });
+  }
 
   /** Marks every revision of a repository stale, so the next resolve fetches. */
   refresh(repoURL: string): void {
@@ -36,15 +54,21 @@ export class GitCache {
 
   /** Resolves a branch, tag, HEAD or commit to a commit SHA, fetching when the cached answer is older than the poll interval. */
   resolve(repoURL: string, revision = 'HEAD', force = false): Promise<string> {
+    try {
+      checkRepoUrl(repoURL, { allowFile: this.opts.allowFileRepos });
+      checkRevision(revision);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const url = normalizeUrl(repoURL);
     const key = `${url}#${revision}`;
     const hit = this.resolved.get(key);
-    if (hit && !force && !this.stale.has(url) && (SHA.test(revision) || Date.now() - hit.at < this.opts.pollIntervalMs)) return Promise.resolve(hit.sha);
-    return this.locked(url, async () => {
+    if (hit && !force && !this.stale.has(url) && (isCommitId(revision) || Date.now() - hit.at < this.opts.pollIntervalMs)) return Promise.resolve(hit.sha);
+    return this.locked(url, `git fetch ${redactUserinfo(repoURL)} ${revision}`, async (signal) => {
       const again = this.resolved.get(key);
       if (again && !force && !this.stale.has(url) && Date.now() - again.at < this.opts.pollIntervalMs && again !== hit) return again.sha;
       this.stale.delete(url);
-      const sha = await this.fetch(repoURL, revision);
+      const sha = await this.fetch(repoURL, revision, signal);
       this.resolved.set(key, { sha, at: Date.now() });
       return sha;
     });
@@ -54,53 +78,70 @@ export class GitCache {
   async checkout(repoURL: string, revision = 'HEAD'): Promise<Checkout> {
     const sha = await this.resolve(repoURL, revision);
     const dir = join(this.opts.dir, 'trees', sha);
-    if (existsSync(dir)) return { dir, sha };
-    await this.locked(normalizeUrl(repoURL), async () => {
+    if (existsSync(dir)) {
+      this.trees.touch(sha);
+      return { dir, sha };
+    }
+    await this.locked(normalizeUrl(repoURL), `git archive ${sha}`, async (signal) => {
       if (existsSync(dir)) return;
       const tmp = `${dir}.tmp-${process.pid}`;
       await rm(tmp, { recursive: true, force: true });
       await mkdir(tmp, { recursive: true });
-      await runGit(['--git-dir', this.bareDir(repoURL), 'archive', '--format=tar', sha], { pipeTo: { command: 'tar', args: ['-x', '-C', tmp] } });
+      await this.git(['--git-dir', this.bareDir(repoURL), 'archive', '--format=tar', '--end-of-options', sha], { signal, pipeTo: { command: 'tar', args: ['-x', '-C', tmp] } });
       await rename(tmp, dir);
     });
+    await this.trees.added(sha);
     return { dir, sha };
+  }
+
+  /** Runs fn with a revision's tree held against eviction. */
+  async withCheckout<T>(repoURL: string, revision: string, fn: (c: Checkout) => Promise<T>): Promise<T> {
+    const c = await this.checkout(repoURL, revision);
+    const release = this.trees.hold(c.sha);
+    try {
+      return await fn(c);
+    } finally {
+      release();
+    }
+  }
+
+  private git(args: string[], opts: GitRunOptions = {}): Promise<string> {
+    return runGit(args, { timeoutMs: this.opts.commandTimeoutMs, ...opts, gitEnv: { home: join(this.opts.dir, 'home'), path: this.opts.gitPath, allowFile: this.opts.allowFileRepos } });
   }
 
   private bareDir(repoURL: string): string {
     return join(this.opts.dir, 'repos', createHash('sha256').update(normalizeUrl(repoURL)).digest('hex').slice(0, 24));
   }
 
-  private async fetch(repoURL: string, revision: string): Promise<string> {
+  private async fetch(repoURL: string, revision: string, signal: AbortSignal): Promise<string> {
     const bare = this.bareDir(repoURL);
+    await mkdir(join(this.opts.dir, 'home'), { recursive: true, mode: 0o700 });
     if (!existsSync(join(bare, 'HEAD'))) {
       await mkdir(bare, { recursive: true });
-      await runGit(['init', '--bare', '-q', bare]);
+      await this.git(['init', '--bare', '-q', '--end-of-options', bare], { signal });
     }
-    if (SHA.test(revision) && (await runGit(['--git-dir', bare, 'cat-file', '-t', revision]).catch(() => '')).trim() === 'commit') return revision;
-    const auth = await gitAuth(await this.opts.credentials?.(repoURL), join(this.opts.dir, 'known_hosts'));
+    if (isCommitId(revision) && (await this.git(['--git-dir', bare, 'cat-file', '-t', '--end-of-options', revision], { signal }).catch(() => '')).trim() === 'commit') return revision;
     try {
-      await runGit([...auth.config, '--git-dir', bare, 'fetch', '--depth', '1', '--no-tags', '-q', repoURL, revision], { env: auth.env, secrets: auth.secrets });
-      return (await runGit(['--git-dir', bare, 'rev-parse', 'FETCH_HEAD^{commit}'])).trim();
+      const auth = await gitAuth(repoURL, await this.opts.credentials?.(repoURL));
+      try {
+        await this.git([...auth.config, '--git-dir', bare, 'fetch', '--depth', '1', '--no-tags', '-q', '--end-of-options', repoURL, revision], { env: auth.env, secrets: auth.secrets, signal });
+      } finally {
+        await auth.cleanup();
+      }
+      const sha = (await this.git(['--git-dir', bare, 'rev-parse', '--verify', '-q', 'FETCH_HEAD^{commit}'], { signal })).trim();
+      if (!isCommitId(sha)) throw new Error(`git rev-parse answered "${sha.slice(0, 80)}", not a commit id`);
+      return sha;
     } catch (err) {
-      throw new Error(`git source ${scrubUrl(repoURL)} revision ${revision}: ${(err as Error).message}`, { cause: err });
-    } finally {
-      await auth.cleanup();
+      throw new Error(`git source ${redactUserinfo(repoURL)} revision ${revision}: ${(err as Error).message}`, { cause: err });
     }
   }
 
-  private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(key) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(fn);
-    this.locks.set(key, next.catch(() => undefined));
-    return next;
+  private locked<T>(key: string, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.locks.run(key, what, { waitMs: this.opts.lockWaitMs ?? 300_000, holdMs: this.opts.lockHoldMs ?? 180_000 }, fn);
   }
 }
 
 /** A repository URL without a trailing slash or `.git`, for matching webhooks to sources. */
 export function normalizeUrl(url: string): string {
   return url.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-}
-
-function scrubUrl(url: string): string {
-  return url.replace(/(\w+:\/\/)[^/@\s]+@/, '$1[redacted]@');
 }
