@@ -1,6 +1,8 @@
 import { CONTROLLER_NAMES } from './names.js';
 import { parseViews } from '../discovery/options.js';
 import type { ViewConfig } from '../discovery/views.js';
+import type { RrlOptions } from '../dns/rrl.js';
+import { checkHttpExposure, parseDnsRrl, type DnsRrlFlags, type HttpExposureOptions } from './exposure.js';
 
 /** Options of `meridian serve`, validated. */
 export interface ServeOptions {
@@ -11,6 +13,10 @@ export interface ServeOptions {
   probeIntervalMs: number;
   httpAddress: string;
   httpPort: number;
+  /** TLS pair and bearer-token file of the HTTP API (required on a non-loopback address). */
+  httpExposure: HttpExposureOptions;
+  /** Response-rate limiting of the DNS listeners: undefined is the default (on for non-loopback). */
+  dnsRrl?: Partial<RrlOptions> | false;
   dnsAddress: string;
   dnsPort: number;
   /** More DNS listeners (`addr:port`), e.g. one per cluster view on the local fleet. */
@@ -47,7 +53,10 @@ export interface ServeOptions {
 }
 
 /** Raw flags as commander gives them. */
-export interface ServeFlags {
+export interface ServeFlags extends DnsRrlFlags {
+  httpTlsCert?: string;
+  httpTlsKey?: string;
+  httpTokenFile?: string;
   kubeconfig?: string;
   context?: string;
   controllers?: string;
@@ -113,7 +122,11 @@ export function parseListeners(value: string | undefined): Array<{ address: stri
 
 /** Validates the flags of `meridian serve`. */
 export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hostname: string): ServeOptions {
+  const httpExposure = { httpTlsCertFile: flags.httpTlsCert, httpTlsKeyFile: flags.httpTlsKey, httpTokenFile: flags.httpTokenFile };
+  checkHttpExposure(flags.httpAddress ?? '127.0.0.1', httpExposure);
   return {
+    httpExposure,
+    dnsRrl: parseDnsRrl(flags),
     kubeconfig: flags.kubeconfig ?? env.KUBECONFIG,
     hubContext: flags.context ?? 'hub',
     controllers: parseControllers(flags.controllers ?? '*'),

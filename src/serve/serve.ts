@@ -6,6 +6,7 @@ import type { Controller, ControllerContext, ZoneHost } from './controller.js';
 import { normalizeName } from '../dns/names.js';
 import { CONTROLLERS } from './controllers.js';
 import { createHttp } from './http.js';
+import { loadHttpSecurity } from './exposure.js';
 import { LeaderElector } from './leader.js';
 import { DnsServer } from '../dns/server.js';
 import type { ZoneAuthority } from '../dns/types.js';
@@ -31,14 +32,14 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   let elector: LeaderElector | undefined;
   let registryStarted = false;
   const registry = new ClusterRegistry(hub, log.child({ component: 'registry' }));
-  const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => elector?.isLeader() ?? true, identity: options.identity });
+  const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => elector?.isLeader() ?? true, identity: options.identity }, loadHttpSecurity(options.httpExposure));
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
   // Controllers are built before the HTTP server listens, so that they can register their routes;
   // they start only when this replica leads.
   const dnsServers = [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen].map((l, i) =>
-    new DnsServer({ address: l.address, port: l.port, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
+    new DnsServer({ address: l.address, port: l.port, rrl: options.dnsRrl, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
   const ctx: ControllerContext = { hub, log, http, metrics, options, registry, dns: sharedZones(dnsServers, answerRecorder(metrics)) };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];
