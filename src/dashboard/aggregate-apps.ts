@@ -1,7 +1,7 @@
 import type { Application } from '../api/application.js';
 import type { ApplicationSet } from '../api/applicationset.js';
 import { APPSET_LABEL } from '../gitops/controller/appsets.js';
-import type { AppRow, AppsView } from './model.js';
+import type { AppCell, AppRow, AppsView } from './model.js';
 
 /**
  * The applications x clusters matrix: one row per ApplicationSet (a lone Application is a row of
@@ -18,18 +18,22 @@ export function appsMatrix(apps: Application[], appsets: ApplicationSet[], clust
     const set = setName ? sets.get(`${ns}/${setName}`) : undefined;
     const row = rows.get(`${ns}/${rowName}`) ?? { name: rowName, cells: {}, ...(set?.status?.rollout ? { rollout: rolloutOf(set) } : {}) };
     const cluster = a.spec.destination.name;
-    const step = set?.status?.applicationStatus?.find((x) => x.application === a.metadata?.name);
-    row.cells[cluster] = {
-      application: a.metadata?.name ?? '', namespace: ns,
-      sync: a.status?.sync?.status ?? 'Unknown', health: a.status?.health?.status ?? 'Unknown',
-      revision: (a.status?.sync?.revision ?? '').slice(0, 8), clusterDown: !isReady(cluster),
-      ...(step ? { rolloutStep: step.step + 1, rolloutStatus: step.status } : {}),
-      outOfSync: (a.status?.resources ?? []).filter((r) => r.status === 'OutOfSync').length,
-    };
+    row.cells[cluster] = cellOf(a, set, !isReady(cluster));
     rows.set(`${ns}/${rowName}`, row);
   }
   const columns = [...new Set([...clusters, ...apps.map((a) => a.spec.destination.name)])].sort();
   return { clusters: columns, rows: [...rows.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+function cellOf(a: Application, set: ApplicationSet | undefined, clusterDown: boolean): AppCell {
+  const step = set?.status?.applicationStatus?.find((x) => x.application === a.metadata?.name);
+  return {
+    application: a.metadata?.name ?? '', namespace: a.metadata?.namespace ?? '',
+    sync: a.status?.sync?.status ?? 'Unknown', health: a.status?.health?.status ?? 'Unknown',
+    revision: (a.status?.sync?.revision ?? '').slice(0, 8), clusterDown,
+    ...(step ? { rolloutStep: step.step + 1, rolloutStatus: step.status } : {}),
+    outOfSync: (a.status?.resources ?? []).filter((r) => r.status === 'OutOfSync').length,
+  };
 }
 
 function rolloutOf(set: ApplicationSet): NonNullable<AppRow['rollout']> {
