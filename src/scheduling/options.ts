@@ -1,0 +1,25 @@
+/** Tunables of the scheduling controller; defaults fit the local fleet. */
+export interface SchedulingOptions {
+  /** Share of a peer's free capacity a virtual node offers when the Peering does not say (Liqo: 90%). */
+  defaultSharePercent: number;
+  /** How often virtual nodes renew their Lease and heartbeat their Ready condition. */
+  heartbeatMs: number;
+  /** Address the admission webhook listens on (loopback: the members' API servers call it). */
+  webhookAddress: string;
+  /** Port of the webhook; 0 picks a free one (the webhook configuration follows it). */
+  webhookPort: number;
+  /** Host name or IP the API servers dial to reach the webhook. */
+  webhookHost: string;
+  /** How long a pod that no candidate fits waits before it is tried again. */
+  retryUnschedulableMs: number;
+}
+
+/** The defaults, with overrides checked. */
+export function schedulingOptions(overrides: Partial<SchedulingOptions> = {}): SchedulingOptions {
+  const o: SchedulingOptions = {
+    defaultSharePercent: 90, heartbeatMs: 10_000, webhookAddress: '127.0.0.1', webhookPort: 0, webhookHost: '127.0.0.1', retryUnschedulableMs: 2000, ...overrides,
+  };
+  if (!(o.defaultSharePercent > 0 && o.defaultSharePercent <= 100)) throw new Error(`scheduling: defaultSharePercent must be in (0, 100], got ${o.defaultSharePercent}`);
+  if (!(o.heartbeatMs >= 1000)) throw new Error(`scheduling: heartbeatMs must be at least 1000, got ${o.heartbeatMs}`);
+  return o;
+}
