@@ -5,6 +5,7 @@ import { TrafficController } from '../traffic/controller.js';
 import type { CONTROLLER_NAMES } from './names.js';
 import { DiscoveryServeController } from '../discovery/serve.js';
 import { DashboardController } from '../dashboard/controller.js';
+import { SchedulingController } from '../scheduling/controller.js';
 
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
@@ -13,4 +14,5 @@ export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFa
   traffic: (ctx) => new TrafficController(ctx),
   discovery: (ctx) => new DiscoveryServeController(ctx),
   dashboard: (ctx) => new DashboardController(ctx),
+  scheduling: (ctx) => new SchedulingController(ctx),
 };
