@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { QueryContext, ZoneAnswer, ZoneAuthority } from '../dns/types.js';
+import { zoneAnswerMetrics, type ZoneAnswerMetrics } from '../metrics/dns.js';
 
 /** Who asked (a cluster name, or undefined when unknown) for a query context. */
 export type QuerierOf = (ctx: QueryContext) => string | undefined;
@@ -21,20 +22,27 @@ export class AnswerRecorder {
   private readonly byName = new Map<string, Map<string, number>>();
   private keys = 0;
   private querierOf: QuerierOf = () => undefined;
-  /** Called on every positive answer (metrics hook). */
-  onAnswer: (qname: string, querier: string | undefined, addresses: string[]) => void = () => undefined;
+  private regionOf: { cluster: (c: string) => string | undefined; address: (a: string) => string | undefined } = { cluster: () => undefined, address: () => undefined };
+
+  constructor(private readonly metrics?: ZoneAnswerMetrics) {}
 
   /** Sets how a query context maps to the asking cluster (DNS views, members' networks). */
   setQuerier(fn: QuerierOf): void {
     this.querierOf = fn;
   }
 
-  /** Records one answer of A/AAAA records. */
-  record(qname: string, ctx: QueryContext, answer: ZoneAnswer): void {
+  /** Sets how clusters and answered addresses map to regions (for the per-region answer counter). */
+  setRegions(cluster: (c: string) => string | undefined, address: (a: string) => string | undefined): void {
+    this.regionOf = { cluster, address };
+  }
+
+  /** Records one answer of A/AAAA records (`zone` is the origin that answered). */
+  record(qname: string, ctx: QueryContext, answer: ZoneAnswer, zone = ''): void {
     const addresses = answer.answers.filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.data as string);
     if (addresses.length === 0) return;
     const querier = this.querierOf(ctx);
-    this.onAnswer(qname, querier, addresses);
+    const from = querier ? this.regionOf.cluster(querier) : undefined;
+    if (from && this.metrics) for (const a of addresses) this.metrics.routed(zone, from, this.regionOf.address(a) ?? 'unknown');
     const key = `${querier ?? ''}\t${addresses.sort().join(',')}`;
     let counts = this.byName.get(qname);
     if (!counts) {
@@ -57,7 +65,8 @@ export class AnswerRecorder {
       answer: (qname, qtype, ctx) => {
         const answer = zone.answer(qname, qtype, ctx);
         try {
-          this.record(qname, ctx, answer);
+          this.metrics?.answered(zone.origin, qtype, answer.rcode);
+          this.record(qname, ctx, answer, zone.origin);
         } catch {
           // recording must never cost a query its answer
         }
@@ -72,6 +81,6 @@ const recorders = new WeakMap<Registry, AnswerRecorder>();
 /** The recorder of one `meridian serve` (keyed by its metrics registry, as the DNS metrics are). */
 export function answerRecorder(registry: Registry): AnswerRecorder {
   let r = recorders.get(registry);
-  if (!r) recorders.set(registry, (r = new AnswerRecorder()));
+  if (!r) recorders.set(registry, (r = new AnswerRecorder(zoneAnswerMetrics(registry))));
   return r;
 }

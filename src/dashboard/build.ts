@@ -48,6 +48,8 @@ export function buildState(input: StateInput): DashboardState {
   input.answers.setQuerier((ctx) => views.match(ctx)?.cluster);
   const events = eventViews(input.events);
   const regionOfCluster = new Map(clusters.map((c) => [c.metadata?.name ?? '', c.spec.region]));
+  const owner = addressOwner(clusters, input.globals);
+  input.answers.setRegions((c) => regionOfCluster.get(c), owner);
   return {
     regions: regionViews(clusters, live),
     clusters: clusterViews(clusters, live),
@@ -55,6 +57,6 @@ export function buildState(input: StateInput): DashboardState {
     traffic: trafficViews(input.globals, events),
     services: serviceViews(input.services),
     events,
-    egress: estimateEgress(input.answers.counts(), (c) => regionOfCluster.get(c), addressOwner(clusters, input.globals), input.egress),
+    egress: estimateEgress(input.answers.counts(), (c) => regionOfCluster.get(c), owner, input.egress),
   };
 }
