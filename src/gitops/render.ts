@@ -36,11 +36,19 @@ export async function renderDirectory(root: string, path: string): Promise<KubeO
   return toObjects(await renderObjects(dir, { root }), relative(root, dir) || '.');
 }
 
-/** Every object of the .yaml/.yml/.json files directly in a directory, in file-name order; Lists flattened. */
+/**
+ * Every object of the .yaml/.yml/.json files directly in a directory, in file-name order; Lists
+ * flattened. Each file's real path (symlinks resolved) must lie inside the repository root.
+ */
 export async function renderPlainDirectory(dir: string, root: string): Promise<KubeObject[]> {
   const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const realRoot = await realpath(root);
   const out: KubeObject[] = [];
-  for (const f of files) out.push(...parseObjects(await readFile(join(dir, f), 'utf8'), relative(root, join(dir, f))));
+  for (const f of files) {
+    const shown = relative(realRoot, join(dir, f));
+    const real = await insideRoot(realRoot, shown).catch((err: Error) => { throw new Error(`${shown}: ${err.message}`, { cause: err }); });
+    out.push(...parseObjects(await readFile(real, 'utf8'), shown));
+  }
   return out;
 }
 

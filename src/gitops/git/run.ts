@@ -106,8 +106,13 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<string
       sink.stderr?.on('error', onStreamError(`${opts.pipeTo?.command} stderr`));
       sink.stderr?.on('data', (d: Buffer) => { if (err.length < 64_000) err += d.toString(); });
       if (child.stdout && sink.stdin) child.stdout.pipe(sink.stdin);
-      // A sink that exits early must not leave git blocked on a full pipe.
-      sink.on('exit', (code) => { if (code !== 0) killGroup(child); });
+      // A sink that exits early must not leave git blocked on a full pipe: close our end (git gets
+      // EPIPE, as in a shell pipeline) and, when the sink failed, kill git outright.
+      sink.on('exit', (code) => {
+        child?.stdout?.unpipe();
+        child?.stdout?.destroy();
+        if (code !== 0) killGroup(child);
+      });
       sink.on('close', onExit(opts.pipeTo?.command ?? 'sink'));
     } else {
       child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
