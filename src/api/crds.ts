@@ -3,6 +3,7 @@ import { ClusterCrd } from './cluster.js';
 import { GlobalServiceCrd } from './globalservice.js';
 import { ApplicationCrd } from './application.js';
 import { ApplicationSetCrd } from './applicationset.js';
+import { PeeringCrd } from './peering.js';
 
 /**
  * Every CRD `meridian install` puts on the hub. Each capability adds its CRDs here, one line each.
@@ -12,6 +13,7 @@ export const HUB_CRDS: CrdSpec[] = [
   GlobalServiceCrd,
   ApplicationSetCrd,
   ApplicationCrd,
+  PeeringCrd,
 ];
 
 /** The CustomResourceDefinition objects for the hub. */

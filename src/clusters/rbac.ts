@@ -33,6 +33,10 @@ export const MEMBER_RULES: PolicyRule[] = [
   { apiGroups: ['about.k8s.io'], resources: ['clusterproperties'], verbs: [...WRITE] },
   // Virtual-node heartbeats and leader leases.
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...WRITE] },
+  // Bursting: binding elected pods, Admiralty targets, Liqo NamespaceOffloading, the pod webhook.
+  { apiGroups: [''], resources: ['pods/binding'], verbs: ['create'] },
+  { apiGroups: ['multicluster.admiralty.io', 'offloading.liqo.io'], resources: ['*'], verbs: [...WRITE] },
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: [...WRITE] },
   // Secrets per region (External Secrets stores).
   { apiGroups: ['external-secrets.io'], resources: ['secretstores', 'externalsecrets'], verbs: [...WRITE] },
 ];

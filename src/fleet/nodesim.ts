@@ -73,6 +73,8 @@ export class NodeSimulator {
           'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
           'node.kubernetes.io/instance-type': 'meridian-sim',
           'topology.kubernetes.io/region': this.cluster.region, 'topology.kubernetes.io/zone': `${this.cluster.region}-${'abc'[(n - 1) % 3]}`,
+          // The seed's topology key (Liqo's virtual nodes carry `virtual-node`), so spread splits home vs peers.
+          'topology.liqo.io/type': 'physical',
         },
         annotations: { 'meridian.dev/simulated': 'true' },
       },
