@@ -21,6 +21,8 @@ const modules: LazyModule[] = [
   { summaries: { services: 'exported services (ServiceExport or service.cilium.io/global) with their clusters, endpoints and health' }, load: async () => (await import('./commands/services.js')).registerServicesCommands },
   { summaries: { demo: 'the example ApplicationSet and global service on the local fleet' }, load: async () => (await import('./commands/demo.js')).registerDemoCommands },
   { summaries: { network: 'pod and service CIDRs across the fleet' }, load: async () => (await import('./commands/network.js')).registerNetworkCommands },
+  { summaries: { mesh: 'Istio multi-primary and Cilium ClusterMesh across the fleet' }, load: async () => (await import('./commands/mesh.js')).registerMeshCommands },
+  { summaries: { doctor: 'certificates, mesh trust, remote secrets, ClusterMesh IDs, CIDR overlaps, version skew' }, load: async () => (await import('./commands/doctor.js')).registerDoctorCommand },
 ];
 
 const program = new Command();
