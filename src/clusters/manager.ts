@@ -7,6 +7,7 @@ import { WorkQueue } from '../controller/queue.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import { summarizeCapacity } from './capacity.js';
 import { emitEvent, memberReadyEvent } from '../kube/events.js';
+import { instrumentReconciler, watchQueueDepth } from '../metrics/controllers.js';
 import type { MemberCluster } from './registry.js';
 
 const STATUS_REFRESH_MS = 30_000;
@@ -23,7 +24,8 @@ export class ClusterManager implements Controller {
   private readonly onChange = (name: string) => this.queue.add(name);
 
   constructor(private readonly ctx: ControllerContext) {
-    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 16, ratePerSecond: 100 }, (key, err) => ctx.log.warn({ cluster: key, err: (err as Error).message }, 'cluster status update failed'));
+    this.queue = new WorkQueue(instrumentReconciler(ctx.metrics, 'clusters', (key) => this.reconcile(key)), { concurrency: 16, ratePerSecond: 100 }, (key, err) => ctx.log.warn({ cluster: key, err: (err as Error).message }, 'cluster status update failed'));
+    watchQueueDepth(ctx.metrics, 'clusters', () => this.queue.length);
   }
 
   async start(): Promise<void> {

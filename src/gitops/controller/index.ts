@@ -12,6 +12,7 @@ import { hubCredentials } from '../git/credentials.js';
 import { webhookSecret } from '../git/webhook-signature.js';
 import { reconcileApplication } from './applications.js';
 import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
+import { instrumentReconciler, watchQueueDepth } from '../../metrics/controllers.js';
 import { registerGitWebhook } from './webhook.js';
 
 /**
@@ -45,9 +46,11 @@ export class GitopsController implements Controller {
       stuck.inc({ queue });
       log.error({ queue, key, runningMs: ms }, 'reconcile stuck past its deadline; retrying the key');
     };
-    this.appQueue = new WorkQueue((key) => reconcileApplication(appDeps, key), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
-    this.setQueue = new WorkQueue((key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
+    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', (key) => reconcileApplication(appDeps, key)), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key)), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
+    watchQueueDepth(ctx.metrics, 'gitops-applications', () => this.appQueue.length);
+    watchQueueDepth(ctx.metrics, 'gitops-applicationsets', () => this.setQueue.length);
     registerGitWebhook(ctx.http, (urls) => this.refresh(urls), webhookSecret({ file: opts.gitopsWebhookSecretFile, hub: ctx.hub, namespace: SYSTEM_NAMESPACE }));
   }
 
