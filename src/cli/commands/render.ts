@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { insideRoot, renderText } from '../../gitops/render.js';
-import { renderRoot } from '../options/gitops.js';
+import { renderRoot } from '../options/render.js';
 
 async function render(dir: string, flags: { root?: string }): Promise<void> {
   const root = renderRoot(dir, flags.root);
