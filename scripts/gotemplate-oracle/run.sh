@@ -14,5 +14,5 @@ ln -s /usr/share/gocode/src/github.com/Masterminds/semver "$overlay/src/github.c
 cp "$here/main.go" "$overlay/src/oracle/"
 bin="$overlay/oracle"
 (cd "$overlay/src/oracle" && GOPATH="$overlay:/usr/share/gocode" GO111MODULE=off GOFLAGS= GOCACHE="${GOCACHE:-$HOME/.cache/go-build}" go build -o "$bin" .)
-node "${GEN:-$here/gen-cases.mjs}" | "$bin" > "${OUT:-$root/test/fixtures/gotemplate/corpus.json}"
+node "${GEN:-$here/gen-cases.mjs}" | "$bin" | node "$here/compact.mjs" > "${OUT:-$root/test/fixtures/gotemplate/corpus.json}"
 echo "wrote $root/test/fixtures/gotemplate/corpus.json"

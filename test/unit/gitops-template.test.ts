@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { executeTemplate } from '../../src/gitops/template/exec.js';
-import { renderApplicationTemplate, renderString } from '../../src/gitops/template/index.js';
+import { renderApplicationTemplate, renderGoTemplate, renderString } from '../../src/gitops/template/index.js';
+
+const executeTemplate = (tpl: string, data: unknown, missingKey?: string) => renderGoTemplate(tpl, data, missingKey ? [`missingkey=${missingKey}`] : undefined);
 
 const params = {
   name: 'us-east', server: 'https://127.0.0.1:6443',
@@ -41,9 +42,9 @@ describe('go templates', () => {
     ['unknown function', '{{ exec "rm" }}', /function "exec" not defined/],
     ['prototype members are not functions', '{{ constructor }}', /function "constructor" not defined/],
     ['prototype members are not fields', '{{ .name.constructor }}', /can't evaluate field constructor/],
-    ['unclosed block', '{{ if .name }}x', /missing \{\{end\}\}/],
+    ['unclosed block', '{{ if .name }}x', /template: base:1: unexpected EOF/],
     ['stray end', '{{ end }}', /unexpected/],
-    ['unterminated string', '{{ "abc }}', /unterminated string/],
+    ['unterminated string', '{{ "abc }}', /template: base:1: unterminated quoted string/],
   ];
   it.each(errors)('rejects %s', (_name, tpl, err) => {
     expect(() => executeTemplate(tpl, params, 'error')).toThrow(err);
@@ -67,6 +68,6 @@ describe('application templates', () => {
 
   it('names the template field that failed', () => {
     expect(() => renderApplicationTemplate({ spec: { source: { path: '{{ .missing }}' } } }, undefined, params, { goTemplate: true, options: ['missingkey=error'] }))
-      .toThrow(/spec\.template\.spec\.source\.path: template: map has no entry for key "missing"/);
+      .toThrow(/spec\.template\.spec\.source\.path: template: base:1:3: executing "base" at <\.missing>: map has no entry for key "missing"/);
   });
 });

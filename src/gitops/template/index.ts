@@ -1,6 +1,11 @@
 import { parse } from 'yaml';
-import { executeTemplate, type MissingKey } from './exec.js';
+import { renderGoTemplate } from './argocd-render.js';
+import { parseTemplateOptions } from './template-set.js';
+import type { MissingKey } from './go/exec.js';
 import { flattenParams, type Params } from '../params.js';
+
+export { renderGoTemplate } from './argocd-render.js';
+export { TemplateSet, parseTemplateOptions } from './template-set.js';
 
 /** How templates are read: ArgoCD's `{{name}}` replacement, or Go templates with options. */
 export interface TemplateMode {
@@ -9,22 +14,26 @@ export interface TemplateMode {
   options?: string[];
 }
 
-/** Reads `missingkey=...` from goTemplateOptions. */
+/** Reads `missingkey=...` from goTemplateOptions (Go's Option rules; unknown options are an error). */
 export function missingKeyOf(options: string[] | undefined): MissingKey {
-  const opt = options?.find((o) => o.startsWith('missingkey='))?.slice('missingkey='.length);
-  if (opt === undefined || opt === 'default' || opt === 'invalid') return 'default';
-  if (opt === 'error' || opt === 'zero') return opt;
-  throw new Error(`goTemplateOptions: unknown missingkey option "${opt}"`);
+  return parseTemplateOptions(options).missingKey;
 }
 
 const LEGACY = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Templates one string: `{{key}}` replaced from the flat params (unknown keys left as written), or a Go template. */
+/** Templates one string: `{{key}}` replaced from the flat params (unknown keys left as written), or a Go template as ArgoCD runs it. */
 export function renderString(text: string, params: Params, mode: TemplateMode): string {
   if (!text.includes('{{')) return text;
-  if (mode.goTemplate) return executeTemplate(text, params, missingKeyOf(mode.options));
+  if (mode.goTemplate) return renderGoTemplate(text, params, mode.options);
   const flat = flattenParams(params);
   return text.replace(LEGACY, (whole, key: string) => (Object.hasOwn(flat, key) ? flat[key] : whole));
+}
+
+/** An object key that came from a template or patch; refuses keys that would reach an object's prototype. */
+function safeKey(key: string, where: string): string {
+  if (FORBIDDEN_KEYS.has(key)) throw new Error(`${where}: key "${key}" is not allowed`);
+  return key;
 }
 
 /** Templates every string (keys and values) in a JSON-like value; where is the path for errors. */
@@ -39,22 +48,34 @@ export function renderValue(value: unknown, params: Params, mode: TemplateMode, 
   if (Array.isArray(value)) return value.map((v, i) => renderValue(v, params, mode, `${where}[${i}]`));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[renderString(k, params, mode)] = renderValue(v, params, mode, `${where}.${k}`);
+    for (const [k, v] of Object.entries(value)) {
+      const key = safeKey(k.includes('{{') ? renderString(k, params, mode) : k, where);
+      out[key] = renderValue(v, params, mode, `${where}.${k}`);
+    }
     return out;
   }
   return value;
 }
 
-/** Deep-merges patch over base: objects merge by key, anything else is replaced. */
-export function deepMerge(base: unknown, patch: unknown): unknown {
+/** Deep-merges patch over base: objects merge by key, anything else is replaced; prototype keys are refused. */
+export function deepMerge(base: unknown, patch: unknown, where = 'patch'): unknown {
   if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = k in out ? deepMerge(out[k], v) : v;
+  for (const [k, v] of Object.entries(patch)) {
+    safeKey(k, where);
+    out[k] = Object.hasOwn(out, k) ? deepMerge(out[k], v, `${where}.${k}`) : v;
+  }
   return out;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Refuses prototype keys anywhere in a parsed patch (they would otherwise be merged as own properties). */
+function checkKeys(v: unknown, where: string): void {
+  if (Array.isArray(v)) v.forEach((x, i) => checkKeys(x, `${where}[${i}]`));
+  else if (isPlainObject(v)) for (const k of Object.keys(v)) { safeKey(k, where); checkKeys(v[k], `${where}.${k}`); }
 }
 
 /**
@@ -66,7 +87,7 @@ export function renderApplicationTemplate(template: unknown, templatePatch: stri
   if (templatePatch) {
     let text: string;
     try {
-      text = mode.goTemplate ? executeTemplate(templatePatch, params, missingKeyOf(mode.options)) : renderString(templatePatch, params, mode);
+      text = renderString(templatePatch, params, mode);
     } catch (err) {
       throw new Error(`spec.templatePatch: ${(err as Error).message}`, { cause: err });
     }
@@ -76,7 +97,8 @@ export function renderApplicationTemplate(template: unknown, templatePatch: stri
     } catch (err) {
       throw new Error(`spec.templatePatch: rendered text is not YAML: ${(err as Error).message}`, { cause: err });
     }
-    out = deepMerge(out, patch);
+    checkKeys(patch, 'spec.templatePatch');
+    out = deepMerge(out, patch, 'spec.templatePatch');
   }
   if (!isPlainObject(out)) throw new Error('spec.template: must be an object with metadata and spec');
   return out;
