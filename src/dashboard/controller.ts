@@ -19,10 +19,14 @@ import { registerAssets } from './assets.js';
 import { DashboardStore } from './store.js';
 import { serveStream } from './stream.js';
 import type { CoreEvent } from './aggregate-traffic.js';
+import { CertificateExpiry } from '../metrics/certificates.js';
+import { eventCounter } from '../metrics/events.js';
+import { registerFleetGauges } from '../metrics/fleet.js';
 
 const DEBOUNCE_MS = 200;
 const TICK_MS = 2000;
 const CONFIG_MS = 30_000;
+const CERTIFICATES_MS = 300_000;
 
 /**
  * The `dashboard` controller of `meridian serve`: the page at `/`, its state at
@@ -41,6 +45,8 @@ export class DashboardController implements Controller {
   private readonly answers: AnswerRecorder;
   private readonly git: GitCache;
   private egress: EgressConfig = DEFAULT_EGRESS;
+  private readonly certificates: CertificateExpiry;
+  private readonly countEvent: (reason: string, type: string) => void;
   private timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -56,6 +62,9 @@ export class DashboardController implements Controller {
     this.events = new Informer<CoreEvent>(ctx.hub, { apiVersion: 'v1', kind: 'Event', labelSelector: EVENT_SOURCE_LABEL });
     this.answers = answerRecorder(ctx.metrics);
     this.git = new GitCache({ dir: join(ctx.options.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), 'dashboard'), pollIntervalMs: 10_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE) });
+    this.certificates = new CertificateExpiry(ctx.metrics, ctx.hub);
+    this.countEvent = eventCounter(ctx.metrics);
+    registerFleetGauges(ctx.metrics, () => this.store.current());
     registerAssets(ctx.http);
     ctx.http.get('/api/v1/dashboard/state', async (_req, reply) => reply.header('cache-control', 'no-store').send(this.store.current() ?? {}));
     ctx.http.get('/api/v1/dashboard/stream', (req, reply) => serveStream(this.store, req, reply));
@@ -73,10 +82,14 @@ export class DashboardController implements Controller {
       i.start();
     }
     this.ctx.registry.on('change', this.schedule);
+    const startedAt = new Date().toISOString();
+    this.events.on('add', (e: CoreEvent) => { if ((e.lastTimestamp ?? e.metadata?.creationTimestamp ?? '') >= startedAt) this.countEvent(e.reason ?? '', e.type ?? 'Normal'); });
+    const certificates = () => void this.certificates.refresh(this.ctx.registry.clusterObjects());
     const reload = () => void loadEgressConfig(this.ctx.hub, SYSTEM_NAMESPACE).then((c) => { this.egress = c; })
       .catch((err: Error) => this.ctx.log.warn({ err: err.message }, 'egress configuration ignored'));
     reload();
-    this.timers = [setInterval(this.schedule, TICK_MS).unref(), setInterval(reload, CONFIG_MS).unref()];
+    certificates();
+    this.timers = [setInterval(this.schedule, TICK_MS).unref(), setInterval(reload, CONFIG_MS).unref(), setInterval(certificates, CERTIFICATES_MS).unref()];
     await this.rebuild();
   }
 
