@@ -4,6 +4,7 @@ import type { KubeObject } from '../kube/types.js';
 import type { GitCache } from './git/cache.js';
 import { renderDirectory } from './render.js';
 import { prepareObjects } from './sync/prepare.js';
+import { checkSecretsInGit } from '../secrets/git-hygiene.js';
 
 /** The desired state of an Application in its member, at one commit. */
 export interface DesiredState {
@@ -33,7 +34,7 @@ export async function desiredState(app: Application, git: GitCache, member: Kube
   }
   let rendered: KubeObject[];
   try {
-    rendered = await renderDirectory(checkout.dir, src.path ?? '');
+    rendered = checkSecretsInGit(app, await renderDirectory(checkout.dir, src.path ?? ''));
   } catch (err) {
     throw new SourceError('render', `${src.path ?? '.'} at ${checkout.sha.slice(0, 12)}: ${(err as Error).message}`, { cause: err });
   }
