@@ -111,8 +111,13 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
         this.failures = 0;
       } catch (err) {
         if (this.stopped) return;
-        if (err instanceof KubeApiError && err.status === 410) {
+        if (isStaleResourceVersion(err)) {
+          // 410: our version was compacted. 504 "Too large resource version": the server's watch
+          // cache has not caught up with the version our list returned (a new CRD's cache, a loaded
+          // server). Both are cured by a fresh list, not by backing off on the same version: backing
+          // off let failures pile up into half-minute sleeps during which the cache saw nothing.
           this.resourceVersion = '';
+          await sleep(100, this.abort.signal);
           continue;
         }
         this.lastError = err as Error;
@@ -165,6 +170,7 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
     this.watchesOpened++;
     try {
       await this.client.stream(this.client.path(ref, namespace), query, (line) => {
+        this.failures = 0; // a watch that delivers is healthy; earlier failures no longer count
         clearTimeout(idle);
         idle = setTimeout(() => abort.abort(), idleMs);
         this.onEvent(line);
@@ -185,7 +191,7 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
   private onEvent(line: string): void {
     const event = JSON.parse(line) as { type: string; object: T & { code?: number; message?: string } };
     if (event.type === 'ERROR') {
-      throw new KubeApiError(`watch ${this.spec.kind}: ${event.object.message ?? 'error'}`, event.object.code ?? 500);
+      throw new KubeApiError(`watch ${this.spec.kind}: ${event.object.message ?? 'error'}`, event.object.code ?? 500, (event.object as { reason?: string }).reason ?? '');
     }
     const obj = event.type === 'BOOKMARK' ? event.object : this.transformed(event.object);
     if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
@@ -202,6 +208,12 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
       this.emit(previous ? 'update' : 'add', obj, previous);
     }
   }
+}
+
+/** True for watch errors that a relist cures: 410 Gone/Expired and 504 Too large resource version. */
+export function isStaleResourceVersion(err: unknown): boolean {
+  if (!(err instanceof KubeApiError)) return false;
+  return err.status === 410 || err.reason === 'Expired' || err.reason === 'Gone' || (err.status === 504 && /too large resource version/i.test(err.message));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

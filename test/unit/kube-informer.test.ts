@@ -7,7 +7,7 @@ import { Informer } from '../../src/kube/informer.js';
 import { waitFor } from '../../src/util/wait.js';
 
 /** A fake API server serving ConfigMaps: the list is answered when `releaseList` is called; watches stay open silently (half-open). */
-async function fakeServer() {
+async function fakeServer(opts: { tooLargeWatches?: number; answerLists?: boolean } = {}) {
   const seen = { lists: 0, watches: 0 };
   const pendingLists: Array<() => void> = [];
   const open: http.ServerResponse[] = [];
@@ -17,11 +17,27 @@ async function fakeServer() {
       res.end(JSON.stringify({ groupVersion: 'v1', resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }] }));
     } else if (url.searchParams.get('watch') === 'true') {
       seen.watches++;
+      if (seen.watches <= (opts.tooLargeWatches ?? 0)) {
+        // What kube-apiserver answers when its watch cache lags behind the version a list returned.
+        res.writeHead(504, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Timeout', code: 504, message: `Too large resource version: ${url.searchParams.get('resourceVersion')}, current: 3` }));
+        return;
+      }
+      if (opts.tooLargeWatches) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'b', namespace: 'ns', resourceVersion: '8' } } })}\n`);
+        open.push(res);
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('');
       open.push(res); // never sends an event: what a half-open connection looks like
     } else {
       seen.lists++;
+      if (opts.answerLists) {
+        res.end(JSON.stringify({ metadata: { resourceVersion: '7' }, items: [] }));
+        return;
+      }
       pendingLists.push(() => res.end(JSON.stringify({ metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' }, data: { big: 'x'.repeat(100) } }] })));
     }
   });
@@ -75,6 +91,16 @@ describe('Informer', () => {
     fake.releaseList();
     await inf.done();
     expect(fake.seen.watches).toBe(0);
+  });
+
+  it('relists at once when the watch cache lags ("Too large resource version") instead of backing off on it', async () => {
+    const fake = await fakeServer({ tooLargeWatches: 6, answerLists: true });
+    cleanup.push(fake.close);
+    const inf = new Informer(fake.client, { apiVersion: 'v1', kind: 'ConfigMap' }).start();
+    cleanup.push(() => inf.stop());
+    // Before the fix six such answers cost 15 to 31 s of growing backoff, and the cache saw nothing meanwhile.
+    await waitFor(() => inf.get('ns/b'), { timeoutMs: 10_000, what: 'the object the watch delivers', onTimeout: () => JSON.stringify(fake.seen) });
+    expect(fake.seen.lists).toBeGreaterThan(1);
   });
 
   it('caches what the transform keeps', async () => {
