@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerGitWebhook } from '../../src/gitops/controller/webhook.js';
+import { isLoopback, registerGitWebhook } from '../../src/gitops/controller/webhook.js';
 import { webhookSecret } from '../../src/gitops/git/webhook-signature.js';
 
 // The webhook on a real fastify server over loopback HTTP; the secret from a file, as serve's flag gives it.
@@ -73,5 +73,10 @@ describe('git webhook signatures', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('without a secret, only loopback peers may deliver unsigned', () => {
+    for (const a of ['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1']) expect(isLoopback(a), a).toBe(true);
+    for (const a of ['10.0.0.1', '::ffff:10.0.0.1', '1.127.0.0', '', undefined]) expect(isLoopback(a), String(a)).toBe(false);
   });
 });

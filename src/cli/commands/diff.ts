@@ -7,16 +7,21 @@ import type { KubeObject } from '../../kube/types.js';
 import { desiredState } from '../../gitops/desired.js';
 import { GitCache } from '../../gitops/git/cache.js';
 import { hubCredentials } from '../../gitops/git/credentials.js';
+import { maskSecretPair } from '../../gitops/mask.js';
 import { applicationsOf, memberClient } from '../../gitops/session.js';
 import { objectId } from '../../gitops/sync/order.js';
 import { project } from '../../gitops/sync/project.js';
 import { clientFor } from '../options/common.js';
 import { parseGitopsFlags, type GitopsFlags } from '../options/gitops.js';
 
-/** A unified diff of one resource: live (on the fields Meridian manages) against desired; '' when equal. */
+/**
+ * A unified diff of one resource: live (on the fields Meridian manages) against desired; '' when
+ * equal. Secret values are masked (maskSecretPair): a changed key shows as changed, no value shows.
+ */
 export function resourceDiff(id: string, live: KubeObject | undefined, desired: KubeObject): string {
-  const a = live ? stringify(project(live, desired)) : '';
-  const b = stringify(project(desired, desired));
+  const [l, d] = maskSecretPair(live ? (project(live, desired) as KubeObject) : undefined, project(desired, desired) as KubeObject, live);
+  const a = l ? stringify(l) : '';
+  const b = stringify(d);
   return a === b ? '' : createTwoFilesPatch(`live/${id}`, `desired/${id}`, a, b, '', '', { context: 3 });
 }
 

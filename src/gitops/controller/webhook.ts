@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC_ROUTE } from '../../serve/http.js';
 import { verifyWebhook } from '../git/webhook-signature.js';
 
 /** The repository URLs a Git host's push payload names (GitHub, Gitea, GitLab, Bitbucket, or `{ "repoURL": ... }`). */
@@ -30,14 +31,16 @@ export type SecretReader = () => Promise<string | undefined>;
  * Registers `POST /api/v1/webhooks/git`: a push from a Git host refreshes the named repositories at
  * once instead of at the next poll. It only triggers a fetch; it changes nothing by itself. When a
  * secret is configured, a delivery must carry a valid GitHub/Gitea HMAC-SHA256 signature or GitLab
- * token (401 otherwise, nothing triggered). The route reads its body raw (the HMAC covers the bytes),
+ * token (401 otherwise, nothing triggered); without a secret only loopback deliveries are taken
+ * (the local demo). The route reads its body raw (the HMAC covers the bytes),
  * through a content-type parser scoped to this route alone.
  */
 export function registerGitWebhook(http: FastifyInstance, onPush: (repoURLs: string[]) => number, secret: SecretReader = async () => undefined): void {
   void http.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
-    scope.post('/api/v1/webhooks/git', async (req: FastifyRequest, reply: FastifyReply) => {
+    // The route authenticates deliveries itself (a Git host cannot send the API's bearer token).
+    scope.post('/api/v1/webhooks/git', { config: PUBLIC_ROUTE }, async (req: FastifyRequest, reply: FastifyReply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let key: string | undefined;
       try {
@@ -49,6 +52,8 @@ export function registerGitWebhook(http: FastifyInstance, onPush: (repoURLs: str
       if (key) {
         const verdict = verifyWebhook(key, req.headers, raw);
         if (!verdict.ok) return reply.code(401).send({ error: verdict.reason });
+      } else if (!isLoopback(req.socket.remoteAddress)) {
+        return reply.code(401).send({ error: 'no webhook secret is configured: unsigned deliveries are accepted from loopback only' });
       }
       const urls = webhookRepoUrls(parseDelivery(raw, req.headers['content-type']));
       if (!urls.length) return reply.code(400).send({ error: 'the payload names no repository (repository.clone_url, project.git_http_url or repoURL)' });
@@ -56,4 +61,9 @@ export function registerGitWebhook(http: FastifyInstance, onPush: (repoURLs: str
       return reply.code(202).send({ repositories: urls, queued });
     });
   });
+}
+
+/** True for a loopback peer (127.0.0.0/8, ::1, IPv4-mapped 127.x). */
+export function isLoopback(address: string | undefined): boolean {
+  return Boolean(address) && (address === '::1' || /^(::ffff:)?127\./.test(address ?? ''));
 }
