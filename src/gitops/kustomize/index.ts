@@ -4,7 +4,7 @@ import { buildObjects } from './build.js';
 import { emitStream } from './yaml-emit.js';
 import type { Obj } from './values.js';
 
-export { KustomizeError } from './errors.js';
+export { KustomizeError, RefusedError, type RefusalReason } from './errors.js';
 
 /** Options of a render: `root` is the repository root no file outside of which is read (default: dir). */
 export interface RenderOptions {
