@@ -25,6 +25,8 @@ export interface GitCacheOptions {
   lockHoldMs?: number;
   /** Total size of extracted trees kept (default 2 GiB), least recently used removed first. */
   maxTreeBytes?: number;
+  /** A tree checked out this recently counts as in use and is never removed (default 10 min). */
+  treeInUseGraceMs?: number;
   /** PATH git runs with (default: system directories). */
   gitPath?: string;
 }
@@ -44,7 +46,7 @@ export class GitCache {
   readonly trees: TreeStore;
 
   constructor(private readonly opts: GitCacheOptions) {
-    this.trees = new TreeStore({ dir: join(opts.dir, 'trees'), maxBytes: opts.maxTreeBytes ?? 2 * 1024 ** 3, inUseGraceMs: 10 * 60_000 });
+    this.trees = new TreeStore({ dir: join(opts.dir, 'trees'), maxBytes: opts.maxTreeBytes ?? 2 * 1024 ** 3, inUseGraceMs: opts.treeInUseGraceMs ?? 10 * 60_000 });
   }
 
   /** Marks every revision of a repository stale, so the next resolve fetches. */
