@@ -15,13 +15,15 @@ let deps: AppSetDeps;
 const NS = 'meridian-system';
 const KEY = `${NS}/shop`;
 
-const setWith = (generators: unknown[], annotations: Record<string, string> = {}) => ({
+const setWith = (generators: unknown[], annotations: Record<string, string> = {}, syncPolicy?: unknown) => ({
   apiVersion: API_VERSION, kind: 'ApplicationSet', metadata: { name: 'shop', namespace: NS, annotations },
   spec: {
     generators, syncPolicy: { applicationsSync: 'sync' },
-    template: { metadata: { name: 'shop-{{cluster}}' }, spec: { source: { repoURL: 'file:///nowhere', path: 'shop' }, destination: { name: '{{cluster}}' } } },
+    template: { metadata: { name: 'shop-{{cluster}}' }, spec: { source: { repoURL: 'file:///nowhere', path: 'shop' }, destination: { name: '{{cluster}}' }, ...(syncPolicy === undefined ? {} : { syncPolicy }) } },
   },
 });
+/** Applications as the API server has them now (not the cache, which may lag a deletion). */
+const liveApps = async () => (await env.client.list<Application>(API_VERSION, 'Application', { namespace: NS })).items;
 const listGen = (...clusters: string[]) => [{ list: { elements: clusters.map((cluster) => ({ cluster })) } }];
 const appNames = () => deps.apps.list().map((a) => a.metadata?.name).sort();
 
@@ -59,13 +61,13 @@ describe('ApplicationSet reconcile on a real kube-apiserver', () => {
     const set = await reconcileWith(setWith([{ git: { repoURL: 'file:///no/such/repo', directories: [{ path: '*' }] } }]));
     expect(set.status?.conditions?.find((c) => c.type === 'ParametersGenerated')).toMatchObject({ status: 'False', reason: 'ErrorOccurred' });
     expect(set.status?.conditions?.find((c) => c.type === 'ParametersGenerated')?.message).toMatch(/spec\.generators\[0\]\.git|git source file:\/\/\/no\/such\/repo/);
-    expect(appNames()).toEqual(['shop-eu-west', 'shop-us-east']);
+    expect((await liveApps()).filter((a) => !a.metadata?.deletionTimestamp).map((a) => a.metadata?.name).sort()).toEqual(['shop-eu-west', 'shop-us-east']);
   });
 
   it('keeps every Application when generators return nothing, until that is explicitly allowed', async () => {
     let set = await reconcileWith(setWith([{ list: { elements: [] } }]));
     expect(set.status?.conditions?.find((c) => c.type === 'DeletionGuard')).toMatchObject({ status: 'True', reason: 'EmptyGeneration' });
-    expect(appNames()).toEqual(['shop-eu-west', 'shop-us-east']);
+    expect((await liveApps()).filter((a) => !a.metadata?.deletionTimestamp).map((a) => a.metadata?.name).sort()).toEqual(['shop-eu-west', 'shop-us-east']);
     set = await reconcileWith(setWith([{ list: { elements: [] } }], { 'meridian.dev/allow-empty': 'true' }));
     await waitFor(async () => (await env.client.list(API_VERSION, 'Application', { namespace: NS })).items.every((a) => a.metadata?.deletionTimestamp), { timeoutMs: 10_000, what: 'applications deleted' });
     expect(set.status?.conditions?.find((c) => c.type === 'DeletionGuard')?.status).toBe('False');
@@ -79,5 +81,33 @@ describe('ApplicationSet reconcile on a real kube-apiserver', () => {
       const live = (await env.client.list(API_VERSION, 'Application', { namespace: NS })).items.filter((a) => !a.metadata?.deletionTimestamp);
       return live.map((a) => a.metadata?.name).join(',') === 'shop-ap-south';
     }, { timeoutMs: 10_000, what: 'only shop-ap-south left' });
+  });
+
+  it('creates Applications without automated sync when the template has `automated:` with nothing under it (ArgoCD: manual sync)', async () => {
+    // Before the fix the null went to the hub, which answered 422 on every pass, and the set's status never said why.
+    // PUT, not server-side apply: an apply configuration's null means "drop the field", a stored object keeps it.
+    const current = await env.client.get<ApplicationSet>(API_VERSION, 'ApplicationSet', 'shop', NS) as ApplicationSet;
+    const stored = await env.client.replace({ ...current, spec: setWith(listGen('ap-south'), {}, { automated: null }).spec } as unknown as ApplicationSet);
+    expect(JSON.stringify(stored.spec.template)).toContain('"automated":null');
+    await waitFor(() => deps.appsets.get(KEY)?.metadata?.resourceVersion === stored.metadata?.resourceVersion, { timeoutMs: 10_000, what: 'appset cache' });
+    await reconcileAppSet(deps, KEY);
+    const set = (await env.client.get<ApplicationSet>(API_VERSION, 'ApplicationSet', 'shop', NS)) as ApplicationSet;
+    const app = (await liveApps()).find((a) => a.metadata?.name === 'shop-ap-south');
+    expect(app?.spec.syncPolicy?.automated).toBeUndefined();
+    expect(set.status?.conditions?.find((c) => c.type === 'ResourcesUpToDate')).toMatchObject({ status: 'True' });
+  });
+
+  it('records an Application the hub refuses (422) as a condition and an Event on the ApplicationSet, without throwing for a retry', async () => {
+    const set = await reconcileWith(setWith(listGen('ap-south'), {}, { automated: 'yes please' }));
+    const cond = set.status?.conditions?.find((c) => c.type === 'ResourcesUpToDate');
+    expect(cond).toMatchObject({ status: 'False', reason: 'ApplicationRejected' });
+    expect(cond?.message).toMatch(/shop-ap-south.*422/);
+    const events = (await env.client.list<{ apiVersion: string; kind: string; involvedObject: { kind: string; name: string }; reason: string; type: string }>('v1', 'Event', { namespace: NS })).items;
+    expect(events.filter((e) => e.involvedObject.kind === 'ApplicationSet' && e.involvedObject.name === 'shop' && e.reason === 'ApplicationRejected' && e.type === 'Warning')).toHaveLength(1);
+    // The same failure on the next pass is not a new Event.
+    await waitFor(() => deps.appsets.get(KEY)?.status?.conditions?.some((c) => c.reason === 'ApplicationRejected'), { timeoutMs: 10_000, what: 'status in the cache' });
+    await reconcileAppSet(deps, KEY);
+    const again = (await env.client.list<{ apiVersion: string; kind: string; reason: string }>('v1', 'Event', { namespace: NS })).items.filter((e) => e.reason === 'ApplicationRejected');
+    expect(again).toHaveLength(1);
   });
 });

@@ -3,8 +3,10 @@ import { PAUSED_ANNOTATION, type ApplicationSet, type ApplicationSetStatus } fro
 import { API_VERSION } from '../../api/schema.js';
 import type { ClusterRegistry } from '../../clusters/registry.js';
 import type { KubeClient } from '../../kube/client.js';
-import { setCondition } from '../../kube/conditions.js';
+import { findCondition, setCondition } from '../../kube/conditions.js';
+import { eventOnChange, isTerminal } from '../../controller/terminal.js';
 import type { Informer } from '../../kube/informer.js';
+import type { Condition } from '../../kube/types.js';
 import type { ReconcileResult } from '../../controller/queue.js';
 import type { Logger } from '../../util/log.js';
 import { generateParams } from '../generators/index.js';
@@ -47,7 +49,9 @@ export async function generateApplications(set: ApplicationSet, clusters: Cluste
     const name = t.metadata?.name;
     if (!name || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new Error(`spec.template.metadata.name: "${name ?? ''}" is not a valid name`);
     if (!t.spec?.source?.repoURL || !t.spec.destination?.name) throw new Error(`spec.template.spec: application ${name} needs source.repoURL and destination.name`);
-    const spec = structuredClone(t.spec);
+    // A field templated to null (`automated:` with nothing under it) means "not set", as in ArgoCD;
+    // sent as null it fails the Application schema (422) on every pass.
+    const spec = dropNulls(structuredClone(t.spec)) as Application['spec'];
     if (set.spec.syncPolicy?.preserveResourcesOnDeletion) spec.syncPolicy = { ...spec.syncPolicy, preserveResourcesOnDeletion: true };
     return {
       apiVersion: API_VERSION, kind: 'Application',
@@ -85,11 +89,12 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
   }
   const rollout = set.spec.strategy?.type === 'RollingSync' ? await pinRevisions(deps, set, desired, existing) : undefined;
   const policy = set.spec.syncPolicy?.applicationsSync ?? 'sync';
-  await upsertApplications(deps, policy, desired, existing);
-  const guard = await deleteStale(deps, set, policy, desired, existing);
+  const rejected = await upsertApplications(deps, policy, desired, existing);
+  const guard = await deleteStale(deps, set, policy, desired, existing, rejected);
   const names = new Set(desired.map((a) => a.metadata?.name));
   let conditions = setCondition(set.status?.conditions, { type: 'ParametersGenerated', status: 'True', reason: 'Generated', message: `${desired.length} applications`, observedGeneration: set.metadata?.generation });
   conditions = setCondition(conditions, { type: 'DeletionGuard', status: guard ? 'True' : 'False', reason: guard ? 'EmptyGeneration' : 'None', message: guard || 'no applications held back' });
+  conditions = setCondition(conditions, await rejectedCondition(deps, set, rejected));
   await writeSetStatus(deps, set, {
     conditions, applications: [...names].map(String).sort(), observedGeneration: set.metadata?.generation,
     ...(rollout ? { rollout: rollout.status, applicationStatus: rollout.applications } : {}),
@@ -97,28 +102,64 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
   return { requeueAfterMs: rollout && rollout.status.phase !== 'Completed' ? 3000 : deps.resyncMs };
 }
 
+/**
+ * Terminal API errors (the hub refused an Application: 400/403/422, 404 on create) become a
+ * condition and a Warning Event on the ApplicationSet, and are not retried in a loop.
+ */
+async function rejectedCondition(deps: AppSetDeps, set: ApplicationSet, rejected: string[]): Promise<Omit<Condition, 'lastTransitionTime'>> {
+  const observedGeneration = set.metadata?.generation;
+  if (!rejected.length) return { type: 'ResourcesUpToDate', status: 'True', reason: 'ApplicationSetUpToDate', message: 'all applications are up to date', observedGeneration };
+  const next = { type: 'ResourcesUpToDate', status: 'False' as const, reason: 'ApplicationRejected', message: rejected.join('; ').slice(0, 1000), observedGeneration };
+  await eventOnChange(deps.hub, set, findCondition(set.status?.conditions, 'ResourcesUpToDate'), next, 'gitops');
+  return next;
+}
+
 type Policy = NonNullable<NonNullable<ApplicationSet['spec']['syncPolicy']>['applicationsSync']>;
 
-async function upsertApplications(deps: AppSetDeps, policy: Policy, desired: Application[], existing: Application[]): Promise<void> {
+/** Creates or updates Applications; returns `name: error` for each the hub refused for good (others throw, to be retried). */
+async function upsertApplications(deps: AppSetDeps, policy: Policy, desired: Application[], existing: Application[]): Promise<string[]> {
   const byName = new Map(existing.map((a) => [a.metadata?.name, a]));
+  const rejected: string[] = [];
   for (const app of desired) {
     const current = byName.get(app.metadata?.name);
     if (current && (policy === 'create-only' || policy === 'create-delete')) continue;
     if (current && canonical(pick(current)) === canonical(pick(app))) continue;
-    await deps.hub.apply(app, { fieldManager: FIELD_MANAGER, force: true });
+    try {
+      await deps.hub.apply(app, { fieldManager: FIELD_MANAGER, force: true });
+    } catch (err) {
+      if (!isTerminal(err, !current)) throw err;
+      rejected.push(`application ${app.metadata?.name}: ${(err as Error).message}`);
+    }
   }
+  return rejected;
 }
 
 /** Deletes Applications no longer generated, when the policy allows; returns the guard message when it refused. */
-async function deleteStale(deps: AppSetDeps, set: ApplicationSet, policy: Policy, desired: Application[], existing: Application[]): Promise<string> {
+async function deleteStale(deps: AppSetDeps, set: ApplicationSet, policy: Policy, desired: Application[], existing: Application[], rejected: string[]): Promise<string> {
   const names = new Set(desired.map((a) => a.metadata?.name));
   const stale = existing.filter((a) => !names.has(a.metadata?.name));
   if (!stale.length || (policy !== 'sync' && policy !== 'create-delete')) return '';
   if (desired.length === 0 && set.metadata?.annotations?.[ALLOW_EMPTY_ANNOTATION] !== 'true') {
     return `generators returned no applications; keeping ${stale.length} (annotate ${ALLOW_EMPTY_ANNOTATION}=true to allow)`;
   }
-  for (const a of stale) await deps.hub.delete(API_VERSION, 'Application', a.metadata?.name ?? '', a.metadata?.namespace);
+  for (const a of stale) {
+    try {
+      await deps.hub.delete(API_VERSION, 'Application', a.metadata?.name ?? '', a.metadata?.namespace);
+    } catch (err) {
+      if (!isTerminal(err)) throw err;
+      rejected.push(`deleting application ${a.metadata?.name}: ${(err as Error).message}`);
+    }
+  }
   return '';
+}
+
+/** A copy without null values in objects (at any depth); arrays keep their length. */
+export function dropNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x);
+  return out;
 }
 
 function pick(a: Application): unknown {
