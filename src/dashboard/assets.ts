@@ -15,7 +15,7 @@ function packageRoot(): string {
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Meridian</title><link rel="stylesheet" href="/assets/app.css"></head>
+<title>Meridian</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/app.css"></head>
 <body><div id="app"><p class="loading">Loading the fleet…</p></div><script type="module" src="/assets/app.js"></script></body></html>
 `;
 

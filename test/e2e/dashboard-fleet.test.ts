@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION } from '../../src/api/schema.js';
 import { SYSTEM_NAMESPACE } from '../../src/clusters/install.js';
@@ -39,7 +39,6 @@ describe('the dashboard in headless Chromium on the local fleet', () => {
   let fleet: TestFleet;
   let handle: ServeHandle | undefined;
   let work: string;
-  let browser: Browser;
   let closeBrowser: (() => Promise<void>) | undefined;
   let page: Page;
   const url = `http://127.0.0.1:${HTTP_PORT}/`;
@@ -62,8 +61,9 @@ describe('the dashboard in headless Chromium on the local fleet', () => {
       kubeconfig: fleet.kubeconfig, controllers: '*', leaderElect: false, httpPort: String(HTTP_PORT), dnsPort: String(DNS_PORT), probeInterval: '1',
       dnsListen: REGIONS.map((r) => `127.0.0.1:${VIEW_PORTS[r]}`).join(','), dnsViews: views, gitopsCacheDir: join(work, 'cache'), gitopsResync: '5',
     }, {}, 'dashboard-e2e'), silentLogger);
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const chromium = await launchChromium();
+    closeBrowser = chromium.close;
+    page = await chromium.context.newPage();
   });
 
   afterAll(async () => {
