@@ -47,13 +47,13 @@ const entries: Array<[string, GoFunc]> = [
   ['fromYaml', fn(['string'], (s: string): GoMap => {
     const v = fromYaml(s);
     if (v === null) return new Map();
-    if (!isMap(v)) throw new GoError(`error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number'} into Go value of type map[string]interface {}`);
+    if (!isMap(v)) throw new GoError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number'} into Go value of type map[string]interface {}`);
     return v;
   })],
   ['fromYamlArray', fn(['string'], (s: string): unknown[] => {
     const v = fromYaml(s);
     if (v === null) return [];
-    if (!Array.isArray(v)) throw new GoError(`error unmarshaling JSON: json: cannot unmarshal ${isMap(v) ? 'object' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number'} into Go value of type []interface {}`);
+    if (!Array.isArray(v)) throw new GoError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${isMap(v) ? 'object' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number'} into Go value of type []interface {}`);
     return v;
   })],
 ];

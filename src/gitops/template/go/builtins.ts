@@ -83,7 +83,7 @@ function length(item: unknown): GoInt {
   if (typeof item === 'string') return new GoInt(Buffer.byteLength(item));
   if (Array.isArray(item)) return new GoInt(item.length);
   if (isMap(item)) return new GoInt(item.size);
-  if (item === undefined) throw new GoError('len of type <nil>');
+  if (item === undefined) throw new GoError('reflect: call of reflect.Value.Type on zero Value');
   throw new GoError(`len of type ${typeName(item)}`);
 }
 

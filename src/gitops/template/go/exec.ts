@@ -285,6 +285,7 @@ class State {
     switch (n.t) {
       case 'dot': return this.validateType(dot, typ);
       case 'nil':
+        if (typ === 'value') return undefined;
         if (typ === undefined || typ === 'any' || typ === 'map' || typ === '[]any' || typ === '[]string') return typ === undefined || typ === 'any' ? null : zeroOf(typ);
         return this.errorf(`cannot assign nil to ${goType(typ)}`);
       case 'field': return this.validateType(this.evalFieldChain(dot, dot, n, n.ident, [n], MISSING, true), typ);

@@ -65,7 +65,7 @@ function fmtInt(n: number, spec: Spec, kind: string): string {
   const a = Math.abs(n);
   let body: string;
   switch (spec.verb) {
-    case 'v': case 'd': body = String(a); break;
+    case 'v': case 'd': body = BigInt(a).toString(); break;
     case 'b': body = a.toString(2); break;
     case 'o': case 'O': body = (spec.verb === 'O' ? '0o' : spec.sharp ? '0' : '') + a.toString(8); break;
     case 'x': body = (spec.sharp ? '0x' : '') + a.toString(16); break;

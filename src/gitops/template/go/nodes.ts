@@ -95,7 +95,7 @@ export function parseNumber(pos: number, text: string, isChar: boolean, charValu
   }
   const f = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*[pP][+-]?\d+)$/.test(clean) ? parseGoFloat(clean) : NaN;
   if (!Number.isNaN(f)) {
-    if (!/[.eEpP]/.test(text)) throw new Error(`integer overflow: ${text}`);
+    if (!/[.eEpP]/.test(text)) throw new Error(`integer overflow: ${JSON.stringify(text)}`);
     const res = { ...n, isFloat: true, float: f };
     if (Number.isInteger(f) && Math.abs(f) < 2 ** 63) { res.isInt = true; res.int = f; }
     if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) { res.isUint = true; }

@@ -246,7 +246,8 @@ export function parseInto(set: Map<string, Tree>, name: string, text: string, ha
       case 'charConstant': case 'number':
         try {
           if (it.type === 'charConstant') {
-            const ch = unquote(it.val);
+            let ch: string;
+            try { ch = unquote(it.val); } catch { throw new Error(`malformed character constant: ${it.val}`); }
             return parseNumber(it.pos, it.val, true, ch.codePointAt(0));
           }
           return parseNumber(it.pos, it.val, false);

@@ -90,6 +90,15 @@ export function durationString(ns: number): string {
   }
   return (neg ? '-' : '') + out;
 }
+/** time.ParseDuration (0 when invalid, as Sprig ignores the error). */
+export function parseDuration(s: string): number {
+  const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
+  if (!m) return s === '0' ? 0 : 0;
+  const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 36e11 };
+  let total = 0;
+  for (const p of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(p[1]) * unit[p[2]];
+  return m[1] === '-' ? -total : total;
+}
 const trimFrac = (x: number) => String(Number(x.toFixed(9)));
 
 /** Sprig's date functions. */
@@ -101,10 +110,16 @@ export const DATE_FUNCS: Array<[string, GoFunc]> = [
   ['htmlDate', fn(['any'], (d: unknown) => formatLayout(inZone(toTime(d), 'Local'), '2006-01-02'))],
   ['htmlDateInZone', fn(['any', 'string'], (d: unknown, z: string) => formatLayout(inZone(toTime(d), z), '2006-01-02'))],
   ['unixEpoch', fn(['any'], (d: unknown) => { if (!(d instanceof GoTime)) throw new GoError(`wrong type for value; expected time.Time`); return String(Math.floor(d.ms / 1000)); })],
-  ['duration', fn(['any'], (v: unknown) => durationString(toInt64(v) * 1e9))],
+  ['duration', fn(['any'], (v: unknown) => {
+    let n = 0;
+    if (typeof v === 'string') n = /^[+-]?\d+$/.test(v) ? Number(v) : 0;
+    else if (v instanceof GoInt && v.kind === 'int64') n = v.v;
+    return durationString(n * 1e9);
+  })],
   ['durationRound', fn(['any'], (v: unknown) => {
     let ns = 0;
     if (v instanceof GoInt && v.kind === 'int64') ns = v.v;
+    else if (typeof v === 'string') ns = parseDuration(v);
     else if (v instanceof GoTime) ns = (Date.now() - v.ms) * 1e6;
     const u = Math.abs(ns);
     const units: Array<[number, string]> = [[3.1536e16, 'y'], [2.592e15, 'mo'], [8.64e13, 'd'], [3.6e12, 'h'], [6e10, 'm'], [1e9, 's']];

@@ -14,7 +14,7 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const [k, sv] of src) {
     const dv = dst.get(k);
     if (isMap(dv) && isMap(sv)) mergeInto(dv, sv, overwrite);
-    else if (!dst.has(k) || (overwrite ? !empty(sv) : empty(dv))) dst.set(k, sv);
+    else if (!dst.has(k) || overwrite || empty(dv)) dst.set(k, sv);
   }
 }
 

@@ -32,8 +32,8 @@ export const LIST_FUNCS: Array<[string, GoFunc]> = [
   }),
   ...withMust('last', ['any'], (l: unknown) => { const a = sliceOf(l, find('last')); return a.length ? a[a.length - 1] : null; }, { anyResult: true }),
   ...withMust('first', ['any'], (l: unknown) => { const a = sliceOf(l, find('first')); return a.length ? a[0] : null; }, { anyResult: true }),
-  ...withMust('rest', ['any'], (l: unknown) => { const a = sliceOf(l, find('rest')); return a.length ? a.slice(1) : null; }, { anyResult: true }),
-  ...withMust('initial', ['any'], (l: unknown) => { const a = sliceOf(l, find('initial')); return a.length ? a.slice(0, -1) : null; }, { anyResult: true }),
+  ...withMust('rest', ['any'], (l: unknown) => { const a = sliceOf(l, find('rest')); return a.slice(1); }, { anyResult: true }),
+  ...withMust('initial', ['any'], (l: unknown) => { const a = sliceOf(l, find('initial')); return a.slice(0, -1); }, { anyResult: true }),
   ...withMust('reverse', ['any'], (l: unknown) => [...sliceOf(l, find('reverse'))].reverse()),
   ...withMust('compact', ['any'], (l: unknown) => sliceOf(l, on('compact')).filter((x) => !emptyish(x))),
   ...withMust('uniq', ['any'], (l: unknown) => sliceOf(l, find('uniq')).reduce<unknown[]>((acc, x) => (acc.some((y) => deepEqual(x, y)) ? acc : [...acc, x]), [])),
@@ -44,14 +44,14 @@ export const LIST_FUNCS: Array<[string, GoFunc]> = [
     if (a.length === 0) return null;
     const start = ix.length > 0 ? toIntIndex(ix[0]) : 0;
     const end = ix.length < 2 ? a.length : toIntIndex(ix[1]);
-    if (start < 0 || end < start || end > a.length) throw new GoError(`reflect: slice index out of range`);
+    if (start < 0 || end < start || end > a.length) throw new GoError('reflect.Value.Slice: slice index out of bounds');
     const out = a.slice(start, end);
     return l instanceof GoStrings ? GoStrings.from(out as string[]) : out;
   }, { variadic: 'any', anyResult: true }),
   ['concat', fn([], (...lists: unknown[]) => {
     const out: unknown[] = [];
     for (const l of lists) out.push(...sliceOf(l, (k) => `Cannot concat type ${k} as list`));
-    return out.length ? out : null;
+    return out;
   }, { variadic: 'any', anyResult: true })],
   ['sortAlpha', fn(['any'], (l: unknown) => {
     if (Array.isArray(l) || l instanceof Uint8Array) {

@@ -28,7 +28,9 @@ function expand(template: string, m: RegExpExecArray | string[], groups: Record<
 }
 
 const regexFuncs = (name: string, params: GoFunc['params'], impl: (...a: never[]) => unknown): Array<[string, GoFunc]> => [
-  [name, fn(params, (...a: never[]) => impl(...a))],
+  [name, fn(params, (...a: never[]) => {
+    try { return impl(...a); } catch (e) { if (name === 'regexMatch') return false; throw e; }
+  })],
   ['must' + name[0].toUpperCase() + name.slice(1), fn(params, impl)],
 ];
 
@@ -48,12 +50,12 @@ export const MISC_FUNCS: Array<[string, GoFunc]> = [
   ['kindOf', fn(['any'], kindName)],
   ['kindIs', fn(['string', 'any'], (t: string, v: unknown) => t === kindName(v))],
   ['base', fn(['string'], (s: string) => (s === '' ? '.' : posix.basename(s.replace(/\/+$/, '')) || '/'))],
-  ['dir', fn(['string'], (s: string) => posix.normalize(posix.dirname(s)).replace(/\/$/, '') || (s.startsWith('/') ? '/' : '.'))],
+  ['dir', fn(['string'], goDir)],
   ['clean', fn(['string'], (s: string) => (s === '' ? '.' : posix.normalize(s).replace(/(.)\/$/, '$1')))],
   ['ext', fn(['string'], (s: string) => { const b = s.slice(s.lastIndexOf('/') + 1); const i = b.lastIndexOf('.'); return i >= 0 ? b.slice(i) : ''; })],
   ['isAbs', fn(['string'], (s: string) => s.startsWith('/'))],
   ['osBase', fn(['string'], (s: string) => (s === '' ? '.' : posix.basename(s.replace(/\/+$/, '')) || '/'))],
-  ['osDir', fn(['string'], (s: string) => posix.normalize(posix.dirname(s)).replace(/\/$/, '') || (s.startsWith('/') ? '/' : '.'))],
+  ['osDir', fn(['string'], goDir)],
   ['osClean', fn(['string'], (s: string) => (s === '' ? '.' : posix.normalize(s).replace(/(.)\/$/, '$1')))],
   ['osExt', fn(['string'], (s: string) => { const b = s.slice(s.lastIndexOf('/') + 1); const i = b.lastIndexOf('.'); return i >= 0 ? b.slice(i) : ''; })],
   ['osIsAbs', fn(['string'], (s: string) => s.startsWith('/'))],
@@ -80,6 +82,18 @@ export const MISC_FUNCS: Array<[string, GoFunc]> = [
   ['fail', fn(['string'], (msg: string) => { throw new GoError(msg); })],
   ['derivePassword', fn(['any', 'string', 'string', 'string', 'string'], () => { throw new GoError('derivePassword is not supported by Meridian'); })],
 ];
+
+/** path.Clean. */
+function goClean(s: string): string {
+  if (s === '') return '.';
+  const n = posix.normalize(s);
+  return n.length > 1 ? n.replace(/\/$/, '') : n;
+}
+
+/** path.Dir: everything up to the last slash, cleaned. */
+function goDir(s: string): string {
+  return goClean(s.slice(0, s.lastIndexOf('/') + 1));
+}
 
 function randomFrom(chars: string, n: number): string {
   if (n < 0) throw new GoError(`Requested random string length ${n} is less than 0.`);

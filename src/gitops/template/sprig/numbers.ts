@@ -4,7 +4,9 @@ import { formatValue } from '../go/fmt.js';
 import { GoInt, int64 } from '../go/value.js';
 import { parseGoInt, toFloat64, toInt64 } from './util.js';
 
-const wrap64 = (v: number): number => Number(BigInt.asIntN(64, BigInt(Math.trunc(v))));
+const wrap64 = (v: number): number => (Number.isFinite(v) ? Number(BigInt.asIntN(64, BigInt(Math.trunc(v)))) : v);
+const big = (v: unknown): bigint => BigInt(toInt64(v));
+const fromBig = (v: bigint) => int64(Number(BigInt.asIntN(64, v)));
 const i64 = (v: number) => int64(wrap64(v));
 const plain = { minus: false, plus: false, sharp: false, space: false, zero: false, verb: 'v' };
 
@@ -62,12 +64,12 @@ export const NUMBER_FUNCS: Array<[string, GoFunc]> = [
   ['int', fn(['any'], (v: unknown) => new GoInt(toInt64(v)))],
   ['float64', fn(['any'], (v: unknown) => toFloat64(v))],
   ['toDecimal', fn(['any'], (v: unknown) => { const s = formatValue(v ?? null, plain); return int64(/^[+-]?[0-7]+$/.test(s) ? parseInt(s, 8) : 0); })],
-  ['add1', fn(['any'], (v: unknown) => i64(toInt64(v) + 1))],
-  ['add', fn([], (...v: unknown[]) => i64(v.reduce<number>((a, b) => a + toInt64(b), 0)), { variadic: 'any' })],
-  ['sub', fn(['any', 'any'], (a: unknown, b: unknown) => i64(toInt64(a) - toInt64(b)))],
+  ['add1', fn(['any'], (v: unknown) => fromBig(big(v) + 1n))],
+  ['add', fn([], (...v: unknown[]) => fromBig(v.reduce<bigint>((a, b) => a + big(b), 0n)), { variadic: 'any' })],
+  ['sub', fn(['any', 'any'], (a: unknown, b: unknown) => fromBig(big(a) - big(b)))],
   ['div', fn(['any', 'any'], (a: unknown, b: unknown) => { const d = toInt64(b); if (d === 0) throw new GoError('runtime error: integer divide by zero'); return i64(Math.trunc(toInt64(a) / d)); })],
   ['mod', fn(['any', 'any'], (a: unknown, b: unknown) => { const d = toInt64(b); if (d === 0) throw new GoError('runtime error: integer divide by zero'); return i64(toInt64(a) % d); })],
-  ['mul', fn(['any'], (a: unknown, ...v: unknown[]) => i64(v.reduce<number>((x, b) => x * toInt64(b), toInt64(a))), { variadic: 'any' })],
+  ['mul', fn(['any'], (a: unknown, ...v: unknown[]) => fromBig(v.reduce<bigint>((x, b) => x * big(b), big(a))), { variadic: 'any' })],
   ['randInt', fn(['int', 'int'], (min: GoInt, max: GoInt) => { if (max.v - min.v <= 0) throw new GoError('invalid argument to Intn'); return new GoInt(min.v + Math.floor(Math.random() * (max.v - min.v))); })],
   ['add1f', fn(['any'], (v: unknown) => decimalOp(toFloat64(v), [1], '+'))],
   ['addf', fn([], (...v: unknown[]) => decimalOp(0, v.map(toFloat64), '+'), { variadic: 'any' })],

@@ -95,7 +95,7 @@ function check(t: Term, v: Version): boolean {
 
 function parseConstraint(s: string): Term[][] {
   return s.split('||').map((group) => {
-    const g = group.trim().replace(/\s*([0-9xX*][^\s,]*)\s+-\s+(v?[0-9xX*][^\s,]*)/g, '>= $1, <= $2');
+    const g = group.trim().replace(/\s*([0-9xX*][^\s,]*)\s+-\s+(v?[0-9xX*][^\s,]*)/g, '>= $1, <= $2').replace(/(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)\s+/g, '$1');
     const terms = g.split(/\s*,\s*|\s+(?=[=!<>~^]|v?[0-9])/).filter((x) => x.trim() !== '');
     if (!terms.length) throw new GoError(`improper constraint: ${s}`);
     return terms.map((x) => { try { return parseTerm(x); } catch { throw new GoError(`improper constraint: ${s}`); } });

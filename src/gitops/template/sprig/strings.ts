@@ -104,7 +104,7 @@ export const STRING_FUNCS: Array<[string, GoFunc]> = [
   ['upper', fn(['string'], (s: string) => s.toUpperCase())],
   ['lower', fn(['string'], (s: string) => s.toLowerCase())],
   ['title', fn(['string'], title)],
-  ['untitle', fn(['string'], (s: string) => (s ? [...s][0].toLowerCase() + [...s].slice(1).join('') : s))],
+  ['untitle', fn(['string'], (s: string) => { let prevSpace = true; return [...s].map((c) => { const out = prevSpace ? c.toLowerCase() : c; prevSpace = isSpaceRune(c); return out; }).join(''); })],
   ['substr', fn(['int', 'int', 'string'], (a: GoInt, b: GoInt, s: string) => {
     if (a.v < 0) return byteSlice(s, 0, b.v);
     if (b.v < 0 || b.v > byteLen(s)) return byteSlice(s, a.v);
