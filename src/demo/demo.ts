@@ -63,6 +63,7 @@ export function demoHints(dnsPort: number, ingress: Array<{ region: string; addr
   const first = ingress[0];
   return [
     'Try:',
+    '  open http://127.0.0.1:8480/   # the dashboard: regions on a map, clusters, apps x clusters, global traffic, events, egress',
     `  ${dig} web.web.svc.clusterset.local            # the web Service, exported from every region: each region's cluster IP`,
     `  ${dig} SRV _http._tcp.web.web.svc.clusterset.local`,
     `  ${dig} eu-west.web.web.svc.clusterset.local    # one region's copy`,
