@@ -1,7 +1,6 @@
 /** Sprig's date functions over a small Go time.Time model (UTC and IANA zones through Intl). Nondeterministic: now, ago, and date of a non-integer. */
 import { fn, GoError, type GoFunc } from '../go/funcmap.js';
 import { GoInt } from '../go/value.js';
-import { toInt64 } from './util.js';
 
 /** A Go time.Time: milliseconds since the epoch plus the zone it is shown in. */
 export class GoTime {
