@@ -114,4 +114,23 @@ describe('sync engine against a real kube-apiserver', () => {
     expect(await env.client.get('example.test/v1', 'Widget', 'w1', 'shop')).toBeDefined();
     expect(r.resources.find((x) => x.kind === 'CustomResourceDefinition')?.health).toBe('Healthy');
   });
+
+  it('never prunes what an Application of the same name in another hub namespace applied', async () => {
+    const twin = { name: 'twin', namespace: 'team-a' };
+    const other = { name: 'twin', namespace: 'team-b' };
+    for (const n of ['twin-a', 'twin-b']) await env.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } });
+    const sync = async (owner: typeof twin, dest: string, objs: KubeObject[]) => syncApplication({
+      appName: owner.name, appNamespace: owner.namespace, member: env.client, desired: await prepareObjects(objs, env.client, owner, dest), previous: {}, previousKinds: [],
+      apply: true, selfHeal: false, prune: true, pruneConfirmShare: 1, pruneConfirmed: false,
+    });
+    expect((await sync(twin, 'twin-a', [cm('mine-a')])).errors).toEqual([]);
+    const r = await sync(other, 'twin-b', [cm('mine-b')]);
+    // Before the fix the label (the name alone) matched team-a's ConfigMap and team-b's prune deleted it.
+    expect(r.pruned).toEqual([]);
+    expect(await env.client.get('v1', 'ConfigMap', 'mine-a', 'twin-a')).toBeDefined();
+    // Its own leftovers are still pruned.
+    const again = await sync(other, 'twin-b', [cm('mine-b2')]);
+    expect(again.pruned).toEqual(['/ConfigMap/twin-b/mine-b']);
+    expect(await env.client.get('v1', 'ConfigMap', 'mine-a', 'twin-a')).toBeDefined();
+  });
 });

@@ -113,7 +113,7 @@ export function syncRequest(app: Application, member: KubeClient, desired: KubeO
   const policy = app.spec.syncPolicy ?? {};
   const automated = policy.automated;
   return {
-    appName: app.metadata?.name ?? '', member, desired, previous: app.status?.fingerprints ?? {}, previousKinds: previousKinds(app),
+    appName: app.metadata?.name ?? '', appNamespace: app.metadata?.namespace ?? '', member, desired, previous: app.status?.fingerprints ?? {}, previousKinds: previousKinds(app),
     apply: Boolean(automated), selfHeal: Boolean(automated?.selfHeal), prune: Boolean(automated?.prune),
     pruneConfirmShare: policy.pruneConfirmShare ?? 0.5, pruneConfirmed: isPruneConfirmed(app, desired),
   };
@@ -136,7 +136,7 @@ async function finalize(deps: ApplicationDeps, app: Application): Promise<Reconc
     const member = deps.registry.get(app.spec.destination.name);
     // The resources cannot be removed from a member that does not answer: keep the finalizer and retry.
     if (!member || !member.ready) return { requeueAfterMs: 10_000 };
-    const plan = await planPrune(member.client, app.metadata?.name ?? '', previousKinds(app), []);
+    const plan = await planPrune(member.client, { name: app.metadata?.name ?? '', namespace: app.metadata?.namespace ?? '' }, previousKinds(app), []);
     if (!plan.ok) throw new Error(`application ${app.metadata?.name}: ${plan.reason}`);
     const done = await prune(member.client, plan.candidates);
     if (done.errors.length) throw new Error(`application ${app.metadata?.name}: deleting resources: ${done.errors.join('; ')}`);

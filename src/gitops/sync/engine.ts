@@ -10,6 +10,8 @@ import { planPrune, prune, type KindRef } from './prune.js';
 /** What a sync is asked to do. */
 export interface SyncRequest {
   appName: string;
+  /** The Application's hub namespace: prune leaves alone what a same-named Application elsewhere applied. */
+  appNamespace?: string;
   member: KubeClient;
   /** Prepared desired objects (prepareObjects). */
   desired: KubeObject[];
@@ -140,7 +142,7 @@ async function prunePass(req: SyncRequest, result: SyncResult): Promise<void> {
   if (result.errors.length) { result.pruneBlocked = 'apply failed'; return; }
   if (!mayHaveLeftovers(req)) return;
   const kinds = [...req.previousKinds, ...req.desired.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }))];
-  const plan = await planPrune(req.member, req.appName, kinds, req.desired);
+  const plan = await planPrune(req.member, { name: req.appName, namespace: req.appNamespace }, kinds, req.desired);
   if (!plan.ok) { result.pruneBlocked = plan.reason; return; }
   if (!plan.candidates.length) return;
   const ids = plan.candidates.map(objectId);
