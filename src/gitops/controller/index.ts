@@ -13,6 +13,7 @@ import { webhookSecret } from '../git/webhook-signature.js';
 import { reconcileApplication } from './applications.js';
 import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
 import { instrumentReconciler, watchQueueDepth } from '../../metrics/controllers.js';
+import { instrumentMemberSync } from '../../metrics/gitops.js';
 import { registerGitWebhook } from './webhook.js';
 
 /**
@@ -46,7 +47,7 @@ export class GitopsController implements Controller {
       stuck.inc({ queue });
       log.error({ queue, key, runningMs: ms }, 'reconcile stuck past its deadline; retrying the key');
     };
-    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', (key) => reconcileApplication(appDeps, key)), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', instrumentMemberSync(ctx.metrics, (key) => this.apps.get(key)?.spec.destination.name, (key) => reconcileApplication(appDeps, key))), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
     this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key)), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
     watchQueueDepth(ctx.metrics, 'gitops-applications', () => this.appQueue.length);
