@@ -70,12 +70,12 @@ async function hungFetch(cache: GitCache, expected: RegExp): Promise<void> {
 
 describe('git deadlines', () => {
   it('a git that never exits is killed whole (grandchildren too) at the command deadline, and the lock is released', async () => {
-    const cache = new GitCache({ dir: join(work, 'c1'), pollIntervalMs: 0, allowFileRepos: true, gitPath: `${fakeBin}:${SAFE_PATH}`, commandTimeoutMs: 1500 });
+    const cache = new GitCache({ dir: join(work, 'c1'), pollIntervalMs: 0, allowFileRepos: true, gitPath: `${fakeBin}:${SAFE_PATH}`, commandTimeoutMs: 8000 });
     await hungFetch(cache, /deadline/);
   });
 
   it('the repository lock has a hold deadline that aborts the holder and kills its pipeline', async () => {
-    const cache = new GitCache({ dir: join(work, 'c2'), pollIntervalMs: 0, allowFileRepos: true, gitPath: `${fakeBin}:${SAFE_PATH}`, commandTimeoutMs: 600_000, lockHoldMs: 1500 });
+    const cache = new GitCache({ dir: join(work, 'c2'), pollIntervalMs: 0, allowFileRepos: true, gitPath: `${fakeBin}:${SAFE_PATH}`, commandTimeoutMs: 600_000, lockHoldMs: 8000 });
     await hungFetch(cache, /lock deadline/);
   });
 

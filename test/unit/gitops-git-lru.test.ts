@@ -64,4 +64,18 @@ describe('the repository lock', () => {
     expect(await lock.run('repo', 'next', { waitMs: 5_000, holdMs: 5_000 }, async () => 'ran')).toBe('ran');
     expect(lock.size).toBe(0);
   });
+
+  it('a caller whose own signal fires (its reconcile deadline) stops waiting, or aborts what it holds', async () => {
+    const lock = new KeyedLock();
+    const a = new AbortController();
+    const b = new AbortController();
+    const long = { waitMs: 60_000, holdMs: 60_000 };
+    const holder = lock.run('r', 'git fetch r', long, (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error))), a.signal);
+    const waiter = lock.run('r', 'git archive', long, async () => 'never', b.signal);
+    b.abort(new Error('reconcile deadline'));
+    await expect(waiter).rejects.toThrow(/gave up waiting for the lock of r: reconcile deadline/);
+    a.abort(new Error('reconcile deadline'));
+    await expect(holder).rejects.toThrow(/aborted by the caller: reconcile deadline/);
+    expect(await lock.run('r', 'next', long, async () => 'ran')).toBe('ran');
+  });
 });

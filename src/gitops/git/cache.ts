@@ -55,7 +55,7 @@ export class GitCache {
   }
 
   /** Resolves a branch, tag, HEAD or commit to a commit SHA, fetching when the cached answer is older than the poll interval. */
-  resolve(repoURL: string, revision = 'HEAD', force = false): Promise<string> {
+  resolve(repoURL: string, revision = 'HEAD', force = false, signal?: AbortSignal): Promise<string> {
     try {
       checkRepoUrl(repoURL, { allowFile: this.opts.allowFileRepos });
       checkRevision(revision);
@@ -73,12 +73,12 @@ export class GitCache {
       const sha = await this.fetch(repoURL, revision, signal);
       this.resolved.set(key, { sha, at: Date.now() });
       return sha;
-    });
+    }, signal);
   }
 
-  /** The files of a revision in a directory of their own (extracted once per commit). */
-  async checkout(repoURL: string, revision = 'HEAD'): Promise<Checkout> {
-    const sha = await this.resolve(repoURL, revision);
+  /** The files of a revision in a directory of their own (extracted once per commit); the signal (a reconcile's deadline) aborts waiting and git. */
+  async checkout(repoURL: string, revision = 'HEAD', signal?: AbortSignal): Promise<Checkout> {
+    const sha = await this.resolve(repoURL, revision, false, signal);
     const dir = join(this.opts.dir, 'trees', sha);
     if (existsSync(dir)) {
       this.trees.touch(sha);
@@ -91,14 +91,14 @@ export class GitCache {
       await mkdir(tmp, { recursive: true });
       await this.git(['--git-dir', this.bareDir(repoURL), 'archive', '--format=tar', '--end-of-options', sha], { signal, pipeTo: { command: 'tar', args: ['-x', '-C', tmp] } });
       await rename(tmp, dir);
-    });
+    }, signal);
     await this.trees.added(sha);
     return { dir, sha };
   }
 
   /** Runs fn with a revision's tree held against eviction. */
-  async withCheckout<T>(repoURL: string, revision: string, fn: (c: Checkout) => Promise<T>): Promise<T> {
-    const c = await this.checkout(repoURL, revision);
+  async withCheckout<T>(repoURL: string, revision: string, fn: (c: Checkout) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const c = await this.checkout(repoURL, revision, signal);
     const release = this.trees.hold(c.sha);
     try {
       return await fn(c);
@@ -138,8 +138,8 @@ export class GitCache {
     }
   }
 
-  private locked<T>(key: string, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.locks.run(key, what, { waitMs: this.opts.lockWaitMs ?? 300_000, holdMs: this.opts.lockHoldMs ?? 180_000 }, fn);
+  private locked<T>(key: string, what: string, fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
+    return this.locks.run(key, what, { waitMs: this.opts.lockWaitMs ?? 300_000, holdMs: this.opts.lockHoldMs ?? 180_000 }, fn, caller);
   }
 }
 

@@ -25,8 +25,9 @@ export class KeyedLock {
     return this.holders.get(key);
   }
 
-  /** Runs fn while holding the key's lock; fn's signal aborts at the hold deadline. */
-  async run<T>(key: string, what: string, deadlines: LockDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs fn while holding the key's lock; fn's signal aborts at the hold deadline or when the caller's signal fires. */
+  async run<T>(key: string, what: string, deadlines: LockDeadlines, fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
+    caller?.throwIfAborted();
     const prev = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((r) => (release = r));
@@ -37,8 +38,19 @@ export class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     };
     let waitTimer: NodeJS.Timeout | undefined;
-    const acquired = await Promise.race([prev.then(() => true), new Promise<false>((r) => (waitTimer = setTimeout(() => r(false), deadlines.waitMs)))]);
+    const onCallerAbort = () => clearTimeout(waitTimer);
+    const acquired = await Promise.race([
+      prev.then(() => true),
+      new Promise<false>((r) => {
+        waitTimer = setTimeout(() => r(false), deadlines.waitMs);
+        caller?.addEventListener('abort', () => { onCallerAbort(); r(false); }, { once: true });
+      }),
+    ]);
     clearTimeout(waitTimer);
+    if (!acquired && caller?.aborted) {
+      void prev.then(done);
+      throw new Error(`${what}: gave up waiting for the lock of ${key}: ${(caller.reason as Error | undefined)?.message ?? 'aborted'}`);
+    }
     if (!acquired) {
       // Keep our place in the chain consistent: hand the lock on as soon as it reaches us.
       void prev.then(done);
@@ -48,12 +60,13 @@ export class KeyedLock {
     this.holders.set(key, { what, since: Date.now() });
     const ac = new AbortController();
     let holdTimer: NodeJS.Timeout | undefined;
+    let onHoldAbort: (() => void) | undefined;
     const expired = new Promise<never>((_, reject) => {
-      holdTimer = setTimeout(() => {
-        const e = new Error(`${what}: still running after the ${deadlines.holdMs} ms lock deadline; aborted`);
-        ac.abort(e);
-        reject(e);
-      }, deadlines.holdMs);
+      const expire = (e: Error) => { ac.abort(e); reject(e); };
+      holdTimer = setTimeout(() => expire(new Error(`${what}: still running after the ${deadlines.holdMs} ms lock deadline; aborted`)), deadlines.holdMs);
+      // The caller's own deadline (its reconcile's signal) also ends the hold and kills its pipeline.
+      onHoldAbort = () => expire(new Error(`${what}: aborted by the caller: ${(caller?.reason as Error | undefined)?.message ?? 'aborted'}`));
+      caller?.addEventListener('abort', onHoldAbort, { once: true });
     });
     const work = fn(ac.signal);
     work.catch(() => undefined); // a holder that settles after its deadline is no unhandled rejection
@@ -61,6 +74,7 @@ export class KeyedLock {
       return await Promise.race([work, expired]);
     } finally {
       clearTimeout(holdTimer);
+      if (onHoldAbort) caller?.removeEventListener('abort', onHoldAbort);
       this.holders.delete(key);
       done();
     }
