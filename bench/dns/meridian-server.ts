@@ -1,12 +1,24 @@
 // Meridian's DNS server serving the benchmark zone, as its own process: prints {"port":N} once
-// listening and runs until killed. Usage: node --import tsx bench/dns/meridian-server.ts <services>
+// listening and runs until killed.
+//   node --import tsx bench/dns/meridian-server.ts <services> [workers]
+// workers 0 (the default) is the in-process single-thread server; N > 0 forks N cluster workers
+// sharing the port (src/dns/workers.ts), the controller process publishing the snapshot.
 
 import { DnsServer } from '../../src/dns/server.js';
 import { StaticZone } from '../../src/dns/static-zone.js';
-import { benchSnapshot } from './zone.js';
+import { DnsWorkerPool } from '../../src/dns/workers.js';
+import { benchSnapshotInput } from './zone.js';
 
 const services = Number(process.argv[2] ?? 1000);
-const server = new DnsServer({ zones: [new StaticZone(benchSnapshot(services))] });
-const { port } = await server.start();
-process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
-process.on('SIGTERM', () => void server.stop().then(() => process.exit(0)));
+const workers = Number(process.argv[3] ?? 0);
+if (workers > 0) {
+  const pool = new DnsWorkerPool({ workers });
+  const { port } = await pool.start([benchSnapshotInput(services)]);
+  process.stdout.write(`${JSON.stringify({ port, pid: process.pid, workers })}\n`);
+  process.on('SIGTERM', () => void pool.stop().then(() => process.exit(0)));
+} else {
+  const server = new DnsServer({ zones: [new StaticZone(benchSnapshotInput(services))] });
+  const { port } = await server.start();
+  process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
+  process.on('SIGTERM', () => void server.stop().then(() => process.exit(0)));
+}

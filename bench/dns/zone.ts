@@ -1,7 +1,7 @@
 // The benchmark zone: N services in clusterset.local the way discovery would publish them (three
 // cluster addresses, an SRV record, a per-cluster name), and a query mix over it.
 
-import { ZoneSnapshot } from '../../src/dns/snapshot.js';
+import { ZoneSnapshot, type ZoneSnapshotInput } from '../../src/dns/snapshot.js';
 import type { DnsRecord } from '../../src/dns/types.js';
 
 /** The zone origin the benchmark serves. */
@@ -9,6 +9,11 @@ export const BENCH_ORIGIN = 'clusterset.local';
 
 /** Builds the snapshot of `services` services (records: 3 A, 1 SRV, 1 per-cluster A each). */
 export function benchSnapshot(services: number): ZoneSnapshot {
+  return new ZoneSnapshot(benchSnapshotInput(services));
+}
+
+/** The input of benchSnapshot: plain data, as the DNS worker pool publishes it. */
+export function benchSnapshotInput(services: number): ZoneSnapshotInput {
   const records: DnsRecord[] = [{ name: `ns1.${BENCH_ORIGIN}`, type: 'A', ttl: 60, data: '127.0.0.1' }, { name: `dns-version.${BENCH_ORIGIN}`, type: 'TXT', ttl: 5, data: ['1.1.0'] }];
   for (let i = 0; i < services; i++) {
     const name = serviceName(i);
@@ -16,13 +21,13 @@ export function benchSnapshot(services: number): ZoneSnapshot {
     records.push({ name: `_http._tcp.${name}`, type: 'SRV', ttl: 5, data: { priority: 0, weight: 50, port: 8080, target: name } });
     records.push({ name: `us-east.${name}`, type: 'A', ttl: 5, data: `10.1.${i >> 8}.${i & 255}` });
   }
-  return new ZoneSnapshot({
+  return {
     origin: BENCH_ORIGIN,
     soa: { mname: `ns1.${BENCH_ORIGIN}`, rname: `hostmaster.${BENCH_ORIGIN}`, serial: 1, refresh: 60, retry: 30, expire: 3600, minimum: 5 },
     apexTtl: 60,
     nameservers: [`ns1.${BENCH_ORIGIN}`],
     records,
-  });
+  };
 }
 
 /** The name of service i: svc-<i>.ns-<i mod 20>.svc.clusterset.local. */

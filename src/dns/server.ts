@@ -37,6 +37,8 @@ export interface DnsServerOptions {
   rrl?: Partial<RrlOptions> | false;
   /** ANY over UDP answered with one RRset (RFC 8482); default: on for a non-loopback address. */
   minimalAny?: boolean;
+  /** Run as one of several cluster workers on one port: share the primary's sockets (src/dns/workers.ts). */
+  clusterWorker?: boolean;
   /** Socket errors that do not stop the server (e.g. a send to a vanished client). */
   onError?: (err: Error) => void;
 }
@@ -107,7 +109,7 @@ export class DnsServer {
     const metrics = this.metrics;
     const limits = { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined, minimalAny: this.minimalAny };
     const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, rrl: this.rrl, limits });
-    const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000 };
+    const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000, exclusive: !o.clusterWorker };
     for (let attempt = 1; ; attempt++) {
       const udp = await listenUdp(address, o.port ?? 0, dispatch, onError);
       try {

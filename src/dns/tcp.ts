@@ -12,6 +12,8 @@ export interface TcpOptions {
   idleTimeoutMs: number;
   /** Connections open at once; further ones are closed at once. Default 1000. */
   maxConnections: number;
+  /** In a cluster worker, share the primary's listening socket (false) rather than bind one's own. */
+  exclusive?: boolean;
 }
 
 /** A listening TCP server. */
@@ -35,7 +37,7 @@ export function listenTcp(address: string, port: number, dispatch: Dispatch, opt
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host: address, exclusive: true }, () => {
+    server.listen({ port, host: address, exclusive: options.exclusive ?? true }, () => {
       server.off('error', reject);
       server.on('error', () => undefined);
       const bound = server.address() as net.AddressInfo;
