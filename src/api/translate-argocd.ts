@@ -4,6 +4,8 @@ import { API_VERSION } from './schema.js';
 type Json = Record<string, unknown>;
 
 const ARGO_NAMESPACE = 'argocd';
+/** Annotation on a translated object: `apiVersion/kind namespace/name` of the object it was translated from. */
+export const ORIGIN_ANNOTATION = 'meridian.dev/translated-from';
 const DEFAULT_NAMESPACE = 'meridian-system';
 // ArgoCD fields Meridian has no use for; they are dropped, never silently reinterpreted.
 const IGNORED_SOURCE_FIELDS = ['chart', 'helm', 'plugin'];
@@ -37,6 +39,8 @@ export function translateAppSpec(spec: Json, where: string): Json {
 function meta(o: KubeObject): Json {
   const m = { ...(o.metadata ?? {}) } as Json;
   for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']) delete m[k];
+  const from = `${o.apiVersion}/${o.kind} ${o.metadata?.namespace ?? ARGO_NAMESPACE}/${o.metadata?.name}`;
+  m.annotations = { ...((m.annotations as Record<string, string> | undefined) ?? {}), [ORIGIN_ANNOTATION]: from };
   if (!m.namespace || m.namespace === ARGO_NAMESPACE) m.namespace = DEFAULT_NAMESPACE;
   return m;
 }

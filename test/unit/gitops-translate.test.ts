@@ -29,7 +29,7 @@ describe('apply -f translation', () => {
   it('turns an ArgoCD ApplicationSet into a Meridian one', () => {
     const [out] = translateObject(argo);
     expect(out).toEqual({
-      apiVersion: 'meridian.dev/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'guestbook', namespace: 'meridian-system' },
+      apiVersion: 'meridian.dev/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'guestbook', namespace: 'meridian-system', annotations: { 'meridian.dev/translated-from': 'argoproj.io/v1alpha1/ApplicationSet argocd/guestbook' } },
       spec: {
         generators: [{ clusters: { selector: { matchLabels: { env: 'production' } } } }], goTemplate: true, goTemplateOptions: ['missingkey=error'],
         template: { metadata: { name: 'guestbook-{{.name}}' }, spec: {

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { API_VERSION } from '../../api/schema.js';
 import { translateObject } from '../../api/translate.js';
+import { applyObjects } from '../../api/translate-apply.js';
 import { deployDemo } from '../../gitops/demo.js';
 import { parseObjects } from '../../gitops/render.js';
 import { clientFor } from '../options/common.js';
 import { parseGitopsFlags, type GitopsFlags } from '../options/gitops.js';
 
-async function apply(flags: GitopsFlags & { filename: string[] }): Promise<void> {
+async function apply(flags: GitopsFlags & { filename: string[]; force?: boolean }): Promise<void> {
   const opts = parseGitopsFlags(flags);
   const objects = [];
   for (const f of flags.filename) {
@@ -17,11 +17,8 @@ async function apply(flags: GitopsFlags & { filename: string[] }): Promise<void>
   }
   const hub = await clientFor(opts.kubeconfig, opts.hubContext);
   try {
-    for (const o of objects) {
-      if (o.apiVersion === API_VERSION && !o.metadata?.namespace && o.kind !== 'Cluster') o.metadata = { ...o.metadata, namespace: opts.namespace };
-      await hub.apply(o);
-      console.log(`${o.kind?.toLowerCase()}.${(o.apiVersion ?? '').split('/')[0] || 'core'}/${o.metadata?.name} applied`);
-    }
+    // One line per object: what the file said -> where it went on the hub, and what changed.
+    for (const r of await applyObjects(hub, objects, { namespace: opts.namespace, force: flags.force })) console.log(`${r.source} -> ${r.kind} ${r.target} ${r.outcome}`);
   } finally {
     hub.close();
   }
@@ -49,6 +46,7 @@ export function registerApplyCommands(program: Command): void {
   program.command('apply').description('apply Meridian objects to the hub; argoproj.io ApplicationSets and Applications are translated')
     .requiredOption('-f, --filename <file...>', 'YAML or JSON file(s), - for stdin')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'meridian-system')
+    .option('--force', 'replace an existing object of a different origin (native vs translated from ArgoCD)')
     .option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
     .action(apply);
   program.command('gitops-demo').description('make examples/fleet-repo a local Git repository and apply its seed ApplicationSet')
