@@ -6,6 +6,7 @@ import type { CONTROLLER_NAMES } from './names.js';
 import { DiscoveryServeController } from '../discovery/serve.js';
 import { DashboardController } from '../dashboard/controller.js';
 import { SchedulingController } from '../scheduling/controller.js';
+import { SecretsServeController } from '../secrets/serve.js';
 
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
@@ -15,4 +16,5 @@ export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFa
   discovery: (ctx) => new DiscoveryServeController(ctx),
   dashboard: (ctx) => new DashboardController(ctx),
   scheduling: (ctx) => new SchedulingController(ctx),
+  secrets: (ctx) => new SecretsServeController(ctx),
 };
