@@ -2,6 +2,7 @@ import { buildCrd, type CrdSpec } from './schema.js';
 import { ClusterCrd } from './cluster.js';
 import { GlobalServiceCrd } from './globalservice.js';
 import { ApplicationCrd } from './application.js';
+import { SecretStorePlanCrd } from './secretstoreplan.js';
 import { ApplicationSetCrd } from './applicationset.js';
 import { PeeringCrd } from './peering.js';
 
@@ -13,6 +14,7 @@ export const HUB_CRDS: CrdSpec[] = [
   GlobalServiceCrd,
   ApplicationSetCrd,
   ApplicationCrd,
+  SecretStorePlanCrd,
   PeeringCrd,
 ];
 
