@@ -38,5 +38,5 @@ export const MEMBER_RULES: PolicyRule[] = [
   { apiGroups: ['multicluster.admiralty.io', 'offloading.liqo.io'], resources: ['*'], verbs: [...WRITE] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: [...WRITE] },
   // Secrets per region (External Secrets stores).
-  { apiGroups: ['external-secrets.io'], resources: ['secretstores', 'externalsecrets'], verbs: [...WRITE] },
+  { apiGroups: ['external-secrets.io'], resources: ['secretstores', 'clustersecretstores', 'externalsecrets', 'externalsecrets/status'], verbs: [...WRITE] },
 ];
