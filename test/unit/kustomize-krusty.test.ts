@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KustomizeError, RefusedError, renderKustomization } from '../../src/gitops/kustomize/index.js';
+import { KustomizeError, RefusedError, RenderCache, renderKustomization } from '../../src/gitops/kustomize/index.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'kustomize-krusty');
 const cases = readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, 'case.json'))).sort();
@@ -41,6 +41,20 @@ describe('kustomize krusty corpus', () => {
 
   it('has the extracted cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(250);
+  });
+
+  it('renders the same through one RenderCache shared by every case, twice', async () => {
+    const cache = new RenderCache();
+    const ok = cases.filter((n) => !gaps.has(n) && existsSync(join(CORPUS, n, 'expected.yaml')));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const name of ok) {
+        const dir = join(CORPUS, name);
+        const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { build: string };
+        const out = await renderKustomization(join(dir, spec.build), { root: join(dir, 'tree'), cache }).catch((e: unknown) => e);
+        if (out instanceof RefusedError) continue;
+        expect(out, `${name}, pass ${pass + 1}`).toBe(readFileSync(join(dir, 'expected.yaml'), 'utf8'));
+      }
+    }
   });
 
   for (const name of cases) {

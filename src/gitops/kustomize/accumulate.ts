@@ -11,6 +11,7 @@ import { emptyAccumulator, type Accumulator, type Target } from './target.js';
 import { loadConfigurations, mergeConfig } from './transformer-config.js';
 import { runTransformers } from './transformers.js';
 import { mergeVars } from './vars.js';
+import { ResMap } from './resmap.js';
 
 /** Loads the target of a directory; undefined when it holds no kustomization file. */
 export async function loadTarget(ldr: Loader, parent?: Target, relPath?: string): Promise<Target | undefined> {
@@ -42,11 +43,27 @@ async function accumulateDirectory(t: Target, acc: Accumulator, path: string, re
   if (isComponent && sub.k.kind !== 'Component') throw new KustomizeError(sub.file, `expected kind Component (it is listed under components of ${t.file})`);
   if (!isComponent && sub.k.kind === 'Component') throw new KustomizeError(sub.file, `a Component must be listed under components, not resources (in ${t.file})`);
   if (isComponent) return accumulateTarget(sub, acc);
-  const subAcc = await accumulateTarget(sub, emptyAccumulator());
+  const subAcc = await sharedBuild(sub);
   acc.resMap.appendAll(subAcc.resMap, t.file);
   acc.config = mergeConfig(acc.config, subAcc.config);
   acc.vars = mergeVars(acc.vars, subAcc.vars, t.file);
   return acc;
+}
+
+// A resource directory builds the same whatever includes it (same directory, root and origin
+// settings), so one revision builds it once; each includer gets its own deep copy.
+async function sharedBuild(sub: Target): Promise<Accumulator> {
+  const key = [sub.ldr.repoRoot, sub.ldr.dir, sub.originPath ?? '\0', sub.buildMetadata.join(',')].join('\n');
+  let built = sub.ldr.cache.builds.get(key);
+  if (!built) {
+    built = accumulateTarget(sub, emptyAccumulator());
+    sub.ldr.cache.builds.set(key, built);
+  }
+  return cloneAccumulator(await built);
+}
+
+function cloneAccumulator(a: Accumulator): Accumulator {
+  return { resMap: new ResMap(a.resMap.list.map((r) => r.copy())), config: a.config, vars: structuredClone(a.vars) };
 }
 
 async function accumulateResources(t: Target, acc: Accumulator): Promise<Accumulator> {

@@ -14,6 +14,7 @@ import { emptyAccumulator } from './target.js';
 import { resolveVars } from './vars.js';
 import { ensureObj, isObj, type Obj } from './values.js';
 import { readdir } from 'node:fs/promises';
+import type { RenderCache } from './cache.js';
 
 function finalizeMetadata(r: Resource, buildMetadata: string[]): Obj {
   const meta = ensureObj(r.obj, 'metadata');
@@ -39,8 +40,8 @@ async function plainDirectory(ldr: Loader): Promise<Obj[]> {
 }
 
 /** Builds a directory (a kustomization, or a plain directory of YAML files) into objects, in output order. */
-export async function buildObjects(dir: string, root: string): Promise<Obj[]> {
-  const ldr = await Loader.create(dir, root);
+export async function buildObjects(dir: string, root: string, cache?: RenderCache): Promise<Obj[]> {
+  const ldr = await Loader.create(dir, root, cache);
   const t = await loadTarget(ldr);
   if (!t) return plainDirectory(ldr);
   const acc = await accumulateTarget(t, emptyAccumulator());

@@ -1,9 +1,10 @@
 // The file system as a kustomization sees it: every path is resolved (symlinks included) and must
 // stay inside the repository root; files a kustomization reads must also lie in or below its own
 // directory (kustomize's LoadRestrictionsRootOnly). Nothing is ever executed.
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KustomizeError } from './errors.js';
+import { RenderCache } from './cache.js';
 
 /** File names kustomize recognises as a kustomization, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -13,9 +14,12 @@ function within(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
 }
 
-async function realOrUndefined(path: string): Promise<string | undefined> {
+// Synchronous file system calls: a kustomization's files are small and local, and a thread-pool
+// round trip per stat/realpath/read cost more than the work itself (most of a render's time was
+// spent idle waiting for them on a loaded machine).
+function realOrUndefined(path: string): string | undefined {
   try {
-    return await realpath(path);
+    return realpathSync(path);
   } catch {
     return undefined;
   }
@@ -27,17 +31,18 @@ export class Loader {
     readonly repoRoot: string,
     readonly dir: string,
     private readonly ancestors: readonly string[],
-    private readonly cache: Map<string, Promise<string>>,
+    /** Shared with every render of the same revision. */
+    readonly cache: RenderCache,
   ) {}
 
   /** The loader of the directory being built; both paths are resolved first. */
-  static async create(dir: string, root: string): Promise<Loader> {
-    const realRoot = await realOrUndefined(root);
+  static async create(dir: string, root: string, cache: RenderCache = new RenderCache()): Promise<Loader> {
+    const realRoot = realOrUndefined(root);
     if (!realRoot) throw new KustomizeError(root, 'repository root does not exist');
-    const realDir = await realOrUndefined(resolve(dir));
+    const realDir = realOrUndefined(resolve(dir));
     if (!realDir) throw new KustomizeError(relative(realRoot, resolve(dir)) || dir, 'directory does not exist');
     if (!within(realRoot, realDir)) throw new KustomizeError(dir, 'directory lies outside the repository root');
-    return new Loader(realRoot, realDir, [realDir], new Map());
+    return new Loader(realRoot, realDir, [realDir], cache);
   }
 
   /** A path for messages: relative to the repository root. */
@@ -48,7 +53,7 @@ export class Loader {
   /** Resolves a path named in this kustomization; undefined when it does not exist. */
   async locate(path: string): Promise<string | undefined> {
     if (isAbsolute(path)) throw new KustomizeError(this.display('.'), `absolute path "${path}" is not allowed`);
-    const real = await realOrUndefined(resolve(this.dir, path));
+    const real = await this.real(resolve(this.dir, path));
     if (real && !within(this.repoRoot, real)) {
       throw new KustomizeError(this.display(path), 'path lies outside the repository root');
     }
@@ -57,7 +62,21 @@ export class Loader {
 
   /** True when the path is an existing directory. */
   async isDirectory(real: string): Promise<boolean> {
-    return (await stat(real)).isDirectory();
+    let known = this.cache.isDir.get(real);
+    if (!known) {
+      known = Promise.resolve(statSync(real).isDirectory());
+      this.cache.isDir.set(real, known);
+    }
+    return known;
+  }
+
+  private real(abs: string): Promise<string | undefined> {
+    let known = this.cache.realPaths.get(abs);
+    if (!known) {
+      known = Promise.resolve(realOrUndefined(abs));
+      this.cache.realPaths.set(abs, known);
+    }
+    return known;
   }
 
   /** Reads a file that must lie in or below this kustomization's directory. */
@@ -69,10 +88,10 @@ export class Loader {
       throw new KustomizeError(this.display('.'), `field "${field}": security: file "${shown}" is not in or below "${this.display('.')}"`);
     }
     if (await this.isDirectory(real)) throw new KustomizeError(shown, `field "${field}": is a directory, expected a file`);
-    let text = this.cache.get(real);
+    let text = this.cache.texts.get(real);
     if (!text) {
-      text = readFile(real, 'utf8');
-      this.cache.set(real, text);
+      text = Promise.resolve(readFileSync(real, 'utf8'));
+      this.cache.texts.set(real, text);
     }
     return text;
   }
@@ -80,7 +99,7 @@ export class Loader {
   /** Reads raw bytes of a file in or below this directory (for generators' binary data). */
   async readBytes(path: string, field: string): Promise<Buffer> {
     await this.readFile(path, field);
-    return readFile((await this.locate(path)) as string);
+    return readFileSync((await this.locate(path)) as string);
   }
 
   /** The loader of a sub-kustomization directory; refuses cycles. */
@@ -95,7 +114,7 @@ export class Loader {
   async kustomizationFile(): Promise<{ name: string; text: string } | undefined> {
     const found: string[] = [];
     for (const name of KUSTOMIZATION_FILE_NAMES) {
-      const real = await realOrUndefined(join(this.dir, name));
+      const real = await this.real(join(this.dir, name));
       if (real && !(await this.isDirectory(real))) found.push(name);
     }
     if (found.length > 1) throw new KustomizeError(this.display('.'), `found several kustomization files: ${found.join(', ')}`);

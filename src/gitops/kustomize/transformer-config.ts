@@ -41,14 +41,25 @@ function parseNameReferences(text: string): NameBackReference[] {
 
 let defaults: TransformerConfig | undefined;
 
-/** kustomize's built-in configuration (a fresh copy). */
+/** kustomize's built-in configuration (shared and frozen: merge it, never change it). */
 export function defaultConfig(): TransformerConfig {
   if (!defaults) {
     defaults = emptyConfig();
     for (const k of LIST_KEYS) if (DEFAULT_FIELD_SPECS[k]) defaults[k] = parseSpecLines(DEFAULT_FIELD_SPECS[k]);
     defaults.nameReference = parseNameReferences(DEFAULT_NAME_REFERENCES);
+    // Configurations are never changed in place (merges build new ones), so every build shares
+    // the defaults; frozen so a change in place would fail loudly instead of leaking across builds.
+    deepFreeze(defaults);
   }
-  return structuredClone(defaults);
+  return defaults;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
