@@ -10,6 +10,8 @@ export interface SchedulingOptions {
   webhookPort: number;
   /** Host name or IP the API servers dial to reach the webhook. */
   webhookHost: string;
+  /** How long a peer must stay unanswering before the pods on its virtual node are reported lost. */
+  lostAfterMs: number;
   /** How long a pod that no candidate fits waits before it is tried again. */
   retryUnschedulableMs: number;
 }
@@ -17,7 +19,7 @@ export interface SchedulingOptions {
 /** The defaults, with overrides checked. */
 export function schedulingOptions(overrides: Partial<SchedulingOptions> = {}): SchedulingOptions {
   const o: SchedulingOptions = {
-    defaultSharePercent: 90, heartbeatMs: 10_000, webhookAddress: '127.0.0.1', webhookPort: 0, webhookHost: '127.0.0.1', retryUnschedulableMs: 2000, ...overrides,
+    defaultSharePercent: 90, heartbeatMs: 10_000, webhookAddress: '127.0.0.1', webhookPort: 0, webhookHost: '127.0.0.1', retryUnschedulableMs: 2000, lostAfterMs: 3000, ...overrides,
   };
   if (!(o.defaultSharePercent > 0 && o.defaultSharePercent <= 100)) throw new Error(`scheduling: defaultSharePercent must be in (0, 100], got ${o.defaultSharePercent}`);
   if (!(o.heartbeatMs >= 1000)) throw new Error(`scheduling: heartbeatMs must be at least 1000, got ${o.heartbeatMs}`);

@@ -41,8 +41,11 @@ export function reflectKey(source: string, namespace: string, name: string): str
  */
 export class Reflector {
   private readonly queue: WorkQueue;
+  /** When each peer was first seen not answering (cleared when it answers). */
+  private readonly downSince = new Map<string, number>();
 
-  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger) {
+  /** `lostAfterMs`: how long a peer must stay unanswering before its pods are reported lost (one failed probe is not a death). */
+  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly lostAfterMs = 0) {
     this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 8, ratePerSecond: 400 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate sync failed; will retry'));
   }
 
@@ -110,6 +113,8 @@ export class Reflector {
     const offloading = source.informer<NamespaceOffloading>(LIQO_OFFLOADING_API_VERSION, 'NamespaceOffloading').list().find((o) => o.metadata?.namespace === namespace);
     const remoteNs = local.metadata.annotations?.[DELEGATE_NAMESPACE_ANNOTATION] ?? remoteNamespace(namespace, sourceName, offloading);
     const peer = this.registry.get(peerName);
+    if (peer?.ready) this.downSince.delete(peerName);
+    else if (!this.downSince.has(peerName)) this.downSince.set(peerName, Date.now());
     return { source, local, name: local.metadata.name, namespace, peerName, peer: peer?.ready ? peer : undefined, remoteNs };
   }
 
@@ -130,6 +135,8 @@ export class Reflector {
       return undefined;
     }
     if (peer) return 'sync';
+    const waited = Date.now() - (this.downSince.get(t.peerName) ?? Date.now());
+    if (waited < this.lostAfterMs) return { requeueAfterMs: this.lostAfterMs - waited };
     if (local.metadata?.annotations?.[DELEGATE_UID_ANNOTATION] || local.status?.phase === 'Running') {
       await this.markLost(source, local, `cluster ${t.peerName} stopped answering; the pod is lost and its controller replaces it`);
       return undefined;

@@ -42,7 +42,7 @@ describe('bursting into peer clusters on the local fleet', () => {
   beforeAll(async () => {
     fleet = await startTestFleet({ portBase: 27000, ingressNet: 17, join: true, nodes: 2 });
     for (const name of ['us-east', ...PEERS]) c[name] = await fleet.client(name);
-    stack = await startSchedulingStack(fleet.hub, createLogger('warn'), 1, { heartbeatMs: 2000 });
+    stack = await startSchedulingStack(fleet.hub, createLogger('warn'), 2, { heartbeatMs: 2000, lostAfterMs: 2000 });
     for (const to of PEERS) await fleet.hub.apply({ apiVersion: API_VERSION, kind: 'Peering', metadata: { name: `us-east-to-${to}` }, spec: { from: 'us-east', to } });
     for (const to of PEERS) {
       await waitFor(async () => {
