@@ -1,3 +1,4 @@
+import { STATUS_REFRESH_MS } from './freshness.js';
 import { API_VERSION } from '../api/schema.js';
 import type { Cluster, ClusterStatus } from '../api/cluster.js';
 import { setCondition } from '../kube/conditions.js';
@@ -10,7 +11,6 @@ import { emitEvent, memberReadyEvent } from '../kube/events.js';
 import { instrumentReconciler, watchQueueDepth } from '../metrics/controllers.js';
 import type { MemberCluster } from './registry.js';
 
-const STATUS_REFRESH_MS = 30_000;
 
 /**
  * The cluster manager: probes every member on its interval and writes `Cluster` status (Ready

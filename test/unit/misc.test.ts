@@ -77,12 +77,17 @@ describe('cluster list rows', () => {
       metadata: { name, creationTimestamp: '2026-01-01T00:00:00Z' },
       spec: { server: 's', secretRef: { name: 'n', namespace: 'ns' }, region: name },
       status: { kubernetesVersion: 'v1.20.2', nodeCount: 3, allocatable: { cpu: '12', memory: '48Gi' }, requested: { cpu: '300m', memory: '0' },
-        conditions: [{ type: 'Ready', status, reason: status === 'True' ? 'ProbeSucceeded' : 'ProbeFailed', message: '', lastTransitionTime: '' }] },
+        lastProbeTime: '2026-01-01T00:04:58Z', conditions: [{ type: 'Ready', status, reason: status === 'True' ? 'ProbeSucceeded' : 'ProbeFailed', message: '', lastTransitionTime: '' }] },
     });
     const rows = clusterRows([c('us-east', 'True'), c('eu-west', 'False')], Date.parse('2026-01-01T00:05:00Z'));
     expect(rows).toEqual([
       ['eu-west', 'eu-west', 'v1.20.2', '3', '300m/12', 'False (ProbeFailed)', '5m'],
       ['us-east', 'us-east', 'v1.20.2', '3', '300m/12', 'True', '5m'],
     ]);
+    // Hours later with nobody probing, Ready True is no longer believed.
+    const later = clusterRows([c('us-east', 'True')], Date.parse('2026-01-01T03:05:00Z'));
+    expect(later[0][5]).toBe('Unknown (last probe 3h ago)');
+    const never = clusterRows([{ ...c('us-east', 'True'), status: { ...c('us-east', 'True').status, lastProbeTime: undefined } }], Date.parse('2026-01-01T00:05:00Z'));
+    expect(never[0][5]).toBe('Unknown (last probe never)');
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { API_VERSION } from '../../api/schema.js';
 import type { Cluster } from '../../api/cluster.js';
+import { statusFreshness } from '../../clusters/freshness.js';
 import { installHub } from '../../clusters/install.js';
 import { joinCluster } from '../../clusters/join.js';
 import { formatAge, formatTable } from '../../util/table.js';
@@ -29,8 +30,12 @@ export function clusterRows(clusters: Cluster[], now = Date.now()): string[][] {
   return [...clusters].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')).map((c) => {
     const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
     const cpu = c.status?.allocatable ? `${c.status.requested?.cpu ?? '0'}/${c.status.allocatable.cpu}` : '-';
-    return [c.metadata?.name ?? '', c.spec.region, c.status?.kubernetesVersion ?? '-', String(c.status?.nodeCount ?? '-'), cpu,
-      ready ? `${ready.status}${ready.status === 'True' ? '' : ` (${ready.reason})`}` : 'Unknown', formatAge(c.metadata?.creationTimestamp, now)];
+    const fresh = statusFreshness(c, now);
+    // A status nobody refreshes says nothing about the member now: show Unknown with the probe's age.
+    const readiness = !ready ? 'Unknown'
+      : fresh.stale ? `Unknown (last probe ${fresh.ageMs === undefined ? 'never' : `${formatAge(new Date(now - fresh.ageMs).toISOString(), now)} ago`})`
+        : `${ready.status}${ready.status === 'True' ? '' : ` (${ready.reason})`}`;
+    return [c.metadata?.name ?? '', c.spec.region, c.status?.kubernetesVersion ?? '-', String(c.status?.nodeCount ?? '-'), cpu, readiness, formatAge(c.metadata?.creationTimestamp, now)];
   });
 }
 
