@@ -30,7 +30,7 @@ function eq(a0: unknown, ...rest0: unknown[]): boolean {
     } else if (k1 === 'invalid') {
       if (a === undefined || b === undefined) truth = a === b;
       else if (a === null || b === null) truth = a === b;
-      else throw new GoError(`non-comparable type ${sprint([a])}: ${typeName(a)}`);
+      else throw new GoError(`non-comparable type ${sprintf('%s', [a])}: ${typeName(a)}`);
     } else truth = k1 === 'string' || k1 === 'bool' ? a === b : num(a) === num(b);
     if (truth) return true;
   }

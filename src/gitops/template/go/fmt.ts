@@ -125,21 +125,21 @@ function fmtString(s: string, spec: Spec): string {
 }
 
 /** Formats one value for a verb, as fmt's printArg does (slices and maps element by element). */
-export function formatValue(v: unknown, spec: Spec): string {
+export function formatValue(v: unknown, spec: Spec, depth = 0): string {
   if (spec.verb === 'T') return pad(v === undefined || v === null ? '<nil>' : typeName(v), spec);
-  if (v === undefined || v === null) return spec.verb === 'v' ? pad('<nil>', spec) : bad(v, spec);
+  if (v === undefined || v === null) return spec.verb === 'v' || depth > 0 ? pad('<nil>', spec) : bad(v, spec);
   if (typeof v === 'string') return fmtString(v, spec);
   if (typeof v === 'number') return fmtFloatV(v, spec);
   if (v instanceof GoInt) return fmtInt(v.v, spec, v.kind);
   if (typeof v === 'boolean') return spec.verb === 'v' || spec.verb === 't' ? pad(String(v), spec) : bad(v, spec);
   if (Array.isArray(v)) {
-    if (spec.sharpV) return `${typeName(v)}{${v.map((x) => formatValue(x, spec)).join(', ')}}`;
-    return '[' + v.map((x) => formatValue(x, spec)).join(' ') + ']';
+    if (spec.sharpV) return `${typeName(v)}{${v.map((x) => formatValue(x, spec, depth + 1)).join(', ')}}`;
+    return '[' + v.map((x) => formatValue(x, spec, depth + 1)).join(' ') + ']';
   }
   if (v instanceof Uint8Array) return '[' + [...v].join(' ') + ']';
   if (isMap(v)) {
-    if (spec.sharpV) return `map[string]interface {}{${sortedKeys(v).map((k) => `${quote(k)}:${formatValue(v.get(k), spec)}`).join(', ')}}`;
-    return 'map[' + sortedKeys(v).map((k) => `${formatValue(k, spec)}:${formatValue(v.get(k), spec)}`).join(' ') + ']';
+    if (spec.sharpV) return `map[string]interface {}{${sortedKeys(v).map((k) => `${quote(k)}:${formatValue(v.get(k), spec, depth + 1)}`).join(', ')}}`;
+    return 'map[' + sortedKeys(v).map((k) => `${formatValue(k, spec, depth + 1)}:${formatValue(v.get(k), spec, depth + 1)}`).join(' ') + ']';
   }
   if (typeof v === 'object' && 'toGoString' in v) return pad(String((v as { toGoString(): string }).toGoString()), spec);
   return pad(String(v), spec);

@@ -1,6 +1,7 @@
 /** Sprig's date functions over a small Go time.Time model (UTC and IANA zones through Intl). Nondeterministic: now, ago, and date of a non-integer. */
 import { fn, GoError, type GoFunc } from '../go/funcmap.js';
 import { GoInt } from '../go/value.js';
+import { parseTime, zeroTime } from './timeparse.js';
 
 /** A Go time.Time: milliseconds since the epoch plus the zone it is shown in. */
 export class GoTime {
@@ -42,7 +43,7 @@ export function formatLayout(t: GoTime, layout: string): string {
   };
   const tokens: Array<[string, () => string]> = [
     ['January', () => MONTHS[M]], ['Jan', () => MONTHS[M].slice(0, 3)], ['Monday', () => DAYS[d.getUTCDay()]], ['Mon', () => DAYS[d.getUTCDay()].slice(0, 3)],
-    ['MST', () => t.zone], ['2006', () => String(Y).padStart(4, '0')], ['Z07:00:00', () => off(true, true, true)], ['Z070000', () => off(false, true, true)], ['Z07:00', () => off(true, true)], ['Z0700', () => off(false, true)], ['Z07', () => off(false, true).slice(0, 3)],
+    ['MST', () => t.zone || off(false, false)], ['2006', () => String(Y).padStart(4, '0')], ['Z07:00:00', () => off(true, true, true)], ['Z070000', () => off(false, true, true)], ['Z07:00', () => off(true, true)], ['Z0700', () => off(false, true)], ['Z07', () => off(false, true).slice(0, 3)],
     ['-07:00:00', () => off(true, false, true)], ['-070000', () => off(false, false, true)], ['-07:00', () => off(true, false)], ['-0700', () => off(false, false)], ['-07', () => off(false, false).slice(0, 3)],
     ['01', () => p2(M + 1)], ['02', () => p2(D)], ['_2', () => String(D).padStart(2, ' ')], ['002', () => String(Math.floor((Date.UTC(Y, M, D) - Date.UTC(Y, 0, 1)) / 864e5) + 1).padStart(3, '0')],
     ['15', () => p2(h)], ['03', () => p2(h % 12 || 12)], ['04', () => p2(mi)], ['05', () => p2(s)], ['06', () => p2(Y % 100)],
@@ -100,6 +101,16 @@ export function parseDuration(s: string): number {
 }
 const trimFrac = (x: number) => String(Number(x.toFixed(9)));
 
+function modify(f: string, d: unknown, must: boolean): GoTime {
+  if (!(d instanceof GoTime)) throw new GoError(`wrong type for value; expected time.Time; got ${d === null || d === undefined ? 'interface {}' : typeof d}`);
+  const valid = /^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(f) || f === '0';
+  if (!valid) { if (must) throw new GoError(`time: invalid duration ${JSON.stringify(f)}`); return d; }
+  const ns = parseDuration(f);
+  const total = d.nanos + ns;
+  const ms = Math.floor(total / 1e6);
+  return new GoTime(d.ms + ms, total - ms * 1e6, d.zone, d.offset);
+}
+
 /** Sprig's date functions. */
 export const DATE_FUNCS: Array<[string, GoFunc]> = [
   ['now', fn([], () => new GoTime(Date.now()))],
@@ -126,10 +137,8 @@ export const DATE_FUNCS: Array<[string, GoFunc]> = [
     return '0s';
   })],
   ['ago', fn(['any'], (d: unknown) => durationString(Math.round((Date.now() - toTime(d).ms) / 1000) * 1e9))],
-  ['toDate', fn(['string', 'string'], () => { throw new GoError('toDate is not supported by Meridian yet'); })],
-  ['mustToDate', fn(['string', 'string'], () => { throw new GoError('mustToDate is not supported by Meridian yet'); })],
-  ['dateModify', fn(['string', 'any'], () => { throw new GoError('dateModify is not supported by Meridian yet'); })],
-  ['date_modify', fn(['string', 'any'], () => { throw new GoError('dateModify is not supported by Meridian yet'); })],
-  ['mustDateModify', fn(['string', 'any'], () => { throw new GoError('mustDateModify is not supported by Meridian yet'); })],
-  ['must_date_modify', fn(['string', 'any'], () => { throw new GoError('mustDateModify is not supported by Meridian yet'); })],
+  ['toDate', fn(['string', 'string'], (f: string, v: string) => { try { return parseTime(f, v); } catch { return zeroTime(); } })],
+  ['mustToDate', fn(['string', 'string'], (f: string, v: string) => parseTime(f, v))],
+  ...(['dateModify', 'date_modify'] as const).map((n): [string, GoFunc] => [n, fn(['string', 'any'], (f: string, d: unknown) => modify(f, d, false))]),
+  ...(['mustDateModify', 'must_date_modify'] as const).map((n): [string, GoFunc] => [n, fn(['string', 'any'], (f: string, d: unknown) => modify(f, d, true))]),
 ];
