@@ -1,5 +1,5 @@
 import https from 'node:https';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -34,12 +34,15 @@ export class WebhookServer {
   private server: https.Server | undefined;
   /** The CA that signed the serving certificate (the webhook configuration's caBundle). */
   caPem = '';
+  /** A key directory this server made itself, removed on stop. */
+  private ownDir: string | undefined;
 
   constructor(private readonly address: string, private readonly port: number, private readonly lookup: OffloadingLookup, private readonly log: Logger, private readonly dir?: string) {}
 
   /** Issues the certificate and listens; resolves with the base URL the API servers call. */
   async start(host: string): Promise<string> {
-    const pki = new ClusterPki(this.dir ?? await mkdtemp(join(tmpdir(), 'meridian-webhook-')), 'scheduling-webhook');
+    if (!this.dir) this.ownDir = await mkdtemp(join(tmpdir(), 'meridian-webhook-'));
+    const pki = new ClusterPki(this.dir ?? this.ownDir ?? '', 'scheduling-webhook');
     await pki.ensureCa();
     await pki.ensureCert({ name: 'webhook', commonName: 'meridian-scheduling-webhook', usage: ['server'], ips: ['127.0.0.1'], dnsNames: ['localhost'] });
     this.caPem = await readFile(pki.cert('ca'), 'utf8');
@@ -54,6 +57,7 @@ export class WebhookServer {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections?.();
+    if (this.ownDir) await rm(this.ownDir, { recursive: true, force: true });
   }
 
   private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
