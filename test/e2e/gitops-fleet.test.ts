@@ -103,11 +103,22 @@ describe('gitops on the local fleet', () => {
     const dry = meridian(['sync', 'web-app', '--dry-run', ...cli]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout.match(/dry run: 0 to apply, 0 to prune, nothing written/g)?.length).toBe(3);
+    // selfHeal off while the CLI looks at the drift (it raced the CLI's start-up before), then on again
+    // to show that it undoes the edit. Off counts once the controller has reconciled that spec.
+    const setSelfHeal = async (on: boolean) => {
+      await fleet.hub.mergePatch(API_VERSION, 'ApplicationSet', 'web-app', NS, { spec: { template: { spec: { syncPolicy: { automated: { selfHeal: on } } } } } });
+      await waitFor(async () => {
+        const eu = (await apps()).find((a) => a.spec.destination.name === 'eu-west');
+        return eu?.spec.syncPolicy?.automated?.selfHeal === on && eu.status?.observedGeneration === eu.metadata?.generation;
+      }, { timeoutMs: 60_000, what: `eu-west Application reconciled with selfHeal ${on}` });
+    };
+    await setSelfHeal(false);
     await (await fleet.client('eu-west')).mergePatch('apps/v1', 'Deployment', 'web', 'web', { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.example.test/web:hotfix' }] } } } });
     const drift = meridian(['diff', 'web-app', '--cluster', 'eu-west', ...cli]);
     expect(drift.code).toBe(1);
     expect(drift.stdout).toMatch(/^-\s+image: registry.example.test\/web:hotfix$/m);
     expect(drift.stdout).toMatch(/^\+\s+image: registry.example.test\/web:1.0.0$/m);
+    await setSelfHeal(true);
     await waitFor(async () => (await deployment('eu-west'))?.spec.template.spec.containers[0].image === 'registry.example.test/web:1.0.0',
       { timeoutMs: 60_000, what: 'selfHeal to undo the hand edit in eu-west', onTimeout: () => 'still drifted' });
   });
