@@ -61,7 +61,7 @@ export class DashboardController implements Controller {
     this.globals = new Informer<GlobalService>(ctx.hub, { apiVersion: API_VERSION, kind: 'GlobalService' });
     this.events = new Informer<CoreEvent>(ctx.hub, { apiVersion: 'v1', kind: 'Event', labelSelector: EVENT_SOURCE_LABEL });
     this.answers = answerRecorder(ctx.metrics);
-    this.git = new GitCache({ dir: join(ctx.options.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), 'dashboard'), pollIntervalMs: 10_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE) });
+    this.git = new GitCache({ dir: join(ctx.options.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), 'dashboard'), pollIntervalMs: 10_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE), allowFileRepos: ctx.options.gitopsAllowFileRepos ?? false });
     this.certificates = new CertificateExpiry(ctx.metrics, ctx.hub);
     this.countEvent = eventCounter(ctx.metrics);
     registerFleetGauges(ctx.metrics, () => this.store.current());
