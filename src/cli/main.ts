@@ -23,6 +23,7 @@ const modules: LazyModule[] = [
   { summaries: { network: 'pod and service CIDRs across the fleet' }, load: async () => (await import('./commands/network.js')).registerNetworkCommands },
   { summaries: { mesh: 'Istio multi-primary and Cilium ClusterMesh across the fleet' }, load: async () => (await import('./commands/mesh.js')).registerMeshCommands },
   { summaries: { doctor: 'certificates, mesh trust, remote secrets, ClusterMesh IDs, CIDR overlaps, version skew' }, load: async () => (await import('./commands/doctor.js')).registerDoctorCommand },
+  { summaries: { secrets: 'per-region External Secrets stores' }, load: async () => (await import('./commands/secrets.js')).registerSecretsCommands },
   { summaries: { peer: 'peer two members: a virtual node for --to appears in --from', unpeer: 'remove a peering and everything it created in the peer' }, load: async () => (await import('./commands/peer.js')).registerPeerCommands },
   { summaries: { nodes: 'physical and virtual nodes with capacity, and where offloaded pods run' }, load: async () => (await import('./commands/nodes.js')).registerNodesCommand },
 ];
