@@ -10,6 +10,8 @@ export interface ClusterView {
   pods: Pod[];
   /** Bindings made but not yet seen in the cache, by node. */
   assumed: Map<string, Resources>;
+  /** Owners of those bindings, by node (spread must count them too). */
+  assumedOwners?: Map<string, string[]>;
   /** Peers the pod may go to (Target / ClusterTarget); undefined: every peer. */
   allowedPeers?: Set<string>;
   /** Whether each peer cluster answers. */
@@ -21,10 +23,11 @@ export function ownerOf(pod: Pod): string | undefined {
   return pod.metadata?.ownerReferences?.find((o) => o.controller)?.uid;
 }
 
-function siblingsByNode(pod: Pod, pods: Pod[]): Map<string, number> {
+function siblingsByNode(pod: Pod, pods: Pod[], assumedOwners: Map<string, string[]> = new Map()): Map<string, number> {
   const owner = ownerOf(pod);
   const out = new Map<string, number>();
   if (!owner) return out;
+  for (const [node, owners] of assumedOwners) out.set(node, owners.filter((o) => o === owner).length);
   for (const p of pods) {
     const node = p.spec?.nodeName;
     if (node && ownerOf(p) === owner && p.status?.phase !== 'Failed') out.set(node, (out.get(node) ?? 0) + 1);
@@ -39,7 +42,7 @@ function isReady(n: Node): boolean {
 /** Turns a cluster's nodes into candidates: schedulable physical nodes, and virtual nodes of allowed peers. */
 export function candidatesFor(pod: Pod, view: ClusterView): Candidate[] {
   const requested = requestedByNode(view.pods);
-  const siblings = siblingsByNode(pod, view.pods);
+  const siblings = siblingsByNode(pod, view.pods, view.assumedOwners);
   const out: Candidate[] = [];
   for (const n of view.nodes) {
     if (n.spec?.unschedulable) continue;

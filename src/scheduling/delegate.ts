@@ -32,6 +32,7 @@ export function delegatePod(local: Pod, source: string, namespace: string): Pod 
   delete spec.affinity;
   delete spec.topologySpreadConstraints;
   delete spec.priority;
+  delete spec.preemptionPolicy;
   spec.tolerations = (spec.tolerations ?? []).filter((t) => t.key !== VIRTUAL_NODE_TAINT.key && t.key !== ADMIRALTY_PROVIDER_KEY && !t.key?.startsWith('node.kubernetes.io/'));
   // The service account token volume the local admission plugin added names a local Secret.
   spec.volumes = (spec.volumes ?? []).filter((v) => !(v.secret?.secretName && TOKEN_SECRET.test(v.secret.secretName)));

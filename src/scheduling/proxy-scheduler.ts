@@ -3,7 +3,7 @@ import type { ClusterRegistry, MemberCluster } from '../clusters/registry.js';
 import { WorkQueue } from '../controller/queue.js';
 import { isNotFound } from '../kube/errors.js';
 import type { Logger } from '../util/log.js';
-import { candidatesFor } from './candidates.js';
+import { candidatesFor, ownerOf } from './candidates.js';
 import { recordEvent } from './events.js';
 import { place, profile, unschedulableMessage, type Profile } from './framework.js';
 import type { Node, Pod } from './kinds.js';
@@ -25,7 +25,7 @@ export function needsPlacement(pod: Pod): boolean {
  */
 export class ProxyScheduler {
   private readonly queue: WorkQueue;
-  private readonly assumed = new Map<string, { node: string; requests: Resources }>();
+  private readonly assumed = new Map<string, { node: string; requests: Resources; owner?: string }>();
   private readonly lastMessage = new Map<string, string>();
 
   constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly retryMs: number, private readonly plugins: Profile = profile()) {
@@ -59,8 +59,13 @@ export class ProxyScheduler {
     const pod = podInformer.get(podKey);
     if (!pod || !needsPlacement(pod) || this.assumed.has(key)) return;
     const assumed = new Map<string, Resources>();
-    for (const [k, a] of this.assumed) if (k.startsWith(`${sourceName}\t`)) assumed.set(a.node, addResources(assumed.get(a.node) ?? NO_RESOURCES, a.requests));
-    const view = { home: sourceName, nodes: nodeInformer.list(), pods: podInformer.list(), assumed, allowedPeers: allowedPeers(source, pod), peerReady: (p: string) => this.registry.get(p)?.ready ?? false };
+    const assumedOwners = new Map<string, string[]>();
+    for (const [k, a] of this.assumed) {
+      if (!k.startsWith(`${sourceName}\t`)) continue;
+      assumed.set(a.node, addResources(assumed.get(a.node) ?? NO_RESOURCES, a.requests));
+      if (a.owner) assumedOwners.set(a.node, [...(assumedOwners.get(a.node) ?? []), a.owner]);
+    }
+    const view = { home: sourceName, nodes: nodeInformer.list(), pods: podInformer.list(), assumed, assumedOwners, allowedPeers: allowedPeers(source, pod), peerReady: (p: string) => this.registry.get(p)?.ready ?? false };
     const candidates = candidatesFor(pod, view);
     const requests = podRequests(pod);
     const placement = place({ pod, requests }, candidates, this.plugins);
@@ -79,7 +84,7 @@ export class ProxyScheduler {
       if (isNotFound(err)) return;
       throw err;
     }
-    this.assumed.set(key, { node, requests });
+    this.assumed.set(key, { node, requests, owner: ownerOf(pod) });
     setTimeout(() => this.assumed.delete(key), 30_000).unref();
     const where = placement.chosen.virtual ? `cluster ${placement.chosen.cluster} (virtual node ${node})` : `node ${node} at home`;
     await recordEvent(source.client, { ...pod, kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${where}`);
