@@ -42,6 +42,7 @@ export class GitCache {
   private readonly resolved = new Map<string, { sha: string; at: number }>();
   private readonly locks = new KeyedLock();
   private readonly stale = new Set<string>();
+  private readonly known = new Set<string>();
   /** The extracted trees, bounded by size. */
   readonly trees: TreeStore;
 
@@ -49,9 +50,13 @@ export class GitCache {
     this.trees = new TreeStore({ dir: join(opts.dir, 'trees'), maxBytes: opts.maxTreeBytes ?? 2 * 1024 ** 3, inUseGraceMs: opts.treeInUseGraceMs ?? 10 * 60_000 });
   }
 
-  /** Marks every revision of a repository stale, so the next resolve fetches. */
+  /**
+   * Marks every revision of a repository stale, so the next resolve fetches. A repository never
+   * resolved has nothing cached to refresh and is ignored (a webhook cannot grow the set at will).
+   */
   refresh(repoURL: string): void {
-    this.stale.add(normalizeUrl(repoURL));
+    const url = normalizeUrl(repoURL);
+    if (this.known.has(url)) this.stale.add(url);
   }
 
   /** Resolves a branch, tag, HEAD or commit to a commit SHA, fetching when the cached answer is older than the poll interval. */
@@ -71,6 +76,7 @@ export class GitCache {
       if (again && !force && !this.stale.has(url) && Date.now() - again.at < this.opts.pollIntervalMs && again !== hit) return again.sha;
       this.stale.delete(url);
       const sha = await this.fetch(repoURL, revision, signal);
+      this.known.add(url);
       this.resolved.set(key, { sha, at: Date.now() });
       return sha;
     }, signal);
