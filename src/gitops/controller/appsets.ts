@@ -76,6 +76,9 @@ async function writeSetStatus(deps: AppSetDeps, set: ApplicationSet, next: Appli
  * not taken as a reason to delete every Application unless the set is annotated to allow it.
  */
 export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<ReconcileResult> {
+  // An unsynced Application cache looks like a first deployment: every Application would be pinned
+  // to the newest revision at once (RollingSync skipped, a rollback undone). Wait for the caches.
+  if (!deps.apps.hasSynced() || !deps.appsets.hasSynced()) throw new Error(`applicationset ${key}: caches not synced yet`);
   const set = deps.appsets.get(key);
   if (!set || set.metadata?.deletionTimestamp) return;
   const existing = deps.apps.list().filter((a) => a.metadata?.namespace === set.metadata?.namespace && a.metadata?.labels?.[APPSET_LABEL] === set.metadata?.name);
