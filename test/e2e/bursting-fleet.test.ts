@@ -3,6 +3,7 @@ import { API_VERSION } from '../../src/api/schema.js';
 import { LIQO_OFFLOADING_API_VERSION, ADMIRALTY_API_VERSION } from '../../src/api/offloading.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import type { Node, Pod } from '../../src/scheduling/kinds.js';
+import { nodeRows } from '../../src/scheduling/nodes-report.js';
 import { createLogger } from '../../src/util/log.js';
 import { waitFor } from '../../src/util/wait.js';
 import { startTestFleet, type TestFleet } from '../support/fleet.js';
@@ -108,6 +109,12 @@ describe('bursting into peer clusters on the local fleet', () => {
       for (const p of onPeer(peer)) expect(p.metadata?.annotations).toMatchObject({ 'meridian.dev/delegate-cluster': peer, 'meridian.dev/delegate-namespace': 'burst' });
     }
     expect(home.find((p) => p.spec?.nodeName?.startsWith('liqo-'))?.status?.podIP).toMatch(/^10\.(102|103)\./);
+    // What `meridian nodes` prints: physical and virtual nodes, and where offloaded pods run.
+    const rows = await nodeRows('us-east', us);
+    expect(rows.filter((r) => r.type === 'physical').map((r) => r.node)).toEqual(['us-east-node-1', 'us-east-node-2']);
+    const euRow = rows.find((r) => r.node === 'liqo-eu-west');
+    expect(euRow?.offloaded.length).toBe(onPeer('eu-west').length);
+    expect(euRow?.offloaded.every((o) => o.runsIn === 'eu-west/burst' && o.phase === 'Running')).toBe(true);
     await us.apply(elected(3));
     await waitFor(async () => {
       const ps = (await pods('us-east', 'burst', 'app=burst')).filter((p) => !p.metadata?.deletionTimestamp);
