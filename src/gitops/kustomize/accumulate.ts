@@ -12,6 +12,10 @@ import { loadConfigurations, mergeConfig } from './transformer-config.js';
 import { runTransformers } from './transformers.js';
 import { mergeVars } from './vars.js';
 import { ResMap } from './resmap.js';
+import { generatorSpec, iamPolicyObject, isGeneratorKind, loadPluginConfigs } from './builtin-plugins.js';
+import { Resource } from './resource.js';
+import { runGeneratorJobs } from './generators.js';
+import type { Obj } from './values.js';
 
 /** Loads the target of a directory; undefined when it holds no kustomization file. */
 export async function loadTarget(ldr: Loader, parent?: Target, relPath?: string): Promise<Target | undefined> {
@@ -66,6 +70,15 @@ function cloneAccumulator(a: Accumulator): Accumulator {
   return { resMap: new ResMap(a.resMap.list.map((r) => r.copy())), config: a.config, vars: structuredClone(a.vars) };
 }
 
+// A directory in generators:/transformers: is built; its objects are the configurations.
+function buildConfigs(t: Target): (real: string, path: string) => Promise<Obj[]> {
+  return async (real, path) => {
+    const sub = await loadTarget(t.ldr.child(real), t, path);
+    if (!sub) throw new KustomizeError(t.file, `directory "${path}" has no kustomization file`);
+    return (await sharedBuild(sub)).resMap.list.map((r) => r.obj);
+  };
+}
+
 async function accumulateResources(t: Target, acc: Accumulator): Promise<Accumulator> {
   for (const [i, path] of (t.k.resources ?? []).entries()) {
     if (/^[a-z]+:\/\//i.test(path) || path.startsWith('git@')) {
@@ -99,8 +112,16 @@ export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Acc
   acc = await accumulateResources(t, acc);
   acc.config = mergeConfig(acc.config, await loadConfigurations(t.ldr, t.k.configurations ?? []));
   await runGenerators(t, acc);
+  for (const c of await loadPluginConfigs(t, 'generators', buildConfigs(t))) {
+    if (c.obj.kind === 'IAMPolicyGenerator') {
+      acc.resMap.append(new Resource(iamPolicyObject(c.obj, t.file, c.field)), t.file);
+      continue;
+    }
+    if (!isGeneratorKind(c.obj.kind)) throw new KustomizeError(t.file, `field "${c.field}": ${String(c.obj.kind)} is not a generator`);
+    await runGeneratorJobs(t, acc, [[generatorSpec(c.obj), c.obj.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap', c.field]]);
+  }
   acc = await accumulateComponents(t, acc);
-  await runTransformers(t, acc);
+  await runTransformers(t, acc, await loadPluginConfigs(t, 'transformers', buildConfigs(t)));
   acc.vars = mergeVars(acc.vars, t.k.vars ?? [], t.file);
   return acc;
 }

@@ -113,10 +113,17 @@ export function absorb(m: ResMap, r: Resource, file: string, field: string): voi
 
 /** Runs a target's generators into its accumulator. */
 export async function runGenerators(t: Target, acc: Accumulator): Promise<void> {
-  const jobs: Array<[GeneratorSpec, 'ConfigMap' | 'Secret', string]> = [
-    ...(t.k.configMapGenerator ?? []).map((g, i): [GeneratorSpec, 'ConfigMap', string] => [g, 'ConfigMap', `configMapGenerator[${i}]`]),
-    ...(t.k.secretGenerator ?? []).map((g, i): [GeneratorSpec, 'Secret', string] => [g, 'Secret', `secretGenerator[${i}]`]),
-  ];
+  await runGeneratorJobs(t, acc, [
+    ...(t.k.configMapGenerator ?? []).map((g, i): GeneratorJob => [g, 'ConfigMap', `configMapGenerator[${i}]`]),
+    ...(t.k.secretGenerator ?? []).map((g, i): GeneratorJob => [g, 'Secret', `secretGenerator[${i}]`]),
+  ]);
+}
+
+/** One generator to run: its spec, the kind it makes and the field that configured it. */
+export type GeneratorJob = [GeneratorSpec, 'ConfigMap' | 'Secret', string];
+
+/** Runs generators in order into the accumulator (the kustomization's fields or `generators:` entries). */
+export async function runGeneratorJobs(t: Target, acc: Accumulator, jobs: GeneratorJob[]): Promise<void> {
   for (const [g, kind, field] of jobs) {
     const r = await generate(t, g, kind, field);
     try {

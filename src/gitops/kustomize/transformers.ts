@@ -12,6 +12,11 @@ import { applyLegacySmp, applyPatchEntry } from './patches.js';
 import { applyReplacements, loadReplacements } from './replacements.js';
 import { applyReplicas } from './replicas.js';
 import type { Accumulator, Target } from './target.js';
+import { relative } from 'node:path';
+import { planConfig, transformerPlan, type PluginConfig } from './builtin-plugins.js';
+import { joinOrigin } from './origin.js';
+import type { Origin } from './resource.js';
+import { isObj } from './values.js';
 
 interface Step { kind: string; run: () => Promise<void> | void }
 
@@ -55,11 +60,27 @@ function steps(t: Target, acc: Accumulator): Step[] {
   return out;
 }
 
-/** Runs a target's transformers over its accumulator. */
-export async function runTransformers(t: Target, acc: Accumulator): Promise<void> {
+function configOrigin(t: Target, c: PluginConfig): Origin | undefined {
+  if (t.originPath === undefined) return undefined;
+  const meta = isObj(c.obj.metadata) ? c.obj.metadata : {};
+  const by = { apiVersion: 'builtin', kind: String(c.obj.kind), name: meta.name as string | undefined, namespace: meta.namespace as string | undefined };
+  return { configuredIn: joinOrigin(t.originPath, c.file === t.file ? t.fileName : relative(t.ldr.display('.'), c.file)), configuredBy: by };
+}
+
+/** Runs a target's transformers over its accumulator: its fields, then its `transformers:` entries. */
+export async function runTransformers(t: Target, acc: Accumulator, plugins: PluginConfig[] = []): Promise<void> {
   for (const step of steps(t, acc)) {
     await step.run();
     recordTransformation(acc.resMap.list, pluginOrigin(t, step.kind));
     acc.resMap.compact();
+  }
+  for (const c of plugins) {
+    const plan = transformerPlan(c.obj, c.file, c.field);
+    const view = { ...t, k: { ...plan.k, kind: t.k.kind } };
+    for (const step of steps(view, { ...acc, config: planConfig(acc, plan) })) {
+      await step.run();
+      recordTransformation(acc.resMap.list, configOrigin(t, c));
+      acc.resMap.compact();
+    }
   }
 }
