@@ -68,22 +68,25 @@ async function hungFetch(cache: GitCache, expected: RegExp): Promise<void> {
   expect(await cache.resolve(`file://${origin}`, 'main')).toMatch(/^[0-9a-f]{40}$/);
 }
 
+// Generous liveness bounds per test: the real git around the hung one runs on a shared, loaded machine.
+const LIVENESS_MS = 90_000;
+
 describe('git deadlines', () => {
   it('a git that never exits is killed whole (grandchildren too) at the command deadline, and the lock is released', async () => {
     const cache = new GitCache({ dir: join(work, 'c1'), pollIntervalMs: 0, allowFileRepos: true, gitPath: `${fakeBin}:${SAFE_PATH}`, commandTimeoutMs: 8000 });
     await hungFetch(cache, /deadline/);
-  });
+  }, LIVENESS_MS);
 
   it('the repository lock has a hold deadline that aborts the holder and kills its pipeline', async () => {
     const cache = new GitCache({ dir: join(work, 'c2'), pollIntervalMs: 0, allowFileRepos: true, gitPath: `${fakeBin}:${SAFE_PATH}`, commandTimeoutMs: 600_000, lockHoldMs: 8000 });
     await hungFetch(cache, /lock deadline/);
-  });
+  }, LIVENESS_MS);
 
   it('a tar that never drains is killed with git at the deadline', async () => {
     const bare = join(work, 'c3');
     execFileSync('git', ['clone', '-q', '--bare', origin, bare]);
     await expect(runGit(['--git-dir', bare, 'archive', '--format=tar', 'HEAD'], { timeoutMs: 1500, pipeTo: { command: 'sleep', args: ['600'] } })).rejects.toThrow(/deadline/);
-  });
+  }, LIVENESS_MS);
 
   it('a sink that exits early (EPIPE) is an error, not a crash', async () => {
     const bare = join(work, 'c4');
@@ -93,5 +96,5 @@ describe('git deadlines', () => {
       expect(err?.message, sink.command).toMatch(/archive.*: git (killed|exit)|EPIPE/);
     }
     expect(existsSync(bare)).toBe(true);
-  });
+  }, LIVENESS_MS);
 });
