@@ -134,7 +134,9 @@ function commandStart(): void {
   const help = runs(process.execPath, [bin, '--help']);
   const render = runs(process.execPath, [bin, 'render', overlay, '--root', root]);
   const kubectl = runs('kubectl', ['kustomize', overlay]);
+  const node = runs(process.execPath, ['-e', '0']);
   console.log('(c) command start, median of 5 (web-app us-east overlay)');
+  console.log(`  node -e 0          ${node.toFixed(0)} ms  (Node's own start, the floor under both meridian lines)`);
   console.log(`  meridian --help    ${help.toFixed(0)} ms`);
   console.log(`  meridian render    ${render.toFixed(0)} ms`);
   console.log(`  kubectl kustomize  ${kubectl.toFixed(0)} ms  (meridian render ${(kubectl / render).toFixed(2)}x kubectl's speed)`);
