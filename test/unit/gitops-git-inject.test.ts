@@ -72,4 +72,15 @@ describe('git command lines from untrusted values', () => {
       expect(() => parseRepoUrl(bad), bad).toThrow(/repoURL/);
     }
   });
+
+  it('accepts exactly the ref names git check-ref-format --allow-onelevel accepts (minus option-like ones)', () => {
+    const names = ['main', 'feature/x', 'v1.0', 'a..b', 'a/.b', 'a.lock', 'a/b.lock/c', 'a b', 'a~b', 'a^b', 'a:b', 'a?b', 'a*b', 'a[b', 'a\\b', '/a', 'a/', 'a//b', 'a.', '@', 'a@{b', 'a@b', '.a', 'x\u007fy', 'ünï', 'a-b_c', 'refs/tags/v2'];
+    for (const name of names) {
+      let git = true;
+      try { execFileSync('git', ['check-ref-format', '--allow-onelevel', name], { stdio: 'ignore' }); } catch { git = false; }
+      let ours = true;
+      try { checkRevision(name); } catch { ours = false; }
+      expect(ours, name).toBe(git);
+    }
+  });
 });
