@@ -14,10 +14,12 @@ export class TerminalError extends Error {
 /**
  * True when an API error will not go away by itself: 400, 401, 403, 422 (classifyError's terminal
  * class), and 404 when it answered a create (the namespace or kind is missing). Everything else
- * (409, 429, 5xx, network) is retried with backoff.
+ * (409, 429, 5xx, network) is retried with backoff, except 1.20's 500 for a mistyped apply.
  */
 export function isTerminal(err: unknown, creating = false): boolean {
   if (err instanceof TerminalError) return true;
+  // Kubernetes 1.20 answers a server-side apply whose fields have the wrong type with a 500 that no retry cures.
+  if (err instanceof KubeApiError && err.status === 500 && /failed to create typed patch object/.test(err.message)) return true;
   const cls = classifyError(err);
   return cls === 'terminal' || (creating && cls === 'gone' && err instanceof KubeApiError);
 }

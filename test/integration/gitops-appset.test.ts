@@ -42,6 +42,8 @@ beforeAll(async () => {
     appsets: new Informer<ApplicationSet>(env.client, { apiVersion: API_VERSION, kind: 'ApplicationSet' }).start(),
     apps: new Informer<Application>(env.client, { apiVersion: API_VERSION, kind: 'Application' }).start(),
   };
+  // As serve does: nothing is reconciled before both caches have synced.
+  await Promise.all([deps.appsets.waitForSync(), deps.apps.waitForSync()]);
 });
 afterAll(async () => {
   deps?.appsets.stop();
@@ -98,7 +100,7 @@ describe('ApplicationSet reconcile on a real kube-apiserver', () => {
   });
 
   it('records an Application the hub refuses (422) as a condition and an Event on the ApplicationSet, without throwing for a retry', async () => {
-    const set = await reconcileWith(setWith(listGen('ap-south'), {}, { automated: 'yes please' }));
+    const set = await reconcileWith(setWith(listGen('ap-south'), {}, { pruneConfirmShare: 7 }));
     const cond = set.status?.conditions?.find((c) => c.type === 'ResourcesUpToDate');
     expect(cond).toMatchObject({ status: 'False', reason: 'ApplicationRejected' });
     expect(cond?.message).toMatch(/shop-ap-south.*422/);
