@@ -59,7 +59,7 @@ describe('the dashboard in headless Chromium on the local fleet', () => {
     const views = REGIONS.map((r) => `${r}=@127.0.0.1:${VIEW_PORTS[r]}`).join(',');
     handle = await serve(parseServeOptions({
       kubeconfig: fleet.kubeconfig, controllers: '*', leaderElect: false, httpPort: String(HTTP_PORT), dnsPort: String(DNS_PORT), probeInterval: '1',
-      dnsListen: REGIONS.map((r) => `127.0.0.1:${VIEW_PORTS[r]}`).join(','), dnsViews: views, gitopsCacheDir: join(work, 'cache'), gitopsResync: '5',
+      dnsListen: REGIONS.map((r) => `127.0.0.1:${VIEW_PORTS[r]}`).join(','), dnsViews: views, gitopsCacheDir: join(work, 'cache'), gitopsResync: '5', allowFileRepos: true,
     }, {}, 'dashboard-e2e'), silentLogger);
     const chromium = await launchChromium();
     closeBrowser = chromium.close;
