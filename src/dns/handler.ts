@@ -47,7 +47,7 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
   if (!ednsResult || (ednsResult.kind === 'error' && ednsResult.rcode === 'FORMERR')) {
     // Unreadable, or its OPT record is malformed: answer without EDNS (RFC 6891 section 7).
     const rcode = header.opcode !== 0 ? 'NOTIMP' : 'FORMERR';
-    return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false };
+    return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
   }
   const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
   const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.ecs) : undefined };
@@ -98,7 +98,7 @@ export function minimalAnyAnswer(answer: ZoneAnswer): ZoneAnswer {
 }
 
 function emptyReply(frame: ReplyFrame, rcode: RcodeName, qtype: number): Outcome {
-  return { kind: 'reply', bytes: encodeEmptyReply(frame, RCODE[rcode], false), rcode, qtype, truncated: false };
+  return { kind: 'reply', bytes: encodeEmptyReply(frame, RCODE[rcode], false), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
 }
 
 /** Largest reply: 65535 over TCP; over UDP 512 without EDNS, else the client's size capped by ours. */
