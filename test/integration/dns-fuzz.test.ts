@@ -72,7 +72,7 @@ async function fuzzUdp(count: number, rand: () => number, tally: Tally): Promise
     for (const p of batch) socket.send(p, port, '127.0.0.1');
     const expected = batch.filter((p) => !expectDrop(p)).length;
     try {
-      await waitFor(() => replies.size >= expected, { timeoutMs: 15_000, intervalMs: 2, what: `${expected} UDP replies` });
+      await waitFor(() => replies.size >= expected, { timeoutMs: 5000, intervalMs: 2, what: `${expected} UDP replies` });
     } catch { /* the missing ones are reported below */ }
     await new Promise((r) => setTimeout(r, 1)); // a stray reply to a dropped packet would land now
     batch.forEach((p, i) => record(tally, p, p.length >= 2 ? replies.get(i) : undefined));
@@ -104,7 +104,7 @@ async function fuzzTcp(count: number, rand: () => number, tally: Tally): Promise
     conn.write(Buffer.concat(batch.flatMap((p) => [Buffer.from([p.length >> 8, p.length & 0xff]), p])));
     const expected = batch.filter((p) => !expectDrop(p)).length;
     try {
-      await waitFor(() => replies.size >= expected, { timeoutMs: 15_000, intervalMs: 2, what: `${expected} TCP replies` });
+      await waitFor(() => replies.size >= expected, { timeoutMs: 5000, intervalMs: 2, what: `${expected} TCP replies` });
     } catch { /* reported below */ }
     batch.forEach((p, i) => record(tally, p, p.length >= 2 ? replies.get(i) : undefined));
     tally.sent += batch.length;
