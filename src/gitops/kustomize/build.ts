@@ -4,16 +4,14 @@
 import { accumulateTarget, loadTarget } from './accumulate.js';
 import { KustomizeError } from './errors.js';
 import { nameHash } from './hash.js';
-import { Loader } from './loader.js';
+import { KUSTOMIZATION_FILE_NAMES, Loader } from './loader.js';
 import { fixNameReferences } from './nameref.js';
 import { ORIGIN_ANNOTATION, TRANSFORMATIONS_ANNOTATION, originText, transformationsText } from './origin.js';
 import type { Resource } from './resource.js';
-import { resourcesFromText } from './resources.js';
 import { sortResources } from './sort.js';
 import { emptyAccumulator } from './target.js';
 import { resolveVars } from './vars.js';
 import { ensureObj, isObj, type Obj } from './values.js';
-import { readdir } from 'node:fs/promises';
 import type { RenderCache } from './cache.js';
 
 function finalizeMetadata(r: Resource, buildMetadata: string[]): Obj {
@@ -32,18 +30,13 @@ function isLocalConfig(r: Resource): boolean {
   return r.annotations()['config.kubernetes.io/local-config'] === 'true';
 }
 
-async function plainDirectory(ldr: Loader): Promise<Obj[]> {
-  const names = (await readdir(ldr.dir)).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
-  const out: Obj[] = [];
-  for (const name of names) out.push(...resourcesFromText(await ldr.readFile(name, 'resources'), ldr.display(name)).map((r) => r.obj));
-  return out;
-}
-
 /** Builds a directory (a kustomization, or a plain directory of YAML files) into objects, in output order. */
 export async function buildObjects(dir: string, root: string, cache?: RenderCache): Promise<Obj[]> {
   const ldr = await Loader.create(dir, root, cache);
   const t = await loadTarget(ldr);
-  if (!t) return plainDirectory(ldr);
+  if (!t) {
+    throw new KustomizeError(ldr.display('.'), `unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory (a plain directory of YAML is rendered only by meridian's directory sources, not as a kustomization)`);
+  }
   const acc = await accumulateTarget(t, emptyAccumulator());
   const m = acc.resMap;
   for (const r of m.list) {

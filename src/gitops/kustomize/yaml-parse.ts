@@ -60,7 +60,9 @@ function toValue(node: unknown, ctx: Ctx, depth = 0): Value {
 
 /** Every non-empty document of a YAML stream, typed as kustomize types them. */
 export function parseYamlDocuments(text: string, file: string, yaml11 = false): Value[] {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
+  // kustomize reads a kustomization file with duplicate keys (the last wins); resources with
+  // duplicate keys are an error, as in go-yaml v3.
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !yaml11, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const out: Value[] = [];
   for (const doc of list) {
