@@ -22,13 +22,14 @@ export async function loadVendorCrds(file: (typeof VENDOR_CRDS)[keyof typeof VEN
 /** Schema keywords that servers before Kubernetes 1.25 do not know (server-side apply refuses unknown fields). */
 const NEWER_KEYWORDS = ['x-kubernetes-validations'];
 
-/** A copy of a CRD without the schema keywords an older server would refuse. */
+/** A copy of a CRD without the schema keywords (and empty-string defaults) an older server would refuse. */
 export function forServer(crd: Json, minor: number): Json {
   if (minor >= 25) return crd;
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (!v || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.entries(v as Json).filter(([k]) => !NEWER_KEYWORDS.includes(k)).map(([k, x]) => [k, strip(x)]));
+    // 1.20 also reads `default: ""` as null and refuses it ("must be of type string"): drop empty-string defaults there.
+    return Object.fromEntries(Object.entries(v as Json).filter(([k, x]) => !NEWER_KEYWORDS.includes(k) && !(k === 'default' && x === '')).map(([k, x]) => [k, strip(x)]));
   };
   return strip(crd) as Json;
 }

@@ -13,6 +13,8 @@ import { meshMembers, type MeshMember } from '../../src/mesh/members.js';
 import { removeFromIstio } from '../../src/mesh/removal.js';
 import { secretValue, type SecretObject } from '../../src/mesh/secret-data.js';
 import { startEnvtest, type Envtest } from '../support/envtest.js';
+import { waitFor } from '../../src/util/wait.js';
+import type { Finding } from '../../src/mesh/doctor-types.js';
 
 const NAMES = ['us-east', 'eu-west'];
 
@@ -144,8 +146,11 @@ describe('mesh bootstrap against two real API servers with Istio 1.22 CRDs', () 
     expect(find('eu-west', 'cidr-overlap')).toMatchObject({ severity: 'error', message: expect.stringContaining('10.244.0.0/16') });
     // A remote secret whose token no longer works is reported.
     await envs[1].client.delete('v1', 'ServiceAccount', 'istio-reader-service-account', 'istio-system');
-    const later = await runDoctor(hub, dm);
-    expect(later.find((f) => f.cluster === 'us-east' && f.check === 'remote-secret istio-remote-secret-eu-west')?.severity).toBe('error');
+    // The API server's token authenticator reads service accounts through a cache: wait (bounded) for it to notice.
+    const broken = (fs: Finding[]) => fs.find((f) => f.cluster === 'us-east' && f.check === 'remote-secret istio-remote-secret-eu-west');
+    let later: Finding[] = [];
+    await waitFor(async () => broken(later = await runDoctor(hub, dm))?.severity === 'error', { timeoutMs: 60_000, intervalMs: 1000, what: 'the doctor to find the broken remote secret', onTimeout: () => JSON.stringify(broken(later)) });
+    expect(broken(later)?.message).toMatch(/access to eu-west fails: .*401/);
     await recordFindings(hub, dm, later);
     const us = await hub.get<{ status: { conditions: Array<{ type: string; status: string; reason: string }> } } & SecretObject>(API_VERSION, 'Cluster', 'us-east');
     const types = Object.fromEntries(us?.status.conditions.map((c) => [c.type, c.status]) ?? []);

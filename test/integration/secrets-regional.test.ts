@@ -96,7 +96,9 @@ describe('per-region External Secrets, Kubernetes provider, two real API servers
     expect(failed).toMatchObject({ status: 'False', reason: 'SecretSyncedError', message: expect.stringContaining('does not exist') });
     await c.delete('v1', 'Secret', 'db', 'secrets-store');
     await waitFor(async () => (await target(0)) === undefined, { timeoutMs: 30_000, what: 'us-east target deleted after its remote key went' });
-    const es = await c.get<SecretObject & { status: { conditions: Array<{ reason: string }> } }>(ESO_API_VERSION, 'ExternalSecret', 'db', 'web');
-    expect(es?.status.conditions[0].reason).toBe('SecretDeleted');
+    // The target goes first, the status follows in the same pass.
+    const reason = async () => (await c.get<SecretObject & { status: { conditions: Array<{ reason: string }> } }>(ESO_API_VERSION, 'ExternalSecret', 'db', 'web'))?.status.conditions[0].reason;
+    await waitFor(async () => (await reason()) === 'SecretDeleted', { timeoutMs: 30_000, what: 'ExternalSecret us-east web/db to say SecretDeleted' });
+    expect(await reason()).toBe('SecretDeleted');
   });
 });
