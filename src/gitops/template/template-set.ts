@@ -6,7 +6,7 @@
 import { execute, type MissingKey } from './go/exec.js';
 import { mergeFuncMaps, type FuncMap } from './go/funcmap.js';
 import { GO_BUILTINS } from './go/builtins.js';
-import { parseInto, type Tree } from './go/parser.js';
+import { parseInto, TemplateParseError, type Tree } from './go/parser.js';
 
 /** Options as text/template's Option("missingkey=..."). */
 export interface TemplateOptions { missingKey: MissingKey; maxOutputBytes?: number }
@@ -43,7 +43,12 @@ export class TemplateSet {
   /** Parses `text` as template `name` (and any templates it defines); throws Go's parse error. */
   parse(name: string, text: string): this {
     const staged = new Map(this.trees);
-    parseInto(staged, name, text, (fn) => this.funcs.has(fn));
+    try {
+      parseInto(staged, name, text, (fn) => this.funcs.has(fn));
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new TemplateParseError(`template: ${name}: nesting too deep to parse`, { cause: e });
+      throw e;
+    }
     for (const [k, v] of staged) this.trees.set(k, v);
     return this;
   }

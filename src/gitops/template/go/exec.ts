@@ -28,7 +28,12 @@ export function execute(set: Map<string, Tree>, name: string, funcs: FuncMap, da
   if (!tree) throw new TemplateExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`);
   const st = new State(set, tree, funcs, missingKey, limits);
   st.vars.push({ name: '$', value: data });
-  st.walk(data, tree.root);
+  try {
+    st.walk(data, tree.root);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new TemplateExecError(`template: ${name}: nesting too deep to execute`, { cause: e });
+    throw e;
+  }
   return st.out.join('');
 }
 
@@ -49,7 +54,7 @@ class State {
     const pos = this.node.pos;
     const before = text.slice(0, pos);
     const nl = before.lastIndexOf('\n');
-    const col = nl < 0 ? pos : pos - (nl + 1);
+    const col = Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1)); // Go counts bytes
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     throw new TemplateExecError(`template: ${this.tmpl.parseName}:${line}:${col}: executing ${JSON.stringify(name)} at <${nodeString(this.node)}>: ${msg}`);
   }
