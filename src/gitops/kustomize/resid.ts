@@ -7,16 +7,29 @@ export interface Gvk { group: string; version: string; kind: string }
 /** A resource's identity. */
 export interface ResId extends Gvk { name: string; namespace: string }
 
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'PriorityClass', 'RuntimeClass',
-  'PodSecurityPolicy', 'CertificateSigningRequest', 'ComponentStatus', 'IngressClass', 'FlowSchema',
-  'PriorityLevelConfiguration', 'StorageVersion', 'TokenReview', 'SubjectAccessReview', 'SelfSubjectAccessReview',
-  'SelfSubjectRulesReview', 'SelfSubjectReview', 'ClusterTrustBundle', 'VolumeAttributesClass', 'IPAddress',
-  'ServiceCIDR', 'DeviceClass', 'ResourceSlice',
-]);
+// Cluster-scoped kinds by API group, as kustomize looks them up in its built-in schema (by group,
+// version and kind): a `Namespace` of another group (a CRD) is namespaced.
+const CLUSTER_SCOPED_GROUPS: Record<string, string[]> = {
+  '': ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
+  'storage.k8s.io': ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass'],
+  'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding'],
+  'apiextensions.k8s.io': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io': ['APIService'],
+  'admissionregistration.k8s.io': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'],
+  'scheduling.k8s.io': ['PriorityClass'],
+  'node.k8s.io': ['RuntimeClass'],
+  policy: ['PodSecurityPolicy'],
+  extensions: ['PodSecurityPolicy'],
+  'certificates.k8s.io': ['CertificateSigningRequest', 'ClusterTrustBundle'],
+  'networking.k8s.io': ['IngressClass', 'IPAddress', 'ServiceCIDR'],
+  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'internal.apiserver.k8s.io': ['StorageVersion'],
+  'authentication.k8s.io': ['TokenReview', 'SelfSubjectReview'],
+  'authorization.k8s.io': ['SubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview'],
+  'resource.k8s.io': ['DeviceClass', 'ResourceSlice'],
+};
+const CLUSTER_SCOPED = new Set(Object.entries(CLUSTER_SCOPED_GROUPS).flatMap(([g, kinds]) => kinds.map((k) => `${g}/${k}`)));
 
 /** The group and version of an apiVersion string. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
@@ -26,7 +39,7 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 
 /** True for the built-in kinds Kubernetes serves without a namespace. */
 export function isClusterScoped(gvk: Gvk): boolean {
-  return CLUSTER_SCOPED.has(gvk.kind);
+  return CLUSTER_SCOPED.has(`${gvk.group}/${gvk.kind}`);
 }
 
 /** The namespace kustomize compares: "default" when empty, a marker for cluster-scoped kinds. */
