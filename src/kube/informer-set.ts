@@ -13,7 +13,7 @@ export class InformerSet {
     const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer(this.client, { apiVersion, kind, namespace }).start();
+      inf = new Informer(this.client, { apiVersion, kind, namespace, transform: stripManagedFields }).start();
       this.informers.set(key, inf);
     }
     return inf as unknown as Informer<T>;
@@ -24,4 +24,14 @@ export class InformerSet {
     for (const inf of this.informers.values()) inf.stop();
     this.informers.clear();
   }
+}
+
+/**
+ * Drops `metadata.managedFields`, which nothing in Meridian reads from a cache and which is a large
+ * share of every small object (a member's Pods above all), so caches of whole kinds stay small.
+ */
+export function stripManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }

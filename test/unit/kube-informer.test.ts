@@ -4,6 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/kube/client.js';
 import { Informer } from '../../src/kube/informer.js';
+import { stripManagedFields } from '../../src/kube/informer-set.js';
 import { waitFor } from '../../src/util/wait.js';
 
 /** A fake API server serving ConfigMaps: the list is answered when `releaseList` is called; watches stay open silently (half-open). */
@@ -112,5 +113,10 @@ describe('Informer', () => {
     fake.releaseList();
     await inf.waitForSync();
     expect(inf.get('ns/a')).toEqual({ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' } });
+  });
+
+  it('shared member caches drop managedFields, which nothing reads', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', managedFields: [{ manager: 'kubelet' }] }, spec: { nodeName: 'n1' } };
+    expect(stripManagedFields(pod)).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { nodeName: 'n1' } });
   });
 });
