@@ -95,3 +95,10 @@ describe('prototype keys in parameters, templates and templatePatch (issue 9)', 
     expect(() => renderApplicationTemplate({ metadata: { name: 'a', '{{ .k }}': { polluted: 'yes' } } }, undefined, params, go)).toThrow('spec.template.metadata: key "__proto__" is not allowed');
   });
 });
+
+describe('regular expressions from Git cannot stall the process', () => {
+  it('a catastrophically backtracking pattern fails clearly instead of hanging (Go RE2 is linear, JavaScript backtracks)', () => {
+    expect(() => renderGoTemplate(`{{ regexMatch "(a+)+$" "${'a'.repeat(40)}!" }}`, {})).toThrow(/error calling regexMatch: regexp evaluation took longer than 250ms/);
+    expect(renderGoTemplate('{{ regexMatch "^[a-z]+(-[a-z0-9]+)*$" "us-east-1" }}', {})).toBe('true');
+  });
+});

@@ -1,6 +1,7 @@
 /** Sprig's reflection, path, regex, URL, random and crypto functions. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
+import { createContext, Script } from 'node:vm';
 import { fn, GoError, type GoFunc } from '../go/funcmap.js';
 import { GoInt, GoStrings, kindName, typeName, type GoMap } from '../go/value.js';
 import { formatValue } from '../go/fmt.js';
@@ -17,6 +18,28 @@ export function goRegexp(expr: string, global = false): RegExp {
   try { return new RegExp(src, flags); } catch (e) { throw new GoError(`error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`); }
 }
 
+/** A regexp that ran past its time limit. */
+class RegexTimeout extends GoError {}
+
+// JavaScript regexps backtrack (Go's RE2 does not): a pattern such as (a+)+$ can take exponential
+// time and would stall every controller in the process, so each evaluation runs under a watchdog.
+const sandbox = createContext({});
+const runner = new Script('__out.v = __f()');
+const REGEX_TIMEOUT_MS = 250;
+function bounded<T>(f: () => T): T {
+  const out: { v?: T } = {};
+  Object.assign(sandbox, { __f: f, __out: out });
+  try {
+    runner.runInContext(sandbox, { timeout: REGEX_TIMEOUT_MS });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RegexTimeout(`regexp evaluation took longer than ${REGEX_TIMEOUT_MS}ms (catastrophic backtracking)`);
+    throw e;
+  } finally {
+    Object.assign(sandbox, { __f: undefined, __out: undefined });
+  }
+  return out.v as T;
+}
+
 /** Expands a Go replacement template ($1, ${1}, $name, ${name}, $$). */
 function expand(template: string, m: RegExpExecArray | string[], groups: Record<string, string> | undefined): string {
   return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_all, d: string, braced?: string, bare?: string) => {
@@ -29,9 +52,9 @@ function expand(template: string, m: RegExpExecArray | string[], groups: Record<
 
 const regexFuncs = (name: string, params: GoFunc['params'], impl: (...a: never[]) => unknown): Array<[string, GoFunc]> => [
   [name, fn(params, (...a: never[]) => {
-    try { return impl(...a); } catch (e) { if (name === 'regexMatch') return false; throw e; }
+    try { return bounded(() => impl(...a)); } catch (e) { if (name === 'regexMatch' && !(e instanceof RegexTimeout)) return false; throw e; }
   })],
-  ['must' + name[0].toUpperCase() + name.slice(1), fn(params, impl)],
+  ['must' + name[0].toUpperCase() + name.slice(1), fn(params, (...a: never[]) => bounded(() => impl(...a)))],
 ];
 
 function findAll(re: RegExp, s: string, n: number): string[] {
