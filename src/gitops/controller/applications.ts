@@ -13,6 +13,9 @@ import { planPrune, prune, type KindRef } from '../sync/prune.js';
 import { hashOf } from '../sync/project.js';
 import { emitEvent } from '../../kube/events.js';
 import { statusFromSync, statusUnknown, writeStatus } from './status.js';
+import { eventOnChange, isTerminal } from '../../controller/terminal.js';
+import { findCondition, setCondition } from '../../kube/conditions.js';
+import { classifyError } from '../../kube/errors.js';
 
 /** Finalizer that lets an Application remove its resources from the member before it goes. */
 export const RESOURCES_FINALIZER = 'meridian.dev/resources-finalizer';
@@ -48,6 +51,27 @@ export function previousKinds(app: Application): KindRef[] {
  * member as it is: status goes Unknown with a condition, and nothing is applied or pruned.
  */
 export async function reconcileApplication(deps: ApplicationDeps, key: string): Promise<ReconcileResult> {
+  if (!deps.apps.hasSynced()) throw new Error(`application ${key}: cache not synced yet`);
+  try {
+    return await reconcileOnce(deps, key);
+  } catch (err) {
+    if (classifyError(err) === 'gone' && !deps.apps.get(key)) return; // deleted meanwhile: done
+    if (!isTerminal(err)) throw err;
+    return recordTerminal(deps, key, err as Error);
+  }
+}
+
+/** A terminal hub error (400/401/403/422): a Reconciled=False condition and one Warning Event on the Application; no hot retry. */
+async function recordTerminal(deps: ApplicationDeps, key: string, err: Error): Promise<ReconcileResult> {
+  const app = deps.apps.get(key);
+  if (!app) return;
+  const next = { type: 'Reconciled', status: 'False' as const, reason: 'TerminalError', message: err.message.slice(0, 1000), observedGeneration: app.metadata?.generation };
+  await eventOnChange(deps.hub, app, findCondition(app.status?.conditions, 'Reconciled'), next, 'gitops');
+  await writeStatus(deps.hub, app, { ...(app.status ?? {}), conditions: setCondition(app.status?.conditions, next) }).catch((e: Error) => deps.log.warn({ application: key, err: e.message }, 'recording a terminal error failed'));
+  return { requeueAfterMs: deps.resyncMs };
+}
+
+async function reconcileOnce(deps: ApplicationDeps, key: string): Promise<ReconcileResult> {
   const app = freshest(deps, key);
   if (!app) return;
   if (app.metadata?.deletionTimestamp) return finalize(deps, app);
