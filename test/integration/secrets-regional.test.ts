@@ -64,10 +64,13 @@ describe('per-region External Secrets, Kubernetes provider, two real API servers
       const s = await waitFor(async () => ((await target(i).catch(() => undefined)) ? target(i) : undefined), { timeoutMs: 30_000, what: `Secret web/db in ${region}`, onTimeout: () => logs.slice(-2000) });
       expect(secretValue(s, 'password')).toBe(planted(region, 1));
       expect(s.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ExternalSecret', name: 'db', controller: true });
-      const es = await envs[i].client.get<SecretObject & { status: { conditions: Array<{ type: string; status: string; reason: string }>; refreshTime: string; syncedResourceVersion: string } }>(ESO_API_VERSION, 'ExternalSecret', 'db', 'web');
-      expect(es?.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True', reason: 'SecretSynced' });
-      expect(es?.status.syncedResourceVersion).toMatch(/^1-[0-9a-f]+$/);
-      expect(Date.parse(es?.status.refreshTime ?? '')).toBeGreaterThan(0);
+      const es = await waitFor(async () => {
+        const got = await envs[i].client.get<SecretObject & { status?: { conditions: Array<{ type: string; status: string; reason: string }>; refreshTime: string; syncedResourceVersion: string } }>(ESO_API_VERSION, 'ExternalSecret', 'db', 'web');
+        return got?.status?.conditions ? got : undefined;
+      }, { timeoutMs: 30_000, what: `status of ExternalSecret web/db in ${region}` });
+      expect(es.status?.conditions[0]).toMatchObject({ type: 'Ready', status: 'True', reason: 'SecretSynced' });
+      expect(es.status?.syncedResourceVersion).toMatch(/^1-[0-9a-f]+$/);
+      expect(Date.parse(es.status?.refreshTime ?? '')).toBeGreaterThan(0);
     }
   });
 
