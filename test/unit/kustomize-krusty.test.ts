@@ -33,6 +33,10 @@ async function outcome(dir: string): Promise<Outcome> {
   }
 }
 
+function kustomizationCount(dir: string): number {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f)).length;
+}
+
 describe('kustomize krusty corpus', () => {
   afterAll(() => {
     const by = [...refused].map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
@@ -43,9 +47,10 @@ describe('kustomize krusty corpus', () => {
     expect(cases.length).toBeGreaterThanOrEqual(250);
   });
 
-  it('renders the same through one RenderCache shared by every case, twice', async () => {
+  // The cases with bases (more than one kustomization) are where a shared cache hands out copies.
+  it('renders cases with bases the same through one RenderCache shared by all, twice', { timeout: 120_000 }, async () => {
     const cache = new RenderCache();
-    const ok = cases.filter((n) => !gaps.has(n) && existsSync(join(CORPUS, n, 'expected.yaml')));
+    const ok = cases.filter((n) => !gaps.has(n) && existsSync(join(CORPUS, n, 'expected.yaml')) && kustomizationCount(join(CORPUS, n, 'tree')) > 1);
     for (let pass = 0; pass < 2; pass++) {
       for (const name of ok) {
         const dir = join(CORPUS, name);

@@ -5,11 +5,12 @@
 import { KustomizeError } from './errors.js';
 import { visitFieldSpec } from './fieldspec.js';
 import type { FieldSpec } from './kustomization.js';
-import { effectiveNamespace, gvkSelected, isClusterScoped, type Gvk } from './resid.js';
+import { effectiveNamespace, gvkSelected, idString, isClusterScoped, type Gvk } from './resid.js';
 import type { Resource } from './resource.js';
 import type { ResMap } from './resmap.js';
 import type { NameBackReference } from './transformer-config.js';
 import { isObj, str, type Obj, type Value } from './values.js';
+import { hasOwn } from './own.js';
 
 interface Ctx { referrer: Resource; target: Partial<Gvk>; path: string; candidates: Resource[] }
 
@@ -54,7 +55,11 @@ const sameNamesAndNs = (rs: Resource[]): boolean => rs.every((r) => r.name === r
 function setMapping(ctx: Ctx, node: Obj): void {
   if (typeof node.name !== 'string') return;
   let candidates = ctx.candidates;
-  if ('namespace' in node) {
+  if (hasOwn(node, 'namespace') && (node.namespace === null || node.namespace === '')) {
+    // kustomize's nameref filter: a reference naming a blank namespace is bad input, not "default".
+    throw new KustomizeError(ctx.referrer.source, `Invalid Input: namespace is blank for resource "${idString(ctx.referrer.curId())}" (field "namespace" of the reference to "${node.name}")`);
+  }
+  if (hasOwn(node, 'namespace')) {
     const ns = str(node, 'namespace');
     const eff = (r: Resource, id = r.orgId()): string => effectiveNamespace({ ...id, namespace: id.namespace });
     const byOrg = ctx.candidates.filter((r) => eff(r) === effectiveNamespace({ ...r.orgId(), namespace: ns }));
