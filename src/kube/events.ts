@@ -82,6 +82,6 @@ export function answersMovedEvent(before: AnswerStatus | undefined, after: Answe
 export function newRolloutEvents(before: { events?: Array<{ time: string; type: string; message: string }> } | undefined, after: { events?: Array<{ time: string; type: string; revision: string; message: string }> } | undefined): EventInput[] {
   const seen = new Set((before?.events ?? []).map((e) => `${e.time}|${e.type}`));
   return (after?.events ?? []).filter((e) => !seen.has(`${e.time}|${e.type}`)).map((e) => ({
-    type: 'Warning' as const, reason: e.type === 'Halted' ? 'RolloutHalted' : e.type, message: `revision ${e.revision.slice(0, 8)}: ${e.message}`, component: 'gitops',
+    type: e.type === 'Halted' || e.type === 'RolledBack' ? 'Warning' as const : 'Normal' as const, reason: e.type === 'Halted' ? 'RolloutHalted' : e.type, message: `revision ${e.revision.slice(0, 8)}: ${e.message}`, component: 'gitops',
   }));
 }

@@ -98,6 +98,7 @@ describe('the dashboard in headless Chromium on the local fleet', () => {
     console.log(`egress ${HOST}: ${JSON.stringify(row)}`);
     await page.locator(`tr[data-egress="${HOST}"]`).waitFor({ timeout: 10_000 });
     await mkdir(ARTIFACTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   });
 
@@ -136,6 +137,7 @@ describe('the dashboard in headless Chromium on the local fleet', () => {
     const { stdout } = await run('kubectl', ['--kubeconfig', fleet.kubeconfig, '--context', 'hub', 'get', 'events', '-A', '-l', 'meridian.dev/event', '-o', 'custom-columns=REASON:.reason,OBJECT:.involvedObject.name']);
     expect(stdout).toMatch(/Failover\s+web/);
     expect(stdout).toMatch(/MemberLost\s+eu-west/);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-eu-west-down.png'), fullPage: true });
     // The README's picture is refreshed only on request, so a test run leaves the tree clean.
     if (process.env.MERIDIAN_UPDATE_SCREENSHOT) await copyFile(join(ARTIFACTS, 'dashboard-eu-west-down.png'), join(ROOT, 'docs/img/dashboard.png'));

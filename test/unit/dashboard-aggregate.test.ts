@@ -123,6 +123,7 @@ describe('events written at the source', () => {
     const e1 = { time: 't1', type: 'Halted', revision: 'aaaaaaaaaa', message: 'x Degraded' };
     const e2 = { time: 't2', type: 'RolledBack', revision: 'aaaaaaaaaa', message: 'back' };
     expect(newRolloutEvents({ events: [e1] }, { events: [e1, e2] }).map((e) => e.reason)).toEqual(['RolledBack']);
-    expect(newRolloutEvents(undefined, { events: [e1] })[0]).toMatchObject({ reason: 'RolloutHalted', message: 'revision aaaaaaaa: x Degraded' });
+    expect(newRolloutEvents(undefined, { events: [e1] })[0]).toMatchObject({ reason: 'RolloutHalted', type: 'Warning', message: 'revision aaaaaaaa: x Degraded' });
+    expect(newRolloutEvents(undefined, { events: [{ ...e1, type: 'Completed' }] })[0]).toMatchObject({ reason: 'Completed', type: 'Normal' });
   });
 });
