@@ -42,6 +42,8 @@ export class GitopsController implements Controller {
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), passes: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
+    // Per-Application memory goes with the Application, or these maps grow with every one ever seen.
+    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.passes.delete(objectKey(a)); });
     const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });
     const onStuck = (queue: string) => (key: string, ms: number) => {
       stuck.inc({ queue });
