@@ -1,5 +1,6 @@
 /** Sprig 3.2.3's GenericFuncMap as one registry (env, expandenv and getHostByName are left out: data only). */
 import type { FuncMap } from '../go/funcmap.js';
+import { AES_FUNCS } from './aes.js';
 import { DATE_FUNCS } from './dates.js';
 import { DICT_FUNCS } from './dicts.js';
 import { ENCODING_FUNCS } from './encoding.js';
@@ -11,5 +12,5 @@ import { STRING_FUNCS } from './strings.js';
 
 /** Every Sprig function ArgoCD exposes. */
 export const SPRIG_FUNCS: FuncMap = new Map([
-  ...STRING_FUNCS, ...LIST_FUNCS, ...DICT_FUNCS, ...NUMBER_FUNCS, ...ENCODING_FUNCS, ...MISC_FUNCS, ...SEMVER_FUNCS, ...DATE_FUNCS, ...UNSUPPORTED_FUNCS,
+  ...STRING_FUNCS, ...LIST_FUNCS, ...DICT_FUNCS, ...NUMBER_FUNCS, ...ENCODING_FUNCS, ...MISC_FUNCS, ...SEMVER_FUNCS, ...DATE_FUNCS, ...AES_FUNCS, ...UNSUPPORTED_FUNCS,
 ]);

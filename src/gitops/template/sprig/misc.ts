@@ -168,7 +168,7 @@ function urlJoin(d: GoMap): string {
 }
 
 /** Functions that need keys, certificates or passwords: registered so templates parse as in Go, but refused when called. */
-export const UNSUPPORTED_FUNCS: Array<[string, GoFunc]> = ['bcrypt', 'htpasswd', 'genPrivateKey', 'buildCustomCert', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert', 'genSignedCertWithKey', 'encryptAES', 'decryptAES']
+export const UNSUPPORTED_FUNCS: Array<[string, GoFunc]> = ['bcrypt', 'htpasswd', 'genPrivateKey', 'buildCustomCert', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert', 'genSignedCertWithKey']
   .map((name) => [name, fn([], () => { throw new GoError(`${name} is not supported by Meridian's template engine`); }, { variadic: 'any' })]);
 
 void createHash;
