@@ -61,7 +61,8 @@ export class WebhookServer {
   }
 
   private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
-    const m = /^\/(elect|offload)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(req.url ?? '');
+    // The API server appends `?timeout=5s`: match the path alone.
+    const m = /^\/(elect|offload)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec((req.url ?? '').split('?')[0]);
     if (req.method !== 'POST' || !m) {
       res.writeHead(404).end();
       return;
