@@ -10,7 +10,7 @@ import { resourcesFromText } from './resources.js';
 import { emptyAccumulator, type Accumulator, type Target } from './target.js';
 import { loadConfigurations, mergeConfig } from './transformer-config.js';
 import { runTransformers } from './transformers.js';
-import { mergeVars } from './vars.js';
+import { bindVars, mergeVars } from './vars.js';
 import { ResMap } from './resmap.js';
 import { generatorSpec, iamPolicyObject, isGeneratorKind, loadPluginConfigs } from './builtin-plugins.js';
 import { Resource } from './resource.js';
@@ -123,5 +123,6 @@ export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Acc
   acc = await accumulateComponents(t, acc);
   await runTransformers(t, acc, await loadPluginConfigs(t, 'transformers', buildConfigs(t)));
   acc.vars = mergeVars(acc.vars, t.k.vars ?? [], t.file);
+  bindVars(acc.resMap, t.k.vars ?? [], t.file);
   return acc;
 }

@@ -21,6 +21,8 @@ export class Resource {
   allowKindChange = false;
   origin: Origin | undefined;
   transformations: Origin[] = [];
+  /** Vars bound to this resource by the kustomization that declared them (kustomize's refVarNames). */
+  refVarNames: string[] = [];
   /** The file the resource was read from (for messages). */
   source = '';
 
@@ -68,7 +70,7 @@ export class Resource {
   /** A deep copy, bookkeeping included. */
   copy(): Resource {
     const r = new Resource(clone(this.obj));
-    Object.assign(r, { ...this, obj: r.obj, prevIds: [...this.prevIds], prefixes: [...this.prefixes], suffixes: [...this.suffixes] });
+    Object.assign(r, { ...this, obj: r.obj, prevIds: [...this.prevIds], prefixes: [...this.prefixes], suffixes: [...this.suffixes], refVarNames: [...this.refVarNames] });
     r.transformations = [...this.transformations];
     return r;
   }

@@ -7,6 +7,7 @@ import { visitFieldSpec } from './fieldspec.js';
 import type { FieldSpec, VarSpec } from './kustomization.js';
 import { effectiveNamespace, gvkSelected, parseApiVersion } from './resid.js';
 import type { ResMap } from './resmap.js';
+import type { Resource } from './resource.js';
 import { deepEqual, isObj, type Value } from './values.js';
 import { setOwn } from './own.js';
 
@@ -21,15 +22,40 @@ export function mergeVars(into: VarSpec[], add: VarSpec[], file: string): VarSpe
   return out;
 }
 
-function varValue(m: ResMap, v: VarSpec): Value {
+/**
+ * Binds each of a kustomization's own vars to the one resource its objref matches in that
+ * kustomization's accumulation (kustomize's MergeVars): vars are scoped, so a same-named object
+ * added later by an including kustomization does not make the var ambiguous.
+ */
+export function bindVars(m: ResMap, vars: VarSpec[], file: string): void {
+  for (const v of vars) {
+    if (m.list.some((r) => r.refVarNames.includes(v.name))) continue;
+    const hits = matching(m, v);
+    if (hits.length > 1) throw fieldError(file, 'vars', `var "${v.name}": found several ${v.objref.kind} ${v.objref.name}`);
+    if (hits.length === 1) hits[0].refVarNames.push(v.name);
+  }
+}
+
+function matching(m: ResMap, v: VarSpec): Resource[] {
   const ref = v.objref;
   const gv = ref.apiVersion ? parseApiVersion(ref.apiVersion) : { group: ref.group ?? '', version: ref.version ?? '' };
   const sel = { kind: ref.kind, group: gv.group || undefined, version: gv.version || undefined };
-  const hits = m.list.filter((r) => r.allIds().some((id) => id.name === ref.name && gvkSelected(id, sel) &&
+  return m.list.filter((r) => r.allIds().some((id) => id.name === ref.name && gvkSelected(id, sel) &&
     (!ref.namespace || effectiveNamespace({ ...id, namespace: ref.namespace }) === effectiveNamespace(id))));
+}
+
+function varValue(m: ResMap, v: VarSpec): Value {
+  const bound = m.list.filter((r) => r.refVarNames.includes(v.name));
+  if (bound.length === 1) return fieldValue(bound[0], v);
+  const ref = v.objref;
+  const hits = matching(m, v);
   if (hits.length !== 1) throw new KustomizeError('', `var "${v.name}": ${hits.length === 0 ? 'cannot find' : 'found several'} ${ref.kind} ${ref.name}`);
+  return fieldValue(hits[0], v);
+}
+
+function fieldValue(r: Resource, v: VarSpec): Value {
   const path = v.fieldref?.fieldPath || 'metadata.name';
-  const slot = findSlots(hits[0].obj, splitFieldPath(path.replace(/\[(\d+)\]/g, '.$1')), false)[0];
+  const slot = findSlots(r.obj, splitFieldPath(path.replace(/\[(\d+)\]/g, '.$1')), false)[0];
   const value = slot ? slotValue(slot) : undefined;
   if (value === undefined || isObj(value) || Array.isArray(value)) throw new KustomizeError('', `var "${v.name}": field "${path}" is not a scalar`);
   return value;
