@@ -2,6 +2,8 @@ import { API_VERSION } from '../api/schema.js';
 import type { Cluster } from '../api/cluster.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
+import { parseCidr } from '../traffic/cidr.js';
+import { within } from './ipnet.js';
 
 /** One cluster's address space as Meridian sees it. */
 export interface ClusterNetworks {
@@ -29,7 +31,8 @@ export function clusterNetworks(cluster: Cluster, nodes: NodeObject[] = []): Clu
   for (const n of nodes) {
     for (const c of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) {
       add(c, `node ${n.metadata?.name}`);
-      fromNodes.add(c);
+      // A node's slice of a declared cluster CIDR adds nothing (and would double every overlap).
+      if (!declared.some((d) => inside(c, d))) fromNodes.add(c);
     }
   }
   const services = cluster.spec.serviceCIDRs ?? cluster.status?.serviceCIDRs ?? [];
@@ -53,4 +56,12 @@ export async function collectNetworks(hub: KubeClient, memberClient: (c: Cluster
     if (r.status === 'fulfilled') return clusterNetworks(c, r.value);
     return { ...clusterNetworks(c), error: `nodes not read: ${(r.reason as Error).message}` };
   }).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function inside(inner: string, outer: string): boolean {
+  try {
+    return within(parseCidr(inner), parseCidr(outer));
+  } catch {
+    return false;
+  }
 }

@@ -30,7 +30,8 @@ describe('network check', () => {
   it('reads pod CIDRs from nodes as well as the spec, without self-overlap', () => {
     const cluster = { apiVersion: 'meridian.dev/v1alpha1', kind: 'Cluster', metadata: { name: 'x' }, spec: { server: 's', secretRef: { name: 'n', namespace: 'ns' }, region: 'r', podCIDRs: ['10.5.0.0/16'], serviceCIDRs: ['10.6.0.0/16'] } } as Cluster;
     const n = clusterNetworks(cluster, [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: { podCIDR: '10.5.1.0/24' } }, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' }, spec: { podCIDRs: ['10.7.0.0/24'] } }]);
-    expect(n.podCIDRs).toEqual(['10.5.0.0/16', '10.5.1.0/24', '10.7.0.0/24']);
+    expect(n.podCIDRs).toEqual(['10.5.0.0/16', '10.7.0.0/24']);
+    expect(n.sources['10.5.1.0/24']).toEqual(['node n1']);
     expect(checkNetworks([n]).overlaps).toEqual([]);
   });
   it('reports a malformed CIDR naming the cluster and field', () => {
