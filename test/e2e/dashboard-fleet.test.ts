@@ -31,7 +31,7 @@ const DNS_PORT = 29090;
 const VIEW_PORTS: Record<string, number> = { 'us-east': 29091, 'eu-west': 29092, 'ap-south': 29093 };
 
 async function dig(port: number, name: string): Promise<string[]> {
-  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=1', name]);
+  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=3', '+tries=3', name]);
   return stdout.split('\n').filter(Boolean).sort();
 }
 
