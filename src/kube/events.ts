@@ -72,6 +72,7 @@ export function answersMovedEvent(before: AnswerStatus | undefined, after: Answe
   const regionOf = (a: string) => after.backends?.find((b) => b.address === a)?.region ?? before.backends?.find((b) => b.address === a)?.region ?? a;
   const from = [...new Set((before.answers ?? []).flatMap((a) => a.addresses).map(regionOf))].sort().join(',') || 'nothing';
   const to = [...new Set((after.answers ?? []).flatMap((a) => a.addresses).map(regionOf))].sort().join(',') || 'nothing';
+  if (from === to) return undefined; // same regions, other addresses: not a move between regions
   const lost = (before.answers ?? []).flatMap((a) => a.addresses).some((a) => after.backends?.find((b) => b.address === a)?.health === 'Unhealthy');
   return lost
     ? { type: 'Warning', reason: 'Failover', message: `answers moved from ${from} to ${to}`, component: 'traffic' }
