@@ -85,7 +85,9 @@ function takeOver(r: Resource, old: Resource, merge: boolean): void {
   r.prevIds = [...old.prevIds];
   r.prefixes = [...old.prefixes];
   r.suffixes = [...old.suffixes];
-  r.needsHash = r.needsHash || old.needsHash;
+  // kustomize keeps the hash only when both ask for it: the build annotation comes from the old
+  // resource and is dropped when the new one lacks it (CopyMergeMetaDataFieldsFrom).
+  r.needsHash = r.needsHash && old.needsHash;
   if (merge) {
     mergeMap(old.obj, r.obj, 'data');
     mergeMap(old.obj, r.obj, 'binaryData');

@@ -154,8 +154,11 @@ function mergeAssociative(dest: Value[], patch: Value[], keys: string[], items: 
   for (const values of valuesList) {
     const [vk, vv] = validateKeys(valuesList, values, keys);
     validKeys = vk;
-    const d = work.find((e) => matches(e, vk, vv));
-    const p = patch.find((e) => matches(e, vk, vv));
+    // kyaml looks the element up by the keys this item has a value for (elementValueList), so a
+    // patch port without `protocol` still finds its own item.
+    const [fk, fv] = validateKeys([vv], vv, vk);
+    const d = work.find((e) => matches(e, fk, fv));
+    const p = patch.find((e) => matches(e, fk, fv));
     const merged = p === undefined ? d : mergeNode(d, clone(p), items);
     if (merged === undefined || merged === DELETED || merged === null || (isObj(merged) && Object.keys(merged).length === 0)) {
       work = setElement(work, undefined, vk, vv);
