@@ -1,6 +1,7 @@
 import { Informer } from './informer.js';
 import type { KubeClient } from './client.js';
 import type { KubeObject } from './types.js';
+import { trimPod } from './pod-transform.js';
 
 /** Shared informers of one server, one per kind and namespace, each started on first use. */
 export class InformerSet {
@@ -13,7 +14,7 @@ export class InformerSet {
     const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer(this.client, { apiVersion, kind, namespace, transform: stripManagedFields }).start();
+      inf = new Informer(this.client, { apiVersion, kind, namespace, transform: apiVersion === 'v1' && kind === 'Pod' ? trimPod : stripManagedFields }).start();
       this.informers.set(key, inf);
     }
     return inf as unknown as Informer<T>;
