@@ -33,7 +33,8 @@ function mergeNode(dest: Value | undefined, patch: Value | undefined, schema: Sc
     return mergeMap(dest, patch, schema);
   }
   if (Array.isArray(patch)) {
-    if (!Array.isArray(dest)) return mergeList([], patch, schema);
+    // merge2 takes the patch list itself as the destination when there is none (VisitList).
+    if (!Array.isArray(dest)) return mergeList(patch, patch, schema);
     return mergeList(dest, patch, schema);
   }
   return patch;
@@ -89,6 +90,16 @@ function matches(elem: Value, keys: string[], values: string[]): boolean {
   return true;
 }
 
+/** kyaml's FieldMatcher as ElementSetter uses it: an empty value matches any value of the key. */
+function setterMatches(elem: Obj, keys: string[], values: string[]): boolean {
+  if (values.length === 0) return false;
+  for (let j = 0; j < keys.length && j < values.length; j++) {
+    if (!hasOwn(elem, keys[j])) return false;
+    if (values[j] !== '' && scalarText(elem[keys[j]]) !== values[j]) return false;
+  }
+  return true;
+}
+
 /** kyaml's ElementSetter: replace (or with no element, remove) the items matching the keys. */
 function setElement(list: Value[], elem: Value | undefined, keys: string[], values: string[]): Value[] {
   const out: Value[] = [];
@@ -99,7 +110,7 @@ function setElement(list: Value[], elem: Value | undefined, keys: string[], valu
       out.push(e);
       continue;
     }
-    if (!matches(e, keys, values)) {
+    if (!setterMatches(e, keys, values)) {
       if (values.length > 0) out.push(e);
       continue;
     }
@@ -151,6 +162,7 @@ function mergeAssociative(dest: Value[], patch: Value[], keys: string[], items: 
   let added: Value[] = [];
   let validKeys = keys;
   let work = dest;
+  const alias = dest === patch;
   for (const values of valuesList) {
     const [vk, vv] = validateKeys(valuesList, values, keys);
     validKeys = vk;
@@ -162,6 +174,7 @@ function mergeAssociative(dest: Value[], patch: Value[], keys: string[], items: 
     const merged = p === undefined ? d : mergeNode(d, clone(p), items);
     if (merged === undefined || merged === DELETED || merged === null || (isObj(merged) && Object.keys(merged).length === 0)) {
       work = setElement(work, undefined, vk, vv);
+      if (alias) patch = work;
       continue;
     }
     if (isObj(merged)) vk.forEach((k, i) => { if (!(k in merged) && vv[i] !== '') merged[k] = vv[i]; });
