@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Application } from '../../src/api/application.js';
 import type { ApplicationSet } from '../../src/api/applicationset.js';
@@ -114,6 +114,8 @@ afterAll(async () => {
 });
 
 describe('README claims against a hub and a member', () => {
+  beforeEach(() => { memberReady = true; }); // a failed test never leaves the member down for the next
+
   it('deleting an Application deletes its resources in the member, never while the member is down, never with preserveResourcesOnDeletion', async () => {
     await application('cleanup', 'cms', 'claims-a', { automated: { prune: true } });
     await application('keeper', 'cms', 'claims-b', { automated: { prune: true }, preserveResourcesOnDeletion: true });
@@ -196,6 +198,10 @@ describe('README claims against a hub and a member', () => {
     argo.spec.template.spec.source.repoURL = `file://${repo}`;
     for (const o of translateObject(argo)) await hub.client.apply(o);
     await reconcileSet('web-app');
+    await reconcileSet('web-app'); // the second pass updates the existing Applications (the 422 loop was here)
+    const set = await hub.client.get<ApplicationSet>(API_VERSION, 'ApplicationSet', 'web-app', NS);
+    const cond = (t: string) => set?.status?.conditions?.find((c) => c.type === t)?.status;
+    expect([cond('ParametersGenerated'), cond('ResourcesUpToDate')]).toEqual(['True', 'True']);
     const app = await hub.client.get<Application>(API_VERSION, 'Application', 'web-app-us-east', NS);
     expect(app?.spec.syncPolicy?.automated).toBeUndefined();
     await reconcileApp('web-app-us-east');
