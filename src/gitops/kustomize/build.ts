@@ -11,12 +11,15 @@ import type { Resource } from './resource.js';
 import { sortResources } from './sort.js';
 import { emptyAccumulator } from './target.js';
 import { resolveVars } from './vars.js';
-import { ensureObj, isObj, type Obj } from './values.js';
+import { ensureObj, isObj, type Obj, type Value } from './values.js';
+import { formatNumber } from './yaml-resolve.js';
 import type { RenderCache } from './cache.js';
 
 function finalizeMetadata(r: Resource, buildMetadata: string[]): Obj {
   const meta = ensureObj(r.obj, 'metadata');
   const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  // kustomize rewrites every annotation map at the end (RemoveBuildAnnotations) as strings.
+  for (const [k, v] of Object.entries(annotations)) if (typeof v !== 'string') annotations[k] = scalarString(v);
   if (buildMetadata.includes('originAnnotations') && r.origin) annotations[ORIGIN_ANNOTATION] = originText(r.origin);
   if (buildMetadata.includes('transformerAnnotations') && r.transformations.length) {
     annotations[TRANSFORMATIONS_ANNOTATION] = transformationsText(r.transformations);
@@ -24,6 +27,13 @@ function finalizeMetadata(r: Resource, buildMetadata: string[]): Obj {
   if (Object.keys(annotations).length) meta.annotations = annotations;
   else delete meta.annotations;
   return r.obj;
+}
+
+/** The text kyaml reads from a scalar node (a collection reads as ''). */
+function scalarString(v: Value): string {
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return String(v);
+  return '';
 }
 
 function isLocalConfig(r: Resource): boolean {
