@@ -151,6 +151,7 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
     }
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.lastError = undefined;
+    this.failures = 0; // a list that landed is healthy: a watch that never delivers (an empty kind) must not keep the old backoff
     if (!this.synced) {
       this.synced = true;
       this.emit('synced');
