@@ -82,7 +82,7 @@ export class ClusterRegistry extends EventEmitter {
       return;
     }
     const client = await memberClientFromSecret(this.hub, cluster, this.memberTimeoutMs);
-    if (existing) this.removeMember(name, false);
+    this.removeMember(name, false); // not `existing`: a concurrent sync (start() and the 'add' event) may have connected meanwhile
     const entry = new MemberEntry(name, cluster, client, await this.secretVersion(cluster));
     this.members.set(name, entry);
     this.log.info({ cluster: name, server: cluster.spec.server }, 'member connected');
