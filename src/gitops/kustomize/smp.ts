@@ -18,7 +18,8 @@ function withoutDirectives(v: Value): Value {
   if (Array.isArray(v)) return v.filter((x) => directive(x) === undefined).map(withoutDirectives);
   if (!isObj(v)) return v;
   const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) setOwn(out, k, withoutDirectives(x));
+  // merge2 knows only `$patch`; `$retainKeys` and `$setElementOrder/...` stay as plain fields.
+  for (const [k, x] of Object.entries(v)) if (k !== '$patch') setOwn(out, k, withoutDirectives(x));
   return out;
 }
 
@@ -42,7 +43,7 @@ function mergeNode(dest: Value | undefined, patch: Value | undefined, schema: Sc
 
 function mergeMap(dest: Obj, patch: Obj, schema: SchemaType | undefined): Obj {
   for (const [k, pv] of Object.entries(patch)) {
-    if (k.startsWith('$')) continue;
+    if (k === '$patch') continue;
     if (pv === null) {
       delete dest[k];
       continue;
