@@ -23,7 +23,7 @@ describe('meridian serve leader election', () => {
   });
 
   it('lets one of two replicas act and hands over within the lease duration when the leader is killed', async () => {
-    const leaseSeconds = 4;
+    const leaseSeconds = 6;
     for (const id of ['replica-a', 'replica-b']) {
       const port = await freePort();
       const child = meridianBackground(['serve', '--kubeconfig', env.kubeconfig, '--context', env.context, '--http-port', String(port),
@@ -33,7 +33,7 @@ describe('meridian serve leader election', () => {
     }
     const describeAll = async () => (await Promise.all(replicas.map(async (r) => `${r.id}: ${await leaderOf(r).catch((e: Error) => e.message)}`))).join(', ');
     await waitFor(async () => (await Promise.all(replicas.map(leaderOf))).filter(Boolean).length === 1, {
-      timeoutMs: 30_000, what: 'exactly one leader', onTimeout: () => replicas.map((r) => r.output()).join('\n'),
+      timeoutMs: 90_000, what: 'exactly one leader', onTimeout: () => replicas.map((r) => r.output()).join('\n'),
     });
     // Both keep answering; still exactly one leader a few renewals later.
     await new Promise((r) => setTimeout(r, 2000));
@@ -44,7 +44,7 @@ describe('meridian serve leader election', () => {
 
     const killedAt = Date.now();
     await stopChild(leader, 'SIGKILL');
-    await waitFor(() => leaderOf(follower), { timeoutMs: 30_000, intervalMs: 100, what: `${follower.id} to take over`, onTimeout: () => follower.output() });
+    await waitFor(() => leaderOf(follower), { timeoutMs: 90_000, intervalMs: 100, what: `${follower.id} to take over`, onTimeout: () => follower.output() });
     const takeoverMs = Date.now() - killedAt;
     console.log(`leader election: ${follower.id} took over ${takeoverMs} ms after ${leader.id} was killed (lease ${leaseSeconds}s)`);
     const lease = await env.client.get<{ apiVersion: string; spec: { holderIdentity: string; leaseTransitions: number } }>('coordination.k8s.io/v1', 'Lease', 'meridian-leader', 'meridian-system');
