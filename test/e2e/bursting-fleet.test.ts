@@ -134,8 +134,9 @@ describe('bursting into peer clusters on the local fleet', () => {
     expect(cond.reason).toBe('Unschedulable');
     expect(cond.message).toMatch(/liqo-eu-west: .*node selector topology.kubernetes.io\/region=mars does not match \(topology.kubernetes.io\/region=eu-west\)/);
     expect(cond.message).toMatch(/us-east-node-1: .*Insufficient cpu/);
-    const events = (await us.list('v1', 'Event', { namespace: 'burst', fieldSelector: 'involvedObject.name=nowhere' })).items;
-    expect(events.some((e) => e.reason === 'FailedScheduling')).toBe(true);
+    // The Event is written after the condition: wait for it, then check what it says.
+    const event = await waitFor(async () => (await us.list('v1', 'Event', { namespace: 'burst', fieldSelector: 'involvedObject.name=nowhere' })).items.find((e) => e.reason === 'FailedScheduling'), { timeoutMs: 30_000, what: 'FailedScheduling Event on the waiting pod' });
+    expect((event as { message?: string }).message).toMatch(/node selector topology.kubernetes.io\/region=mars does not match/);
     await us.delete('v1', 'Pod', 'nowhere', 'burst', { gracePeriodSeconds: 0 });
   });
 
@@ -143,7 +144,13 @@ describe('bursting into peer clusters on the local fleet', () => {
     const us = c['us-east'];
     await us.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'spread' } });
     await us.apply({ apiVersion: LIQO_OFFLOADING_API_VERSION, kind: 'NamespaceOffloading', metadata: { name: 'offloading', namespace: 'spread' }, spec: { namespaceMappingStrategy: 'DefaultName', podOffloadingStrategy: 'LocalAndRemote' } });
-    await waitFor(async () => (await us.get('v1', 'Namespace', 'spread'))?.metadata?.labels?.['liqo.io/scheduling-enabled'] === 'true', { timeoutMs: 30_000, what: 'namespace spread labelled as offloaded' });
+    await waitFor(async () => (await us.get('v1', 'Namespace', 'spread'))?.metadata?.labels?.['liqo.io/scheduling-enabled'] === 'true', {
+      timeoutMs: 30_000, what: 'namespace spread labelled as offloaded',
+      onTimeout: () => {
+        const nso = stack.registry.get('us-east')?.informer(LIQO_OFFLOADING_API_VERSION, 'NamespaceOffloading');
+        return JSON.stringify({ synced: nso?.hasSynced(), error: nso?.lastError?.message, watches: nso?.watchesOpened, cached: nso?.list().map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`) });
+      },
+    });
     await us.apply({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'spread', namespace: 'spread' },
       spec: {
