@@ -8,7 +8,7 @@ import type { Loader } from './loader.js';
 import { joinOrigin } from './origin.js';
 import { resourcesFromText } from './resources.js';
 import { emptyAccumulator, type Accumulator, type Target } from './target.js';
-import { loadConfigurations, mergeConfig } from './transformer-config.js';
+import { loadConfigurations, mergeConfig, overlayConfig } from './transformer-config.js';
 import { runTransformers } from './transformers.js';
 import { bindVars, mergeVars } from './vars.js';
 import { ResMap } from './resmap.js';
@@ -110,7 +110,7 @@ async function accumulateComponents(t: Target, acc: Accumulator): Promise<Accumu
 /** Builds a target into an accumulator (kustomize's accumulateTarget). */
 export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Accumulator> {
   acc = await accumulateResources(t, acc);
-  acc.config = mergeConfig(acc.config, await loadConfigurations(t.ldr, t.k.configurations ?? []));
+  if (t.k.configurations?.length) acc.config = overlayConfig(acc.config, await loadConfigurations(t.ldr, t.k.configurations));
   await runGenerators(t, acc);
   for (const c of await loadPluginConfigs(t, 'generators', buildConfigs(t))) {
     if (c.obj.kind === 'IAMPolicyGenerator') {

@@ -73,6 +73,27 @@ export function mergeSpecs(into: FieldSpec[], add: FieldSpec[]): FieldSpec[] {
   return out;
 }
 
+/** True when `selector` (a spec's group/version/kind, empty parts match anything) selects `x` (kyaml's Gvk.IsSelected). */
+function gvkSelects(selector: FieldSpec, x: FieldSpec): boolean {
+  return (!selector.group || x.group === selector.group) && (!selector.version || x.version === selector.version) && (!selector.kind || x.kind === selector.kind);
+}
+
+/**
+ * Adds a kustomization's own `configurations` to the accumulated configuration. As kubectl
+ * kustomize v5.5.0 does (recorded in test/fixtures/kustomize-extra/configurations-nameprefix), a
+ * custom spec takes the place of the accumulated specs of the same path whose kinds include its
+ * kind: `namePrefix: [{path: metadata/name, kind: ConfigMap}]` prefixes only ConfigMaps.
+ */
+export function overlayConfig(base: TransformerConfig, custom: TransformerConfig): TransformerConfig {
+  const out = mergeConfig(emptyConfig(), base);
+  for (const k of LIST_KEYS) {
+    if (custom[k].length === 0) continue;
+    out[k] = out[k].filter((x) => !custom[k].some((c) => c.path === x.path && gvkSelects(x, c)));
+    out[k] = mergeSpecs(out[k], custom[k]);
+  }
+  return mergeConfig(out, { ...emptyConfig(), nameReference: custom.nameReference });
+}
+
 /** Merges one configuration into another. */
 export function mergeConfig(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
   const out = emptyConfig();
