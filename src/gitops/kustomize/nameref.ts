@@ -5,7 +5,7 @@
 import { KustomizeError } from './errors.js';
 import { visitFieldSpec } from './fieldspec.js';
 import type { FieldSpec } from './kustomization.js';
-import { effectiveNamespace, gvkSelected, idString, isClusterScoped, type Gvk } from './resid.js';
+import { effectiveNamespace, gvkSelected, idString, isClusterScoped, type Gvk, type ResId } from './resid.js';
 import type { Resource } from './resource.js';
 import type { ResMap } from './resmap.js';
 import type { NameBackReference } from './transformer-config.js';
@@ -61,9 +61,11 @@ function setMapping(ctx: Ctx, node: Obj): void {
   }
   if (hasOwn(node, 'namespace')) {
     const ns = str(node, 'namespace');
-    const eff = (r: Resource, id = r.orgId()): string => effectiveNamespace({ ...id, namespace: id.namespace });
-    const byOrg = ctx.candidates.filter((r) => eff(r) === effectiveNamespace({ ...r.orgId(), namespace: ns }));
-    candidates = byOrg.length ? byOrg : ctx.candidates.filter((r) => effectiveNamespace(r.curId()) === effectiveNamespace({ ...r.curId(), namespace: ns }));
+    // kustomize groups the candidates by original, else current, effective namespace and looks the
+    // field's value up as it is; cluster-scoped objects are in no group (GroupedBy*Namespace).
+    const inNs = (id: ResId): boolean => !isClusterScoped(id) && effectiveNamespace(id) === ns;
+    const byOrg = ctx.candidates.filter((r) => inNs(r.orgId()));
+    candidates = byOrg.length ? byOrg : ctx.candidates.filter((r) => inNs(r.curId()));
   }
   const referral = selectReferral(ctx, node.name, candidates, sameNamesAndNs);
   if (!referral || (referral.name === node.name && referral.namespace === '')) return;
