@@ -54,6 +54,12 @@ async function createAll(client: KubeClient, ns: string, prefix: string, annotat
   return created;
 }
 
+/** Applies a namespace and waits for its default ServiceAccount's token (1.20 admission refuses pods until then). */
+async function namespaceReady(client: KubeClient, ns: string, labels: Record<string, string> = {}): Promise<void> {
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } });
+  await waitFor(async () => ((await client.get<{ secrets?: unknown[] } & Pod>('v1', 'ServiceAccount', 'default', ns))?.secrets?.length ?? 0) > 0, { timeoutMs: 60_000, what: `default ServiceAccount token in ${ns}` });
+}
+
 function latencies(created: Map<string, number>, seen: Map<string, number>): number[] {
   return [...created].map(([name, t]) => (seen.get(name) ?? NaN) - t);
 }
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
     await waitFor(() => home.hasSynced() && remote.every((r) => r.hasSynced()), { timeoutMs: 30_000, what: 'bench watches synced' });
 
     // 1. Baseline: kube-scheduler at home.
-    await c['us-east'].apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'home' } });
+    await namespaceReady(c['us-east'], 'home');
     const homeSeen = runningTimes(home, (p) => (p.metadata?.namespace === 'home' ? p.metadata.name : undefined));
     const homeCreated = await createAll(c['us-east'], 'home', 'home', {}, '10m');
     await waitFor(() => homeSeen.size === N, { timeoutMs: 300_000, what: `${N} home pods Running`, onTimeout: () => `${homeSeen.size} Running` });
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
       const used = all.filter((p) => p.spec?.nodeName === node).reduce((s, p) => s + (p.spec?.containers ?? []).reduce((t, x) => t + parseFloat(x.resources?.requests?.cpu ?? '0') / (x.resources?.requests?.cpu?.endsWith('m') ? 1000 : 1), 0), 0);
       await c['us-east'].create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `filler-${node}`, namespace: 'default' }, spec: { nodeName: node, containers: [{ name: 'f', image: 'pause', resources: { requests: { cpu: `${Math.floor((4 - used) * 1000)}m` } } }] } });
     }
-    await c['us-east'].apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'burst', labels: { 'multicluster-scheduler': 'enabled' } } });
+    await namespaceReady(c['us-east'], 'burst', { 'multicluster-scheduler': 'enabled' });
     const proxySeen = runningTimes(home, (p) => (p.metadata?.namespace === 'burst' ? p.metadata.name : undefined));
     const delegateSeen = new Map<string, number>();
     const remoteSeen = remote.map((r) => runningTimes(r, (p) => (p.metadata?.labels?.['meridian.dev/source-cluster'] === 'us-east' ? p.metadata.labels['multicluster.admiralty.io/parent-name'] : undefined)));
