@@ -5,7 +5,7 @@ import { KustomizeError, messageOf } from './errors.js';
 import { runGenerators } from './generators.js';
 import { loadKustomization } from './kustomization.js';
 import type { Loader } from './loader.js';
-import { joinOrigin } from './origin.js';
+import { joinOrigin, pluginConfigOrigin } from './origin.js';
 import { resourcesFromText } from './resources.js';
 import { emptyAccumulator, type Accumulator, type Target } from './target.js';
 import { loadConfigurations, mergeConfig, overlayConfig } from './transformer-config.js';
@@ -118,7 +118,7 @@ export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Acc
       continue;
     }
     if (!isGeneratorKind(c.obj.kind)) throw new KustomizeError(t.file, `field "${c.field}": ${String(c.obj.kind)} is not a generator`);
-    await runGeneratorJobs(t, acc, [[generatorSpec(c.obj), c.obj.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap', c.field]]);
+    await runGeneratorJobs(t, acc, [[generatorSpec(c.obj), c.obj.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap', c.field, pluginConfigOrigin(t, c)]]);
   }
   acc = await accumulateComponents(t, acc);
   await runTransformers(t, acc, await loadPluginConfigs(t, 'transformers', buildConfigs(t)));

@@ -71,7 +71,9 @@ function strMap(v: Value | undefined): Record<string, string> {
 /** The generator spec of a ConfigMapGenerator/SecretGenerator configuration. */
 export function generatorSpec(c: Obj): GeneratorSpec {
   const meta = isObj(c.metadata) ? c.metadata : {};
-  return { ...(c as unknown as GeneratorSpec), name: meta.name as string | undefined, namespace: meta.namespace as string | undefined };
+  // The generator's own name/namespace win; metadata's are the fallback (ConfigMapGeneratorPlugin.Config).
+  const own = (k: 'name' | 'namespace'): string | undefined => (typeof c[k] === 'string' && c[k] !== '' ? c[k] : typeof meta[k] === 'string' ? meta[k] : undefined);
+  return { ...(c as unknown as GeneratorSpec), name: own('name'), namespace: own('namespace') };
 }
 
 /** A transformer configuration as the kustomization fields (and field specs) it stands for. */

@@ -6,7 +6,7 @@ import type { GeneratorOptions, GeneratorSpec } from './kustomization.js';
 import { kvPairs } from './kv-sources.js';
 import { pluginOrigin } from './origin.js';
 import { idString } from './resid.js';
-import { Resource } from './resource.js';
+import { Resource, type Origin } from './resource.js';
 import type { ResMap } from './resmap.js';
 import type { Accumulator, Target } from './target.js';
 import { isObj, type Obj } from './values.js';
@@ -21,7 +21,7 @@ function mergedOptions(local: GeneratorOptions | undefined, global: GeneratorOpt
   };
 }
 
-async function generate(t: Target, g: GeneratorSpec, kind: 'ConfigMap' | 'Secret', field: string): Promise<Resource> {
+async function generate(t: Target, g: GeneratorSpec, kind: 'ConfigMap' | 'Secret', field: string, origin?: Origin): Promise<Resource> {
   if (!g.name) throw fieldError(t.file, `${field}.name`, 'a generator needs a name');
   const behavior = g.behavior ?? 'create';
   if (!['create', 'merge', 'replace', ''].includes(behavior)) throw fieldError(t.file, `${field}.behavior`, `unknown behavior "${behavior}"`);
@@ -46,7 +46,7 @@ async function generate(t: Target, g: GeneratorSpec, kind: 'ConfigMap' | 'Secret
   r.behavior = behavior || 'create';
   r.needsHash = !opts.disableNameSuffixHash;
   r.source = t.file;
-  r.origin = pluginOrigin(t, `${kind}Generator`);
+  r.origin = origin ?? pluginOrigin(t, `${kind}Generator`);
   return r;
 }
 
@@ -121,13 +121,13 @@ export async function runGenerators(t: Target, acc: Accumulator): Promise<void> 
   ]);
 }
 
-/** One generator to run: its spec, the kind it makes and the field that configured it. */
-export type GeneratorJob = [GeneratorSpec, 'ConfigMap' | 'Secret', string];
+/** One generator to run: its spec, the kind it makes, the field that configured it and, for a `generators:` entry, its origin. */
+export type GeneratorJob = [GeneratorSpec, 'ConfigMap' | 'Secret', string, Origin?];
 
 /** Runs generators in order into the accumulator (the kustomization's fields or `generators:` entries). */
 export async function runGeneratorJobs(t: Target, acc: Accumulator, jobs: GeneratorJob[]): Promise<void> {
-  for (const [g, kind, field] of jobs) {
-    const r = await generate(t, g, kind, field);
+  for (const [g, kind, field, origin] of jobs) {
+    const r = await generate(t, g, kind, field, origin);
     try {
       absorb(acc.resMap, r, t.file, field);
     } catch (err) {

@@ -1,8 +1,10 @@
 // buildMetadata: where each resource came from (config.kubernetes.io/origin) and which
 // transformers touched it (alpha.config.kubernetes.io/transformations), printed as kyaml does.
-import { posix } from 'node:path';
+import { posix, relative } from 'node:path';
+import type { PluginConfig } from './builtin-plugins.js';
 import type { Origin, Resource } from './resource.js';
 import type { Target } from './target.js';
+import { isObj } from './values.js';
 
 /** Annotation keys kustomize uses for buildMetadata. */
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -18,6 +20,14 @@ export function joinOrigin(...parts: string[]): string {
 export function pluginOrigin(t: Target, kind: string): Origin | undefined {
   if (t.originPath === undefined) return undefined;
   return { configuredIn: joinOrigin(t.originPath, t.fileName), configuredBy: { apiVersion: 'builtin', kind } };
+}
+
+/** The origin of a builtin plugin configured by an entry of `generators:`/`transformers:` (inline or a file). */
+export function pluginConfigOrigin(t: Target, c: PluginConfig): Origin | undefined {
+  if (t.originPath === undefined) return undefined;
+  const meta = isObj(c.obj.metadata) ? c.obj.metadata : {};
+  const by = { apiVersion: 'builtin', kind: String(c.obj.kind), name: meta.name as string | undefined, namespace: meta.namespace as string | undefined };
+  return { configuredIn: joinOrigin(t.originPath, c.file === t.file ? t.fileName : relative(t.ldr.display('.'), c.file)), configuredBy: by };
 }
 
 /** Records that a transformer ran over these resources (kustomize's AddTransformerAnnotation). */

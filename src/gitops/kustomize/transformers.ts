@@ -7,16 +7,12 @@ import { mergeSpecs } from './transformer-config.js';
 import { applyMapEntries } from './metadata-maps.js';
 import { applyNameAffix } from './names.js';
 import { applyNamespace } from './namespace.js';
-import { pluginOrigin, recordTransformation } from './origin.js';
+import { pluginConfigOrigin, pluginOrigin, recordTransformation } from './origin.js';
 import { applyLegacySmp, applyPatchEntry } from './patches.js';
 import { applyReplacements, loadReplacements } from './replacements.js';
 import { applyReplicas } from './replicas.js';
 import type { Accumulator, Target } from './target.js';
-import { relative } from 'node:path';
 import { planConfig, transformerPlan, type PluginConfig } from './builtin-plugins.js';
-import { joinOrigin } from './origin.js';
-import type { Origin } from './resource.js';
-import { isObj } from './values.js';
 
 interface Step { kind: string; run: () => Promise<void> | void }
 
@@ -60,12 +56,6 @@ function steps(t: Target, acc: Accumulator): Step[] {
   return out;
 }
 
-function configOrigin(t: Target, c: PluginConfig): Origin | undefined {
-  if (t.originPath === undefined) return undefined;
-  const meta = isObj(c.obj.metadata) ? c.obj.metadata : {};
-  const by = { apiVersion: 'builtin', kind: String(c.obj.kind), name: meta.name as string | undefined, namespace: meta.namespace as string | undefined };
-  return { configuredIn: joinOrigin(t.originPath, c.file === t.file ? t.fileName : relative(t.ldr.display('.'), c.file)), configuredBy: by };
-}
 
 /** Runs a target's transformers over its accumulator: its fields, then its `transformers:` entries. */
 export async function runTransformers(t: Target, acc: Accumulator, plugins: PluginConfig[] = []): Promise<void> {
@@ -79,7 +69,7 @@ export async function runTransformers(t: Target, acc: Accumulator, plugins: Plug
     const view = { ...t, k: { ...plan.k, kind: t.k.kind } };
     for (const step of steps(view, { ...acc, config: planConfig(acc, plan) })) {
       await step.run();
-      recordTransformation(acc.resMap.list, configOrigin(t, c));
+      recordTransformation(acc.resMap.list, pluginConfigOrigin(t, c));
       acc.resMap.compact();
     }
   }
