@@ -15,6 +15,7 @@ import { ResMap } from './resmap.js';
 import { generatorSpec, iamPolicyObject, isGeneratorKind, loadPluginConfigs } from './builtin-plugins.js';
 import { Resource } from './resource.js';
 import { runGeneratorJobs } from './generators.js';
+import { loadCrdConfig } from './crds.js';
 import type { Obj } from './values.js';
 
 /** Loads the target of a directory; undefined when it holds no kustomization file. */
@@ -111,6 +112,7 @@ async function accumulateComponents(t: Target, acc: Accumulator): Promise<Accumu
 export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Accumulator> {
   acc = await accumulateResources(t, acc);
   if (t.k.configurations?.length) acc.config = overlayConfig(acc.config, await loadConfigurations(t.ldr, t.k.configurations));
+  if (t.k.crds?.length) acc.config = mergeConfig(acc.config, await loadCrdConfig(t.ldr, t.k.crds));
   await runGenerators(t, acc);
   for (const c of await loadPluginConfigs(t, 'generators', buildConfigs(t))) {
     if (c.obj.kind === 'IAMPolicyGenerator') {

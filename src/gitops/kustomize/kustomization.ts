@@ -49,12 +49,11 @@ export interface Kustomization {
   sortOptions?: { order?: string; legacySortOptions?: { orderFirst?: string[]; orderLast?: string[] } };
   resources?: string[]; components?: string[];
   configMapGenerator?: GeneratorSpec[]; secretGenerator?: GeneratorSpec[]; generatorOptions?: GeneratorOptions;
-  buildMetadata?: string[]; configurations?: string[];
+  buildMetadata?: string[]; configurations?: string[]; crds?: string[];
   generators?: string[]; transformers?: string[];
 }
 
 const REFUSED: Record<string, string> = {
-  crds: 'the crds field is not supported; use configurations',
   openapi: 'custom openapi schemas are not supported',
 };
 
