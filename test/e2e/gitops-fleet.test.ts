@@ -138,7 +138,7 @@ describe('gitops on the local fleet', () => {
     await push();
     await fleet.kill('eu-west');
     await waitRegions(['us-east', 'ap-south'], without, 'us-east and ap-south converged while eu-west is down');
-    const cliSync = meridian(['sync', 'web-app', '--kubeconfig', fleet.kubeconfig, '--cache-dir', join(work, 'cli-cache')]);
+    const cliSync = meridian(['sync', 'web-app', '--kubeconfig', fleet.kubeconfig, '--cache-dir', join(work, 'cli-cache'), '--allow-file-repos']);
     expect(cliSync.code).toBe(1);
     expect(cliSync.stdout).toMatch(/\[us-east\] web-app-us-east: Synced\/Healthy: 0 applied, 0 pruned, 0 writes/);
     expect(cliSync.stdout).toMatch(/\[ap-south\] web-app-ap-south: Synced\/Healthy/);
