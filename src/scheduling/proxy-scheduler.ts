@@ -87,7 +87,9 @@ export class ProxyScheduler {
     this.assumed.set(key, { node, requests, owner: ownerOf(pod) });
     setTimeout(() => this.assumed.delete(key), 30_000).unref();
     const where = placement.chosen.virtual ? `cluster ${placement.chosen.cluster} (virtual node ${node})` : `node ${node} at home`;
-    await recordEvent(source.client, { ...pod, kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${where}`);
+    // Not awaited: placement is serial (one key at a time, for the assumed-resources accounting), and
+    // waiting for a best-effort Event doubled the time each pod held the queue.
+    void recordEvent(source.client, { ...pod, kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${where}`);
   }
 
   private async reportUnschedulable(source: MemberCluster, key: string, pod: Pod, message: string): Promise<void> {
