@@ -44,7 +44,7 @@ describe("ArgoCD's documented goTemplate examples (docs/operator-manual/applicat
   });
 
   it('GoTemplate.md: fallbacks for unset parameters with dig', () => {
-    const name = (e: object) => renderString('{{.cluster}}{{dig "nameSuffix" "" .}}', e, go);
+    const name = (e: Record<string, unknown>) => renderString('{{.cluster}}{{dig "nameSuffix" "" .}}', e, go);
     expect(name({ cluster: 'engineering-dev', url: 'https://kubernetes.default.svc' })).toBe('engineering-dev');
     expect(name({ cluster: 'engineering-prod', url: 'https://kubernetes.default.svc', nameSuffix: '-my-name-suffix' })).toBe('engineering-prod-my-name-suffix');
   });
