@@ -27,6 +27,8 @@ export interface MemberCluster {
  */
 export class ClusterRegistry extends EventEmitter {
   private readonly members = new Map<string, MemberEntry>();
+  /** One connection attempt per member at a time: start() and the informer's 'add' raced into two connections. */
+  private readonly syncing = new Map<string, Promise<void>>();
   private readonly clusters: Informer<Cluster>;
 
   constructor(private readonly hub: KubeClient, private readonly log: Logger, private readonly memberTimeoutMs = 5000) {
@@ -72,7 +74,20 @@ export class ClusterRegistry extends EventEmitter {
     this.emit('change', name);
   }
 
-  private async syncMember(cluster: Cluster): Promise<void> {
+  private syncMember(cluster: Cluster): Promise<void> {
+    const name = cluster.metadata?.name ?? '';
+    const previous = this.syncing.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.connectMember(cluster));
+    this.syncing.set(name, next);
+    const forget = () => {
+      if (this.syncing.get(name) === next) this.syncing.delete(name);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /** Connects (or reconnects) one member; callers go through syncMember, one at a time per member. */
+  private async connectMember(cluster: Cluster): Promise<void> {
     const name = cluster.metadata?.name ?? '';
     const existing = this.members.get(name);
     if (existing && existing.cluster.spec.server === cluster.spec.server && existing.secretVersion === (await this.secretVersion(cluster))) {
