@@ -49,9 +49,12 @@ export async function freePort(): Promise<number> {
 export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtest> {
   const name = options.name ?? 'envtest';
   const stateDir = await mkdtemp(join(tmpdir(), 'meridian-envtest-'));
-  const base = await freePort();
+  // Three distinct ports: two calls of freePort() may hand out the same one, and etcd then fails to start.
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  const [base, etcdClientPort, etcdPeerPort] = [...ports];
   const spec = layoutFleet({ stateDir, members: [], portBase: base });
-  const c = { ...spec.clusters[0], name, apiserverPort: base, etcdClientPort: await freePort(), etcdPeerPort: await freePort() };
+  const c = { ...spec.clusters[0], name, apiserverPort: base, etcdClientPort, etcdPeerPort };
   spec.clusters = [c];
   await prepareCluster(spec, c);
   const paths = clusterPaths(spec, name);
@@ -72,12 +75,16 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
     await rm(stateDir, { recursive: true, force: true });
   };
   try {
-    launch(etcdSpec(c, bins, paths));
-    await waitFor(() => fetch(`http://127.0.0.1:${c.etcdClientPort}/health`).then((r) => r.ok), { timeoutMs: 30_000, intervalMs: 100, what: 'envtest etcd' });
+    const etcd = launch(etcdSpec(c, bins, paths));
+    await waitFor(() => fetch(`http://127.0.0.1:${c.etcdClientPort}/health`).then((r) => r.ok), {
+      timeoutMs: 90_000, intervalMs: 100, what: 'envtest etcd', onTimeout: () => `etcd exit code ${etcd.exitCode}, ports ${[...ports].join(', ')}`,
+    });
     launch(apiserverSpec(c, bins, paths));
     const client = await KubeClient.fromFile(paths.adminKubeconfig, name, 30_000);
     await waitFor(async () => (await client.getText('/readyz', 2000)).status === 200, { timeoutMs: 90_000, intervalMs: 200, what: 'envtest kube-apiserver /readyz' });
     await ensureNamespace(client, SYSTEM_NAMESPACE);
+    // The API server's bootstrap controller creates `default` a moment after /readyz; tests write there.
+    await waitFor(async () => Boolean(await client.get('v1', 'Namespace', 'default')), { timeoutMs: 60_000, intervalMs: 200, what: 'envtest namespace default' });
     await applyCrds(client, options.crds ?? hubCrdObjects());
     return {
       client, kubeconfig: paths.adminKubeconfig, context: name, server: client.server,
