@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { resolveKubeconfig } from './common.js';
 
 /** Flags shared by the gitops commands. */
@@ -31,18 +30,6 @@ export function parseGitopsFlags(flags: GitopsFlags, env: NodeJS.ProcessEnv = pr
     cacheDir: flags.cacheDir ?? join(env.HOME ?? homedir(), '.meridian', 'gitops-cli'),
     allowFileRepos: flags.allowFileRepos ?? false,
   };
-}
-
-/** The repository root for `meridian render DIR`: --root, else the nearest ancestor holding .git, else DIR. */
-export function renderRoot(dir: string, root?: string): string {
-  if (root) return resolve(root);
-  let cur = resolve(dir);
-  for (;;) {
-    if (existsSync(join(cur, '.git'))) return cur;
-    const up = dirname(cur);
-    if (up === cur) return resolve(dir);
-    cur = up;
-  }
 }
 
 /** Parses `--share` for sync: a number in 0..1. */
