@@ -15,10 +15,21 @@ import { startSchedulingStack, type SchedulingStack } from '../support/schedulin
 // dies and comes back without leaving anything behind.
 
 const PEERS = ['eu-west', 'ap-south'];
+// This file's fleet slot; a run beside another suite picks a free one (MERIDIAN_BURST_E2E_PORT_BASE / _INGRESS_NET).
+const PORT_BASE = envInt('MERIDIAN_BURST_E2E_PORT_BASE', 27000, 1024, 65000);
+const INGRESS_NET = envInt('MERIDIAN_BURST_E2E_INGRESS_NET', 17, 1, 254);
 const SRC = 'source-cluster=us-east';
 const cpuOf = (p: Pod) => (p.spec?.containers ?? []).reduce((s, c) => s + Number((c.resources?.requests?.cpu ?? '0').replace(/m$/, '')) / (c.resources?.requests?.cpu?.endsWith('m') ? 1000 : 1), 0);
 const running = (p: Pod) => p.status?.phase === 'Running';
 const ready = (n?: Node) => n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+function envInt(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  return v;
+}
 
 function elected(replicas: number): Record<string, unknown> {
   return {
@@ -41,7 +52,7 @@ describe('bursting into peer clusters on the local fleet', () => {
   const delegates = async (cluster: string) => (await c[cluster].list<Pod>('v1', 'Pod', { labelSelector: `meridian.dev/${SRC}` })).items;
 
   beforeAll(async () => {
-    fleet = await startTestFleet({ portBase: 27000, ingressNet: 17, join: true, nodes: 2 });
+    fleet = await startTestFleet({ portBase: PORT_BASE, ingressNet: INGRESS_NET, join: true, nodes: 2 });
     for (const name of ['us-east', ...PEERS]) c[name] = await fleet.client(name);
     stack = await startSchedulingStack(fleet.hub, createLogger('warn'), 2, { heartbeatMs: 2000, lostAfterMs: 2000 });
     for (const to of PEERS) await fleet.hub.apply({ apiVersion: API_VERSION, kind: 'Peering', metadata: { name: `us-east-to-${to}` }, spec: { from: 'us-east', to } });
