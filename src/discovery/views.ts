@@ -48,11 +48,16 @@ function toNets(cidrs: Record<string, string[]>): Array<{ cluster: string; net: 
   return Object.entries(cidrs).flatMap(([cluster, list]) => list.map((c) => ({ cluster, net: parseNet(c) }))).sort((a, b) => b.net.prefix - a.net.prefix);
 }
 
-function inNet(net: Net, address: string): boolean {
-  const a = toBig(address);
+function inNet(net: Net, a: { v6: boolean; value: bigint } | undefined): boolean {
   if (!a || a.v6 !== net.v6) return false;
   const host = BigInt((net.v6 ? 128 : 32) - net.prefix);
   return a.value >> host === net.base >> host;
+}
+
+/** ClusterViews as plain data (what DNS worker processes receive): the configuration and the members' networks. */
+export interface ViewsData {
+  config: ViewConfig;
+  clusterNetworks: Record<string, string[]>;
 }
 
 /**
@@ -64,11 +69,31 @@ export class ClusterViews {
   private readonly listen: Map<string, string>;
   private readonly configured: Array<{ cluster: string; net: Net }>;
   private nets: Array<{ cluster: string; net: Net }>;
+  private clusterNetworks: Record<string, string[]> = {};
+  private readonly listeners = new Set<() => void>();
 
-  constructor(config: ViewConfig = {}) {
+  constructor(private readonly config: ViewConfig = {}) {
     this.listen = new Map(Object.entries(config.listen ?? {}));
     this.configured = toNets(config.cidrs ?? {});
     this.nets = this.configured;
+  }
+
+  /** Rebuilds views from toData() output (in a DNS worker process). */
+  static fromData(data: ViewsData): ClusterViews {
+    const views = new ClusterViews(data.config);
+    views.setClusterNetworks(data.clusterNetworks);
+    return views;
+  }
+
+  /** The configuration and members' networks as plain data; fromData() rebuilds equal views. */
+  toData(): ViewsData {
+    return { config: { listen: { ...this.config.listen }, cidrs: { ...this.config.cidrs } }, clusterNetworks: this.clusterNetworks };
+  }
+
+  /** Calls `listener` after every setClusterNetworks (so DNS workers get the new views); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -79,17 +104,23 @@ export class ClusterViews {
     const valid: Record<string, string[]> = {};
     for (const [cluster, list] of Object.entries(cidrs)) valid[cluster] = list.filter((c) => { try { parseNet(c); return true; } catch { return false; } });
     this.nets = [...this.configured, ...toNets(valid)].sort((a, b) => b.net.prefix - a.net.prefix);
+    this.clusterNetworks = valid;
+    for (const listener of this.listeners) listener();
   }
 
   /** The cluster asking, if known. */
   match(ctx: QueryContext): ViewMatch | undefined {
     const byListen = this.listen.get(`${ctx.localAddress}:${ctx.localPort}`) ?? this.listen.get(ctx.localAddress) ?? this.listen.get(`:${ctx.localPort}`);
     if (byListen) return { cluster: byListen, scope: 0 };
+    if (this.nets.length === 0) return undefined;
     if (ctx.ecsSubnet) {
-      const hit = this.nets.find((n) => n.net.prefix <= ctx.ecsSubnet!.sourcePrefix && inNet(n.net, ctx.ecsSubnet!.address));
+      const ecs = toBig(ctx.ecsSubnet.address);
+      const hit = this.nets.find((n) => n.net.prefix <= ctx.ecsSubnet!.sourcePrefix && inNet(n.net, ecs));
       if (hit) return { cluster: hit.cluster, scope: hit.net.prefix };
     }
-    const hit = this.nets.find((n) => inNet(n.net, ctx.clientAddress));
+    // The address is parsed once per query, not once per network.
+    const client = toBig(ctx.clientAddress);
+    const hit = this.nets.find((n) => inNet(n.net, client));
     return hit ? { cluster: hit.cluster, scope: 0 } : undefined;
   }
 }

@@ -4,7 +4,8 @@
 import type { UpstreamForwarder } from './forwarder.js';
 import { handleQuery, type HandlerLimits, type Outcome } from './handler.js';
 import type { DnsMetrics } from './metrics.js';
-import { qtypeMetricLabel } from './qtypes.js';
+import { qtypeMetricLabel, qtypeName } from './qtypes.js';
+import { ReplyCache } from './reply-cache.js';
 import type { ZoneRouter } from './router.js';
 import type { ResponseRateLimiter } from './rrl.js';
 import type { QueryContext } from './types.js';
@@ -24,14 +25,32 @@ export interface DispatchDeps {
   forwarder?: UpstreamForwarder;
   /** Limits UDP replies per client prefix and answer (public addresses); none: no limit. */
   rrl?: ResponseRateLimiter;
+  /** Reuses UDP replies of zones that allow it; the owner clears it when the data changes. */
+  replyCache?: ReplyCache;
 }
 
 const RCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RCODE).map(([name, code]) => [code, name]));
 
 /** Builds the dispatcher the transports call for every packet. */
 export function createDispatch(deps: DispatchDeps): Dispatch {
-  const { router, limits, metrics, forwarder, rrl } = deps;
+  const { router, limits, metrics, forwarder, rrl, replyCache } = deps;
   return (query, ctx, send) => {
+    const cacheKey = replyCache && ctx.transport === 'udp' && query.length >= 12 ? ReplyCache.keyOf(query) : undefined;
+    if (cacheKey !== undefined) {
+      const hit = replyCache!.lookup(cacheKey, query, ctx);
+      if (hit) {
+        if (rrl) {
+          const verdict = rrl.check(ctx.clientAddress, rrlKey(hit.cached), Date.now());
+          if (verdict === 'drop') return metrics.drop('rate-limit', 'udp');
+          if (verdict === 'slip') {
+            send(slipReply(hit.reply));
+            return metrics.query({ transport: 'udp', qtype: metricQtype(hit.cached.qtype), rcode: hit.cached.rcode, truncated: true, forwarded: false });
+          }
+        }
+        send(hit.reply);
+        return metrics.query(hit.cached.event);
+      }
+    }
     let outcome: Outcome;
     try {
       outcome = handleQuery(query, ctx, router, limits);
@@ -47,6 +66,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       return;
     }
     if (outcome.kind === 'reply') {
+      if (cacheKey !== undefined && outcome.qname !== undefined) remember(replyCache!, cacheKey, router, outcome, ctx);
       if (rrl && ctx.transport === 'udp') {
         const verdict = rrl.check(ctx.clientAddress, rrlKey(outcome), Date.now());
         if (verdict === 'drop') return metrics.drop('rate-limit', 'udp');
@@ -68,6 +88,14 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       metrics.query({ transport: ctx.transport, qtype: metricQtype(qtype), rcode, truncated: (bytes[2]! & 0x02) !== 0, forwarded: true });
     });
   };
+}
+
+/** Stores a zone's UDP reply in the cache (when the zone allows it for this asker). */
+function remember(cache: ReplyCache, key: string, router: ZoneRouter, outcome: Extract<Outcome, { kind: 'reply' }>, ctx: QueryContext): void {
+  const zone = router.find(outcome.qname!);
+  if (!zone || zone.origin !== outcome.zone) return;
+  const event = Object.freeze({ transport: 'udp' as const, qtype: metricQtype(outcome.qtype), rcode: outcome.rcode, truncated: outcome.truncated, forwarded: false });
+  cache.store(key, zone, outcome.qname!, qtypeName(outcome.qtype), ctx, { bytes: outcome.bytes, rcode: outcome.rcode, qtype: outcome.qtype, qname: outcome.qname, zone: outcome.zone, event });
 }
 
 /**

@@ -51,11 +51,17 @@ export function prometheusDnsMetrics(registry: Registry): DnsMetrics {
     registers: [registry],
   });
   const children = new Map<string, { inc(): void }>();
+  // Cached replies pass the same event object every time: skip building the label key for them.
+  const byEvent = new WeakMap<DnsQueryEvent, { inc(): void }>();
   const metrics: DnsMetrics = {
     query(e) {
-      const key = `${e.transport} ${e.qtype} ${e.rcode} ${e.forwarded}`;
-      let child = children.get(key);
-      if (!child) children.set(key, (child = queries.labels(e.transport, e.qtype, e.rcode, String(e.forwarded))));
+      let child = byEvent.get(e);
+      if (!child) {
+        const key = `${e.transport} ${e.qtype} ${e.rcode} ${e.forwarded}`;
+        child = children.get(key);
+        if (!child) children.set(key, (child = queries.labels(e.transport, e.qtype, e.rcode, String(e.forwarded))));
+        if (Object.isFrozen(e)) byEvent.set(e, child);
+      }
       child.inc();
       if (e.truncated) truncated.inc();
     },

@@ -6,6 +6,7 @@ import { createDispatch } from './dispatch.js';
 import { UpstreamForwarder, type UpstreamOptions } from './forwarder.js';
 import { noDnsMetrics, prometheusDnsMetrics, type DnsMetrics } from './metrics.js';
 import { ZoneRouter } from './router.js';
+import type { ReplyCache } from './reply-cache.js';
 import { ResponseRateLimiter, type RrlOptions } from './rrl.js';
 import { isLoopbackAddress } from '../util/loopback.js';
 import { listenTcp, type TcpListener } from './tcp.js';
@@ -39,6 +40,8 @@ export interface DnsServerOptions {
   minimalAny?: boolean;
   /** Run as one of several cluster workers on one port: share the primary's sockets (src/dns/workers.ts). */
   clusterWorker?: boolean;
+  /** Reuse UDP replies (src/dns/reply-cache.ts); the owner must clear it whenever zone data changes. */
+  replyCache?: ReplyCache;
   /** Socket errors that do not stop the server (e.g. a send to a vanished client). */
   onError?: (err: Error) => void;
 }
@@ -108,7 +111,7 @@ export class DnsServer {
     const onError = o.onError ?? (() => undefined);
     const metrics = this.metrics;
     const limits = { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined, minimalAny: this.minimalAny };
-    const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, rrl: this.rrl, limits });
+    const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, rrl: this.rrl, limits, replyCache: o.replyCache });
     const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000, exclusive: !o.clusterWorker };
     for (let attempt = 1; ; attempt++) {
       const udp = await listenUdp(address, o.port ?? 0, dispatch, onError);

@@ -39,6 +39,11 @@ export class StaticZone implements SnapshotZone<ZoneSnapshot> {
     this.state = servingState(next);
   }
 
+  /** Static data answers every client alike: one cache key for all. */
+  cacheKey(): string {
+    return '';
+  }
+
   /** Answers from the current snapshot; the context does not matter to static data. */
   answer(qname: string, qtype: string, _ctx?: QueryContext): ZoneAnswer {
     const { snapshot, cache, nx } = this.state;

@@ -93,6 +93,13 @@ export interface ZoneAnswer {
 export interface ZoneAuthority {
   readonly origin: string;
   answer(qname: string, qtype: string, ctx: QueryContext): ZoneAnswer;
+  /**
+   * Optional, for reply caches (src/dns/reply-cache.ts): a key such that two queries of this
+   * question whose contexts give equal keys get equal answers until the zone's data changes (e.g.
+   * '' for static data, the asker's view for split horizon); undefined when this answer may not be
+   * reused (rotating answers). Zones without it are never cached.
+   */
+  cacheKey?(qname: string, qtype: string, ctx: QueryContext): string | undefined;
 }
 
 /** A zone whose contents a controller replaces atomically by swapping in a new snapshot. */
