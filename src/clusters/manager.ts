@@ -1,4 +1,4 @@
-import { STATUS_REFRESH_MS } from './freshness.js';
+import { STATUS_REFRESH_MS, statusFreshness } from './freshness.js';
 import { API_VERSION } from '../api/schema.js';
 import type { Cluster, ClusterStatus } from '../api/cluster.js';
 import { setCondition } from '../kube/conditions.js';
@@ -49,6 +49,15 @@ export class ClusterManager implements Controller {
       return;
     }
     const interval = this.intervalOf(cluster);
+    if (!this.ctx.shards.owns(name)) {
+      // Another replica holds this member (serve --shards): take readiness from the status it publishes.
+      this.ctx.registry.setReady(name, !statusFreshness(cluster, Date.now(), interval).stale && (cluster.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false));
+      return { requeueAfterMs: interval };
+    }
+    return this.ctx.shards.within(name, () => this.probeAndWrite(name, cluster, interval));
+  }
+
+  private async probeAndWrite(name: string, cluster: Cluster, interval: number): Promise<{ requeueAfterMs: number }> {
     const member = this.ctx.registry.get(name);
     const status = member ? await this.probe(member, cluster, interval) : notConnected(cluster);
     const wasReady = member?.ready;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { API_VERSION } from '../api/schema.js';
 import type { Cluster } from '../api/cluster.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeClient, WriteFence } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
 import { InformerSet } from '../kube/informer-set.js';
 import type { KubeObject } from '../kube/types.js';
@@ -31,7 +31,11 @@ export class ClusterRegistry extends EventEmitter {
   private readonly syncing = new Map<string, Promise<void>>();
   private readonly clusters: Informer<Cluster>;
 
-  constructor(private readonly hub: KubeClient, private readonly log: Logger, private readonly memberTimeoutMs = 5000) {
+  /**
+   * `fenceFor`, when given, guards every write of a member's client (with `meridian serve --shards`,
+   * writes to a member go out only while this replica holds the member's shard).
+   */
+  constructor(private readonly hub: KubeClient, private readonly log: Logger, private readonly memberTimeoutMs = 5000, private readonly fenceFor?: (member: string) => WriteFence) {
     super();
     this.clusters = new Informer<Cluster>(hub, { apiVersion: API_VERSION, kind: 'Cluster' });
   }
@@ -97,6 +101,7 @@ export class ClusterRegistry extends EventEmitter {
       return;
     }
     const client = await memberClientFromSecret(this.hub, cluster, this.memberTimeoutMs);
+    if (this.fenceFor) client.fenceWrites(this.fenceFor(name));
     this.removeMember(name, false); // not `existing`: a concurrent sync (start() and the 'add' event) may have connected meanwhile
     const entry = new MemberEntry(name, cluster, client, await this.secretVersion(cluster));
     this.members.set(name, entry);

@@ -36,7 +36,8 @@ export class DiscoveryController {
   private snapshotTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly source: MemberSource, private readonly options: DiscoveryOptions, private readonly log: Logger) {
+  /** `acts(member)`: whether this replica writes to the member (with `serve --shards`, the members it holds). */
+  constructor(private readonly source: MemberSource, private readonly options: DiscoveryOptions, private readonly log: Logger, private readonly acts: (member: string) => boolean = () => true) {
     this.allocator = new ClusterSetIpAllocator(options.clustersetIpRange);
     this.zone = new ClustersetZone({ views: options.views, ttl: options.ttlSeconds, nameserverAddresses: options.nameserverAddresses, clusterSetIpAnswers: options.clusterSetIpAnswers });
     this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 8, ratePerSecond: 200 }, (key, err) => log.warn({ service: key, err: (err as Error).message }, 'discovery sync failed'));
@@ -116,8 +117,10 @@ export class DiscoveryController {
     if (exporting && resolved.type === 'ClusterSetIP') ip = this.allocator.allocate(key, recordedIps(states, key));
     else if (!exporting) this.allocator.release(key);
     this.scheduleSnapshot();
-    const results = await Promise.allSettled(ready.map((m) => this.syncMember(m, key, resolved, ip)));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${ready[i].name}: ${(r.reason as Error).message}`] : []));
+    // Every replica reads every member (the DNS snapshot is whole); each writes only to its own.
+    const ours = ready.filter((m) => this.acts(m.name));
+    const results = await Promise.allSettled(ours.map((m) => this.syncMember(m, key, resolved, ip)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${ours[i].name}: ${(r.reason as Error).message}`] : []));
     if (failed.length > 0) throw new Error(`service ${key}: ${failed.join('; ')}`);
     return { requeueAfterMs: this.options.resyncMs };
   }

@@ -167,7 +167,7 @@ export class KubeClient {
   private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
     if (fence) {
-      if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} is not the leader`, 0, 'NotLeader'));
+      if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader'));
       options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, fence.signal]) : fence.signal };
     }
     const url = new URL(this.server + path);

@@ -5,6 +5,7 @@ import type { ClusterRegistry } from '../clusters/registry.js';
 import type { Logger } from '../util/log.js';
 import type { ServeOptions } from './options.js';
 import type { ZoneAuthority } from '../dns/types.js';
+import type { Ownership } from './ownership.js';
 
 /** What every controller gets from `meridian serve`. */
 export interface ControllerContext {
@@ -17,6 +18,12 @@ export interface ControllerContext {
   options: ServeOptions;
   /** The DNS listeners of `meridian serve`; adding a zone that is already served is a no-op. */
   dns: ZoneHost;
+  /**
+   * Which members this replica acts on: all of them unless `--shards` splits them between replicas.
+   * Work about one member runs inside `shards.within(member, ...)`, so that its hub writes are
+   * fenced by that member's shard; work about no member belongs to the hub shard.
+   */
+  shards: Ownership;
 }
 
 /** Where controllers put the zones they answer. */

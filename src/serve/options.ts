@@ -22,6 +22,10 @@ export interface ServeOptions {
   /** More DNS listeners (`addr:port`), e.g. one per cluster view on the local fleet. */
   dnsListen: Array<{ address: string; port: number }>;
   leaderElection: boolean;
+  /** Split the members between replicas (a Lease per member) instead of electing one leader. */
+  shards: boolean;
+  /** Replicas with the same shard group share the members. */
+  shardGroup: string;
   leaseName: string;
   leaseDurationMs: number;
   /** A leader that could not renew for this long stops acting (shorter than the lease). */
@@ -67,6 +71,8 @@ export interface ServeFlags extends DnsRrlFlags {
   dnsPort?: string;
   dnsListen?: string;
   leaderElect?: boolean;
+  shards?: boolean;
+  shardGroup?: string;
   leaseName?: string;
   leaseDuration?: string;
   renewDeadline?: string;
@@ -120,6 +126,33 @@ export function parseListeners(value: string | undefined): Array<{ address: stri
   });
 }
 
+/**
+ * Controllers that do not follow members' shards yet: bursting acts on two members at once, and the
+ * secrets controllers have no per-member gate. `--shards` leaves them out by default.
+ */
+const UNSHARDED_CONTROLLERS = ['scheduling', 'secrets'];
+
+function shardGroup(value: string | undefined): string {
+  const g = value ?? 'meridian-shards';
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(g)) throw new Error(`--shard-group: expected a DNS label of at most 40 characters, got "${g}"`);
+  return g;
+}
+
+/** `--shards` with a controller that cannot be sharded is refused with what to do instead. */
+export function checkShardable(flags: Pick<ServeFlags, 'shards' | 'gslbEdgeSecret'>, controllers: string[]): void {
+  if (!flags.shards) return;
+  const bad = controllers.filter((c) => UNSHARDED_CONTROLLERS.includes(c));
+  if (bad.length > 0) throw new Error(`--shards: controller ${bad.join(', ')} is not sharded yet; leave it out (--controllers '*,-${bad.join(',-')}') and run it in one replica without --shards`);
+  if (flags.gslbEdgeSecret) throw new Error('--shards: --gslb-edge-secret pushes to the edge DNS from one replica only; run the edge push in one replica without --shards');
+}
+
+function controllersOf(flags: ServeFlags): string[] {
+  const spec = flags.controllers ?? (flags.shards ? ['*', ...UNSHARDED_CONTROLLERS.map((c) => `-${c}`)].join(',') : '*');
+  const controllers = parseControllers(spec);
+  checkShardable(flags, controllers);
+  return controllers;
+}
+
 /** Validates the flags of `meridian serve`. */
 export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hostname: string): ServeOptions {
   const httpExposure = { httpTlsCertFile: flags.httpTlsCert, httpTlsKeyFile: flags.httpTlsKey, httpTokenFile: flags.httpTokenFile };
@@ -129,7 +162,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     dnsRrl: parseDnsRrl(flags),
     kubeconfig: flags.kubeconfig ?? env.KUBECONFIG,
     hubContext: flags.context ?? 'hub',
-    controllers: parseControllers(flags.controllers ?? '*'),
+    controllers: controllersOf(flags),
     probeIntervalMs: positiveNumber('--probe-interval', flags.probeInterval, 5) * 1000,
     httpAddress: flags.httpAddress ?? '127.0.0.1',
     httpPort: positiveNumber('--http-port', flags.httpPort, 8480),
@@ -137,6 +170,8 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     dnsPort: positiveNumber('--dns-port', flags.dnsPort, 5353),
     dnsListen: parseListeners(flags.dnsListen),
     leaderElection: flags.leaderElect ?? true,
+    shards: flags.shards ?? false,
+    shardGroup: shardGroup(flags.shardGroup),
     leaseName: flags.leaseName ?? 'meridian-leader',
     leaseDurationMs: positiveNumber('--lease-duration', flags.leaseDuration, 15) * 1000,
     renewDeadlineMs: positiveNumber('--renew-deadline', flags.renewDeadline, Math.min(10, (2 / 3) * Number(flags.leaseDuration ?? 15))) * 1000,

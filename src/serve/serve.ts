@@ -12,6 +12,8 @@ import { DnsServer } from '../dns/server.js';
 import type { ZoneAuthority } from '../dns/types.js';
 import type { ServeOptions } from './options.js';
 import { answerRecorder } from '../dashboard/answers.js';
+import { ShardCoordinator } from './shards.js';
+import { HUB_SHARD, OwnsEverything, type Ownership } from './ownership.js';
 
 /** A running `meridian serve`. */
 export interface ServeHandle {
@@ -25,14 +27,25 @@ export interface ServeHandle {
 /**
  * Runs Meridian: HTTP on every replica; the member registry and the enabled controllers only on
  * the leader. Losing the lease ends the process (as controller-runtime does) so that a fresh
- * start never acts on stale state; shutdown stops controllers and hands the lease over.
+ * start never acts on stale state; shutdown stops controllers and hands the lease over. With
+ * `--shards` there is no leader: every replica runs the controllers, each acting on the members
+ * whose shard Lease it holds (src/serve/shards.ts), and every replica answers DNS and the
+ * dashboard for the whole fleet.
  */
 export async function serve(options: ServeOptions, log: Logger = createLogger(options.logLevel)): Promise<ServeHandle> {
   const hub = await KubeClient.fromFile(options.kubeconfig, options.hubContext);
   let elector: LeaderElector | undefined;
   let registryStarted = false;
-  const registry = new ClusterRegistry(hub, log.child({ component: 'registry' }));
-  const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => elector?.isLeader() ?? true, identity: options.identity }, loadHttpSecurity(options.httpExposure));
+  // With --shards every replica acts, each on the members whose Lease it holds (no leader).
+  const coordinator: ShardCoordinator | undefined = options.shards ? new ShardCoordinator(hub, {
+    namespace: SYSTEM_NAMESPACE, group: options.shardGroup, identity: options.identity, leaseDurationMs: options.leaseDurationMs,
+    renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs, keys: (): string[] => registry.clusterObjects().map((c) => c.metadata?.name ?? ''),
+  }, log.child({ component: 'shards' })) : undefined;
+  const shards: Ownership = coordinator ?? new OwnsEverything();
+  const registry: ClusterRegistry = new ClusterRegistry(hub, log.child({ component: 'registry' }), 5000, coordinator ? (name) => coordinator.memberFence(name) : undefined);
+  // A member changing hands re-queues what depends on it, as a member turning Ready does.
+  shards.on('change', (key: string) => { if (key !== HUB_SHARD) registry.emit('change', key); });
+  const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => (coordinator ? coordinator.ownsHub() : elector?.isLeader() ?? true), identity: options.identity }, loadHttpSecurity(options.httpExposure));
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
@@ -40,7 +53,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   // they start only when this replica leads.
   const dnsServers = [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen].map((l, i) =>
     new DnsServer({ address: l.address, port: l.port, rrl: options.dnsRrl, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
-  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, dns: sharedZones(dnsServers, answerRecorder(metrics)) };
+  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, shards, dns: sharedZones(dnsServers, answerRecorder(metrics)) };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];
   for (const { controller } of controllers) for (const zone of controller.zones ?? []) ctx.dns.addZone(zone);
@@ -48,6 +61,12 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   const startControllers = async (signal?: AbortSignal) => {
     await registry.start();
     registryStarted = true;
+    if (coordinator) {
+      // Hub writes are judged by the shard of the work that sends them; member writes by the member's.
+      hub.fenceWrites(coordinator.hubFence());
+      await coordinator.start();
+      log.info({ group: options.shardGroup, replicas: coordinator.replicas(), owned: coordinator.ownedKeys() }, 'shards: joined the group');
+    }
     for (const dns of dnsServers) {
       const bound = await dns.start();
       log.info({ dns: `${bound.address}:${bound.port}`, zones: dns.router.origins() }, 'DNS listening (UDP and TCP)');
@@ -65,7 +84,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   const httpPort = typeof address === 'object' && address ? address.port : options.httpPort;
   log.info({ http: `${options.httpAddress}:${httpPort}`, controllers: options.controllers }, 'meridian serve started');
 
-  if (options.leaderElection) {
+  if (options.leaderElection && !coordinator) {
     elector = new LeaderElector(hub, {
       namespace: SYSTEM_NAMESPACE, name: options.leaseName, identity: options.identity, leaseDurationMs: options.leaseDurationMs,
       renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs,
@@ -87,6 +106,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
 
   async function stopControllers() {
     for (const c of running.splice(0).reverse()) await c.stop().catch((err: Error) => log.warn({ err: err.message }, 'controller stop failed'));
+    await coordinator?.stop();
     registry.stop();
   }
   const shutdown = async () => {
@@ -97,7 +117,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
     hub.close();
     finish(0);
   };
-  return { done, httpPort, shutdown, isLeader: () => elector?.isLeader() ?? true };
+  return { done, httpPort, shutdown, isLeader: () => (coordinator ? coordinator.ownsHub() : elector?.isLeader() ?? true) };
 }
 
 /** One zone table for every DNS listener; adding a zone already served is a no-op. */

@@ -122,7 +122,8 @@ export class TrafficController implements Controller {
   private async writeStatus(gs: GlobalService, status: GlobalService['status'] & object): Promise<void> {
     const key = objectKey(gs);
     const comparable = comparableStatus(status);
-    if (this.written.get(key) === comparable) return;
+    // Every replica answers the zone; with --shards only the hub shard's holder writes the status.
+    if (this.written.get(key) === comparable || !this.ctx.shards.ownsHub()) return;
     try {
       await this.ctx.hub.patchStatus(API_VERSION, 'GlobalService', gs.metadata?.name ?? '', gs.metadata?.namespace, status);
       const moved = answersMovedEvent(this.written.has(key) ? JSON.parse(this.written.get(key) as string) as GlobalService['status'] : gs.status, status); if (moved) emitEvent(this.ctx.hub, gs, moved);

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Informer } from '../../src/kube/informer.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { waitFor } from '../../src/util/wait.js';
 import { startEnvtest, type Envtest } from '../support/envtest.js';
+import { tcpProxy, type Proxy } from '../support/tcp-proxy.js';
 
 // Three replicas run the product's LeaderElector in real processes, each talking to the API server
 // through its own TCP proxy (so one can be partitioned). While leading, each writes a fencing record
@@ -19,39 +19,6 @@ const CHILD = fileURLToPath(new URL('../support/leader-fence-child.ts', import.m
 const LEASE_MS = 3000;
 const RENEW_MS = 2000;
 const RETRY_MS = 400;
-
-interface Proxy { port: number; cut(): void; heal(): void; close(): void }
-
-async function tcpProxy(targetPort: number): Promise<Proxy> {
-  let partitioned = false;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
-    client.on('error', () => undefined);
-    if (partitioned) return; // a black hole: accepted, never answered
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cut: () => {
-      partitioned = true;
-      for (const s of sockets) s.destroy();
-    },
-    heal: () => { partitioned = false; },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 interface Replica { id: string; child: ChildProcess; proxy: Proxy; lines: Array<Record<string, unknown>>; out: string }
 interface Fence extends KubeObject { data?: { holder?: string; term?: string; seq?: string } }

@@ -1,3 +1,4 @@
+import { OwnsEverything } from '../../src/serve/ownership.js';
 import { ClusterManager } from '../../src/clusters/manager.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import { DiscoveryServeController } from '../../src/discovery/serve.js';
@@ -26,7 +27,7 @@ export async function startDiscoveryStack(hub: KubeClient, flags: ServeFlags, lo
   const registry = new ClusterRegistry(hub, log.child({ component: 'registry' }));
   const { http, metrics } = createHttp({ registry: () => registry, isLeader: () => true, identity: 'test' });
   // Zones are served by the DnsServer below, so the shared zone host is not used here.
-  const ctx: ControllerContext = { hub, registry, log, http, metrics, options, dns: { addZone: () => undefined, removeZone: () => false } };
+  const ctx: ControllerContext = { hub, registry, log, http, metrics, options, shards: new OwnsEverything(), dns: { addZone: () => undefined, removeZone: () => false } };
   const manager = new ClusterManager(ctx);
   const discovery = new DiscoveryServeController(ctx);
   const dns = new DnsServer({ zones: discovery.zones });

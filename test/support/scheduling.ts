@@ -1,3 +1,4 @@
+import { OwnsEverything } from '../../src/serve/ownership.js';
 import { ClusterManager } from '../../src/clusters/manager.js';
 import { ClusterRegistry } from '../../src/clusters/registry.js';
 import type { KubeClient } from '../../src/kube/client.js';
@@ -20,7 +21,7 @@ export async function startSchedulingStack(hub: KubeClient, log: Logger, probeSe
   const options = parseServeOptions({ controllers: 'clusters,scheduling', probeInterval: String(probeSeconds) }, {}, 'test');
   const registry = new ClusterRegistry(hub, log.child({ component: 'registry' }));
   const { http, metrics } = createHttp({ registry: () => registry, isLeader: () => true, identity: 'test' });
-  const ctx: ControllerContext = { hub, registry, log, http, metrics, options, dns: { addZone: () => undefined, removeZone: () => false } };
+  const ctx: ControllerContext = { hub, registry, log, http, metrics, options, shards: new OwnsEverything(), dns: { addZone: () => undefined, removeZone: () => false } };
   const manager = new ClusterManager(ctx);
   const scheduling = new SchedulingController(ctx, overrides);
   await registry.start();

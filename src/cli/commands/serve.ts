@@ -38,7 +38,7 @@ async function run(flags: ServeCommandFlags): Promise<void> {
 export function registerServeCommand(program: Command): void {
   program.command('serve').description('run the controllers, DNS and HTTP (one leader acts; others stand by)')
     .option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
-    .option('--controllers <list>', `controllers to run: * or names, -name to switch off (${CONTROLLER_NAMES.join(', ')})`, '*')
+    .option('--controllers <list>', `controllers to run: * or names, -name to switch off (${CONTROLLER_NAMES.join(', ')}); default * (with --shards: *,-scheduling,-secrets)`)
     .option('--probe-interval <seconds>', 'member probe interval', '5')
     .option('--http-address <addr>').option('--http-port <port>', 'HTTP port (0: any free port)')
     .option('--dns-address <addr>').option('--dns-port <port>')
@@ -49,6 +49,8 @@ export function registerServeCommand(program: Command): void {
     .option('--dns-rrl-slip <n>', 'RRL: every n-th limited reply sent truncated, 0 never (default 2)').option('--dns-rrl-ipv4-prefix <bits>', 'RRL: IPv4 client prefix (default 24)').option('--dns-rrl-ipv6-prefix <bits>', 'RRL: IPv6 client prefix (default 56)')
     .option('--dns-listen <addr:port,...>', 'more DNS listeners, e.g. one per cluster view')
     .option('--no-leader-elect', 'act without a lease (a single replica)')
+    .option('--shards', 'split the member clusters between replicas (a Lease per member, rendezvous hashing) instead of electing one leader')
+    .option('--shard-group <name>', 'replicas with the same group share the members (default meridian-shards)')
     .option('--lease-name <name>').option('--lease-duration <seconds>')
     .option('--renew-deadline <seconds>', 'a leader that cannot renew for this long stops acting (default 10, below the lease)').option('--retry-period <seconds>', 'lease renew/acquire interval (default 2)')
     .option('--identity <id>').option('--log-level <level>')
