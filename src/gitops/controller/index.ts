@@ -15,6 +15,7 @@ import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
 import { instrumentReconciler, watchQueueDepth } from '../../metrics/controllers.js';
 import { instrumentMemberSync } from '../../metrics/gitops.js';
 import { registerGitWebhook } from './webhook.js';
+import { HUB_SHARD } from '../../serve/ownership.js';
 
 /**
  * The gitops controller: ApplicationSets generate Applications, each Application is synced to its
@@ -28,6 +29,9 @@ export class GitopsController implements Controller {
   private readonly appQueue: WorkQueue;
   private readonly setQueue: WorkQueue;
   private readonly writes: Counter;
+  private readonly onShard = (key: string) => {
+    if (key === HUB_SHARD) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
+  };
   private readonly onMember = (cluster: string) => {
     for (const a of this.apps.list()) if (a.spec.destination.name === cluster) this.appQueue.add(objectKey(a));
     for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
@@ -49,8 +53,8 @@ export class GitopsController implements Controller {
       stuck.inc({ queue });
       log.error({ queue, key, runningMs: ms }, 'reconcile stuck past its deadline; retrying the key');
     };
-    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', instrumentMemberSync(ctx.metrics, (key) => this.apps.get(key)?.spec.destination.name, (key) => reconcileApplication(appDeps, key))), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
-    this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key)), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
+    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', instrumentMemberSync(ctx.metrics, (key) => this.apps.get(key)?.spec.destination.name, (key) => this.owned(key, () => reconcileApplication(appDeps, key)))), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => this.ownedHub(() => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key))), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
     watchQueueDepth(ctx.metrics, 'gitops-applications', () => this.appQueue.length);
     watchQueueDepth(ctx.metrics, 'gitops-applicationsets', () => this.setQueue.length);
@@ -88,10 +92,23 @@ export class GitopsController implements Controller {
     this.ctx.registry.on('change', this.onMember);
     for (const a of this.apps.list()) this.appQueue.add(objectKey(a));
     for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
+    this.ctx.shards.on('change', this.onShard);
+  }
+
+  /** With serve --shards an Application is synced only by the replica holding its member, its hub writes fenced by that member's shard. */
+  private owned<T>(key: string, run: () => Promise<T>): Promise<T | void> {
+    const member = this.apps.get(key)?.spec.destination.name ?? '';
+    return this.ctx.shards.owns(member) ? this.ctx.shards.within(member, run) : Promise.resolve();
+  }
+
+  /** ApplicationSets (and RollingSync) belong to the hub shard: one replica steps every rollout. */
+  private ownedHub<T>(run: () => Promise<T>): Promise<T | void> {
+    return this.ctx.shards.ownsHub() ? run() : Promise.resolve();
   }
 
   async stop(): Promise<void> {
     this.ctx.registry.off('change', this.onMember);
+    this.ctx.shards.off('change', this.onShard);
     this.apps.stop();
     this.appsets.stop();
     this.appQueue.stop();
