@@ -17,6 +17,8 @@ import { Resource } from './resource.js';
 import { runGeneratorJobs } from './generators.js';
 import { loadCrdConfig } from './crds.js';
 import type { Obj } from './values.js';
+import { adoptOpenApi } from './openapi-field.js';
+import { OpenApiState } from './openapi-state.js';
 
 /** Loads the target of a directory; undefined when it holds no kustomization file. */
 export async function loadTarget(ldr: Loader, parent?: Target, relPath?: string): Promise<Target | undefined> {
@@ -28,7 +30,7 @@ export async function loadTarget(ldr: Loader, parent?: Target, relPath?: string)
   let originPath: string | undefined;
   if (parent) originPath = parent.originPath === undefined ? undefined : joinOrigin(parent.originPath, relPath ?? '');
   else originPath = buildMetadata.length > 0 ? '' : undefined;
-  return { ldr, k: loaded.k, file, fileName, buildMetadata, originPath };
+  return { ldr, k: loaded.k, file, fileName, buildMetadata, originPath, openapi: parent?.openapi ?? new OpenApiState() };
 }
 
 async function accumulateFile(t: Target, acc: Accumulator, path: string): Promise<void> {
@@ -36,6 +38,7 @@ async function accumulateFile(t: Target, acc: Accumulator, path: string): Promis
   const file = t.ldr.display(path);
   for (const r of resourcesFromText(text, file)) {
     if (t.originPath !== undefined) r.origin = { path: joinOrigin(t.originPath, path) };
+    t.openapi.noteType(r.apiVersion, r.kind);
     acc.resMap.append(r, t.file);
   }
 }
@@ -45,6 +48,7 @@ async function accumulateDirectory(t: Target, acc: Accumulator, path: string, re
   const sub = await loadTarget(ldr, t, path);
   const field = isComponent ? 'components' : 'resources';
   if (!sub) throw new KustomizeError(t.file, `field "${field}": directory "${ldr.display('.')}" has no kustomization file`);
+  await adoptOpenApi(sub, false);
   if (isComponent && sub.k.kind !== 'Component') throw new KustomizeError(sub.file, `expected kind Component (it is listed under components of ${t.file})`);
   if (!isComponent && sub.k.kind === 'Component') throw new KustomizeError(sub.file, `a Component must be listed under components, not resources (in ${t.file})`);
   if (isComponent) return accumulateTarget(sub, acc);
@@ -55,16 +59,19 @@ async function accumulateDirectory(t: Target, acc: Accumulator, path: string, re
   return acc;
 }
 
-// A resource directory builds the same whatever includes it (same directory, root and origin
-// settings), so one revision builds it once; each includer gets its own deep copy.
+// A resource directory builds the same whatever includes it (same directory, root, origin
+// settings and schema state), so one revision builds it once; each includer gets its own deep
+// copy and the schema state the build left.
 async function sharedBuild(sub: Target): Promise<Accumulator> {
-  const key = [sub.ldr.repoRoot, sub.ldr.dir, sub.originPath ?? '\0', sub.buildMetadata.join(',')].join('\n');
+  const key = [sub.ldr.repoRoot, sub.ldr.dir, sub.originPath ?? '\0', sub.buildMetadata.join(','), sub.openapi.fingerprint()].join('\n');
   let built = sub.ldr.cache.builds.get(key);
   if (!built) {
-    built = accumulateTarget(sub, emptyAccumulator());
+    built = accumulateTarget(sub, emptyAccumulator()).then((acc) => ({ acc, openapi: sub.openapi.snapshot() }));
     sub.ldr.cache.builds.set(key, built);
   }
-  return cloneAccumulator(await built);
+  const { acc, openapi } = await built;
+  sub.openapi.restore(openapi);
+  return cloneAccumulator(acc);
 }
 
 function cloneAccumulator(a: Accumulator): Accumulator {
@@ -115,6 +122,7 @@ export async function accumulateTarget(t: Target, acc: Accumulator): Promise<Acc
   if (t.k.crds?.length) acc.config = mergeConfig(acc.config, await loadCrdConfig(t.ldr, t.k.crds));
   await runGenerators(t, acc);
   for (const c of await loadPluginConfigs(t, 'generators', buildConfigs(t))) {
+    t.openapi.noteType(String(c.obj.apiVersion ?? ''), String(c.obj.kind ?? ''));
     if (c.obj.kind === 'IAMPolicyGenerator') {
       acc.resMap.append(new Resource(iamPolicyObject(c.obj, t.file, c.field)), t.file);
       continue;

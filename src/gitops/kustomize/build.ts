@@ -14,6 +14,7 @@ import { resolveVars } from './vars.js';
 import { ensureObj, isObj, type Obj, type Value } from './values.js';
 import { formatNumber } from './yaml-resolve.js';
 import type { RenderCache } from './cache.js';
+import { adoptOpenApi } from './openapi-field.js';
 
 function finalizeMetadata(r: Resource, buildMetadata: string[]): Obj {
   const meta = ensureObj(r.obj, 'metadata');
@@ -47,6 +48,7 @@ export async function buildObjects(dir: string, root: string, cache?: RenderCach
   if (!t) {
     throw new KustomizeError(ldr.display('.'), `unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory (a plain directory of YAML is rendered only by meridian's directory sources, not as a kustomization)`);
   }
+  await adoptOpenApi(t, true);
   const acc = await accumulateTarget(t, emptyAccumulator());
   const m = acc.resMap;
   for (const r of m.list) {

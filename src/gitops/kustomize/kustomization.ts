@@ -51,11 +51,9 @@ export interface Kustomization {
   configMapGenerator?: GeneratorSpec[]; secretGenerator?: GeneratorSpec[]; generatorOptions?: GeneratorOptions;
   buildMetadata?: string[]; configurations?: string[]; crds?: string[];
   generators?: string[]; transformers?: string[];
+  /** `path:` a custom OpenAPI schema file, or `version:` a built-in one. */
+  openapi?: Record<string, string>;
 }
-
-const REFUSED: Record<string, string> = {
-  openapi: 'custom openapi schemas are not supported',
-};
 
 // Fields that would run code: refused, with the reason the corpus test counts.
 const REFUSED_RUNS: Record<string, RefusalReason> = {
@@ -74,7 +72,6 @@ export async function loadKustomization(ldr: Loader): Promise<{ k: Kustomization
   const raw = parseYamlDocument(found.text, file, true);
   checkSchema(KUSTOMIZATION_SCHEMA, raw, file, '');
   const obj = isObj(raw) ? raw : {};
-  for (const [field, why] of Object.entries(REFUSED)) if (!isEmpty(obj[field])) throw fieldError(file, field, why);
   for (const [field, reason] of Object.entries(REFUSED_RUNS)) if (!isEmpty(obj[field])) throw new RefusedError(file, field, reason, `${field} is not rendered`);
   const k = JSON.parse(JSON.stringify(obj)) as Kustomization & { bases?: string[]; imageTags?: ImageSpec[] };
   const kind = k.kind ?? 'Kustomization';

@@ -4,7 +4,7 @@
 import { KustomizeError, fieldError, messageOf } from './errors.js';
 import { applyJsonPatch, type JsonOp } from './json6902.js';
 import type { PatchSpec } from './kustomization.js';
-import { schemaFor } from './merge-schema.js';
+import type { OpenApiState } from './openapi-state.js';
 import { idString, parseApiVersion } from './resid.js';
 import { Resource } from './resource.js';
 import type { ResMap } from './resmap.js';
@@ -52,11 +52,11 @@ async function patchText(t: Target, p: PatchSpec, field: string): Promise<{ text
 }
 
 /** Applies one strategic merge patch document to a resource (kustomize's ApplySmPatch). */
-export function applySmp(target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+export function applySmp(target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }, schemas: OpenApiState): void {
   const { name, namespace, kind } = { name: target.name, namespace: target.namespace, kind: target.kind };
   if (opts.allowNameChange || opts.allowKindChange) target.storePreviousId();
   const doc = { ...patch.obj, apiVersion: target.apiVersion };
-  const merged = strategicMerge(target.obj, doc, schemaFor(target.apiVersion, target.kind));
+  const merged = strategicMerge(target.obj, doc, schemas.schemaFor(target.apiVersion, target.kind));
   if (!merged) {
     target.obj = {};
     return;
@@ -97,10 +97,10 @@ export async function applyPatchEntry(t: Target, m: ResMap, p: PatchSpec, field:
     }
     if (p.target) {
       if (loaded.docs.length > 1) throw fieldError(t.file, field, 'several strategic merge patches in one entry cannot share a target');
-      for (const r of selectResources(m.list, p.target, t.file)) applySmp(r, loaded.docs[0], opts);
+      for (const r of selectResources(m.list, p.target, t.file)) applySmp(r, loaded.docs[0], opts, t.openapi);
       return;
     }
-    for (const doc of loaded.docs) applySmp(uniqueTarget(m, doc, t.file, `${field}${p.path ? ` (${p.path})` : ''}`), doc, opts);
+    for (const doc of loaded.docs) applySmp(uniqueTarget(m, doc, t.file, `${field}${p.path ? ` (${p.path})` : ''}`), doc, opts, t.openapi);
   } catch (err) {
     if (err instanceof KustomizeError && !err.message.includes('field "')) {
       throw new KustomizeError(err.file, `field "${field}": ${err.message.slice(err.file.length + 2)}`, { cause: err });
@@ -124,7 +124,7 @@ export async function applyLegacySmp(t: Target, m: ResMap): Promise<void> {
   }
   for (const { doc, field } of loaded) {
     try {
-      applySmp(uniqueTarget(m, doc, t.file, field), doc, {});
+      applySmp(uniqueTarget(m, doc, t.file, field), doc, {}, t.openapi);
     } catch (err) {
       throw err instanceof KustomizeError ? err : fieldError(t.file, field, messageOf(err));
     }

@@ -48,8 +48,7 @@ function mergeMap(dest: Obj, patch: Obj, schema: SchemaType | undefined): Obj {
       delete dest[k];
       continue;
     }
-    const fields = schema?.fields;
-    const merged = mergeNode(getOwn(dest, k), pv, fields && hasOwn(fields, k) ? fields[k] : undefined);
+    const merged = mergeNode(getOwn(dest, k), pv, schema?.field(k));
     if (merged === DELETED || merged === undefined) delete dest[k];
     else setOwn(dest, k, merged);
   }
@@ -60,7 +59,7 @@ function mergeList(dest: Value[], patch: Value[], schema: SchemaType | undefined
   if (patch.some((x) => directive(x) === 'replace')) return withoutDirectives(patch) as Value[];
   if (schema?.mergeKeys === undefined) return withoutDirectives(patch) as Value[];
   if (schema.mergeKeys.length === 0) return mergePrimitives(dest, patch);
-  return mergeAssociative(dest, patch, schema.mergeKeys, schema.items);
+  return mergeAssociative(dest, patch, schema.mergeKeys, schema.elements());
 }
 
 function mergePrimitives(dest: Value[], patch: Value[]): Value[] {

@@ -2,6 +2,7 @@
 // ResAccumulator. Shared by the build steps, so it holds data only.
 import type { Kustomization, VarSpec } from './kustomization.js';
 import type { Loader } from './loader.js';
+import type { OpenApiState } from './openapi-state.js';
 import { ResMap } from './resmap.js';
 import { defaultConfig, type TransformerConfig } from './transformer-config.js';
 
@@ -17,6 +18,8 @@ export interface Target {
   buildMetadata: string[];
   /** With origin tracking on, this directory relative to the built one; undefined when off. */
   originPath: string | undefined;
+  /** The schema state of the whole build (one per render, shared by every target in it). */
+  openapi: OpenApiState;
 }
 
 /** Resources, transformer configuration and vars gathered so far. */
