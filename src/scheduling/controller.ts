@@ -37,8 +37,8 @@ export class SchedulingController implements Controller {
     const log = ctx.log.child({ controller: 'scheduling' });
     this.options = schedulingOptions(overrides);
     this.peerings = new Informer<Peering>(ctx.hub, { apiVersion: API_VERSION, kind: 'Peering' });
-    this.reflector = new Reflector(ctx.registry, log, this.options.lostAfterMs);
-    this.scheduler = new ProxyScheduler(ctx.registry, log, this.options.retryUnschedulableMs);
+    this.reflector = new Reflector(ctx.registry, log, this.options.lostAfterMs, this.options.reflectConcurrency);
+    this.scheduler = new ProxyScheduler(ctx.registry, log, { retryMs: this.options.retryUnschedulableMs, bindConcurrency: this.options.bindConcurrency, bindTimeoutMs: this.options.bindTimeoutMs });
     this.offloading = new OffloadingController(ctx.registry, log);
     this.webhook = new WebhookServer(this.options.webhookAddress, this.options.webhookPort, (cluster, ns) => this.offloadingOf(cluster, ns), log);
     const setup = new SourceSetup(() => ({ url: this.webhookUrl, caPem: this.webhook.caPem }), (m) => this.watchSource(m));

@@ -14,14 +14,25 @@ export interface SchedulingOptions {
   lostAfterMs: number;
   /** How long a pod that no candidate fits waits before it is tried again. */
   retryUnschedulableMs: number;
+  /** Bindings of elected pods in flight at once (decisions stay serial; only the API calls overlap). */
+  bindConcurrency: number;
+  /** Deadline of one binding request. */
+  bindTimeoutMs: number;
+  /** Delegates created or mirrored at once by the reflector. */
+  reflectConcurrency: number;
 }
 
 /** The defaults, with overrides checked. */
 export function schedulingOptions(overrides: Partial<SchedulingOptions> = {}): SchedulingOptions {
   const o: SchedulingOptions = {
-    defaultSharePercent: 90, heartbeatMs: 10_000, webhookAddress: '127.0.0.1', webhookPort: 0, webhookHost: '127.0.0.1', retryUnschedulableMs: 2000, lostAfterMs: 3000, ...overrides,
+    defaultSharePercent: 90, heartbeatMs: 10_000, webhookAddress: '127.0.0.1', webhookPort: 0, webhookHost: '127.0.0.1', retryUnschedulableMs: 2000, lostAfterMs: 3000,
+    bindConcurrency: 32, bindTimeoutMs: 30_000, reflectConcurrency: 32, ...overrides,
   };
   if (!(o.defaultSharePercent > 0 && o.defaultSharePercent <= 100)) throw new Error(`scheduling: defaultSharePercent must be in (0, 100], got ${o.defaultSharePercent}`);
   if (!(o.heartbeatMs >= 1000)) throw new Error(`scheduling: heartbeatMs must be at least 1000, got ${o.heartbeatMs}`);
+  for (const k of ['bindConcurrency', 'reflectConcurrency'] as const) {
+    if (!(Number.isInteger(o[k]) && o[k] >= 1 && o[k] <= 256)) throw new Error(`scheduling: ${k} must be an integer in [1, 256], got ${o[k]}`);
+  }
+  if (!(o.bindTimeoutMs >= 1000)) throw new Error(`scheduling: bindTimeoutMs must be at least 1000, got ${o.bindTimeoutMs}`);
   return o;
 }

@@ -1,18 +1,31 @@
+import { setMaxListeners } from 'node:events';
 import { ADMIRALTY_API_VERSION, type Target } from '../api/offloading.js';
 import type { ClusterRegistry, MemberCluster } from '../clusters/registry.js';
 import { WorkQueue } from '../controller/queue.js';
 import { isNotFound } from '../kube/errors.js';
 import type { Logger } from '../util/log.js';
-import { candidatesFor, ownerOf } from './candidates.js';
+import { AssumedPods } from './assumed-pods.js';
+import { placeBatch, type BatchDecision, type PendingPod } from './batch.js';
+import { ownerOf } from './candidates.js';
 import { recordEvent } from './events.js';
-import { place, profile, unschedulableMessage, type Profile } from './framework.js';
+import { profile, unschedulableMessage, type Profile } from './framework.js';
 import type { Node, Pod } from './kinds.js';
 import { PROXY_SCHEDULER_NAME } from './labels.js';
-import { addResources, NO_RESOURCES, podRequests, type Resources } from './resources.js';
+import { Limiter } from './limiter.js';
 
 /** True for a pod Meridian's proxy scheduler must place (elected, not yet bound, not going away). */
 export function needsPlacement(pod: Pod): boolean {
   return pod.spec?.schedulerName === PROXY_SCHEDULER_NAME && !pod.spec.nodeName && !pod.metadata?.deletionTimestamp && pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded';
+}
+
+/** Tunables of the proxy scheduler. */
+export interface ProxySchedulerOptions {
+  /** How long a pod no candidate fits waits before it is tried again. */
+  retryMs: number;
+  /** Bindings in flight at once, per scheduler. */
+  bindConcurrency: number;
+  /** Deadline of one binding request. */
+  bindTimeoutMs: number;
 }
 
 /**
@@ -22,87 +35,152 @@ export function needsPlacement(pod: Pod): boolean {
  * of its peers (narrowed by Target / ClusterTarget), then binds. Pods that fit at home stay home
  * (LocalFirst); a pod nothing fits gets PodScheduled=False with every candidate's reasons and an
  * Event, and is tried again.
+ *
+ * As kube-scheduler does, deciding and binding are split: pending pods of a source are decided in
+ * batches, serially in memory against one snapshot (placeBatch), each decision charged to the
+ * assume cache before its binding is sent; bindings then go out in parallel with a deadline each.
  */
 export class ProxyScheduler {
+  /** Keyed by source cluster: one batch per source at a time. */
   private readonly queue: WorkQueue;
-  private readonly assumed = new Map<string, { node: string; requests: Resources; owner?: string }>();
+  private readonly pending = new Map<string, Set<string>>();
+  readonly assumed = new AssumedPods();
+  private readonly binder: Limiter;
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly bindFailures = new Map<string, number>();
   private readonly lastMessage = new Map<string, string>();
+  private readonly stopping = new AbortController();
 
-  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly retryMs: number, private readonly plugins: Profile = profile()) {
-    // One placement at a time: each decision sees the bindings of the one before.
-    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 1, ratePerSecond: 500 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'placement failed; will retry'));
+  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly options: ProxySchedulerOptions, private readonly plugins: Profile = profile()) {
+    this.binder = new Limiter(options.bindConcurrency);
+    // Every binding in flight listens on it (bindConcurrency of them, plus those waiting for a slot).
+    setMaxListeners(0, this.stopping.signal);
+    this.queue = new WorkQueue((source) => this.reconcile(source), { concurrency: 4, ratePerSecond: 200 }, (source, err) => log.warn({ cluster: source, err: (err as Error).message }, 'placement batch failed; will retry'));
   }
 
   /** Queues a pod (`source<TAB>namespace/name`). */
   add(key: string): void {
-    this.queue.add(key);
+    const source = key.split('\t')[0];
+    let set = this.pending.get(source);
+    if (!set) this.pending.set(source, (set = new Set()));
+    set.add(key);
+    this.queue.add(source);
   }
 
-  /** Forgets an assumption once the cache shows the pod bound. */
+  /** Settles the assume cache from a watch event (bound or deleted pods are the cache's to count). */
   observed(key: string, pod: Pod): void {
-    if (pod.spec?.nodeName || pod.metadata?.deletionTimestamp) this.assumed.delete(key);
-    if (pod.spec?.nodeName) this.lastMessage.delete(key);
+    this.assumed.observed(key, pod);
+    if (pod.spec?.nodeName || pod.metadata?.deletionTimestamp) {
+      this.lastMessage.delete(key);
+      this.bindFailures.delete(key);
+    }
   }
 
-  /** Stops the queue. */
+  /** Stops the queue, the retry timers and the bindings in flight. */
   stop(): void {
     this.queue.stop();
+    this.stopping.abort(new Error('proxy scheduler stopped'));
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.retryTimers.clear();
   }
 
-  private async reconcile(key: string): Promise<{ requeueAfterMs: number } | void> {
-    const [sourceName, podKey] = key.split('\t');
+  private reconcile(sourceName: string): Promise<{ requeueAfterMs: number } | void> {
+    return Promise.resolve(this.placePending(sourceName));
+  }
+
+  /** Decides every pending pod of a source and sends the bindings; never waits for an API call. */
+  private placePending(sourceName: string): { requeueAfterMs: number } | void {
     const source = this.registry.get(sourceName);
-    if (!source) return;
+    if (!source) {
+      this.pending.delete(sourceName);
+      return;
+    }
     const podInformer = source.informer<Pod>('v1', 'Pod');
     const nodeInformer = source.informer<Node>('v1', 'Node');
     if (!podInformer.hasSynced() || !nodeInformer.hasSynced()) return { requeueAfterMs: 500 };
-    const pod = podInformer.get(podKey);
-    if (!pod || !needsPlacement(pod) || this.assumed.has(key)) return;
-    const assumed = new Map<string, Resources>();
-    const assumedOwners = new Map<string, string[]>();
-    for (const [k, a] of this.assumed) {
-      if (!k.startsWith(`${sourceName}\t`)) continue;
-      assumed.set(a.node, addResources(assumed.get(a.node) ?? NO_RESOURCES, a.requests));
-      if (a.owner) assumedOwners.set(a.node, [...(assumedOwners.get(a.node) ?? []), a.owner]);
+    const keys = [...(this.pending.get(sourceName) ?? [])];
+    this.pending.delete(sourceName);
+    const batch: PendingPod[] = [];
+    for (const key of keys) {
+      const pod = podInformer.get(key.slice(sourceName.length + 1));
+      if (pod && needsPlacement(pod) && !this.assumed.busy(key)) batch.push({ key, pod });
     }
-    const view = { home: sourceName, nodes: nodeInformer.list(), pods: podInformer.list(), assumed, assumedOwners, allowedPeers: allowedPeers(source, pod), peerReady: (p: string) => this.registry.get(p)?.ready ?? false };
-    const candidates = candidatesFor(pod, view);
-    const requests = podRequests(pod);
-    const placement = place({ pod, requests }, candidates, this.plugins);
-    if (placement.errors.length) throw new Error(placement.errors.join('; '));
-    const { name = '', namespace = '' } = pod.metadata ?? {};
-    if (!placement.chosen) {
-      await this.reportUnschedulable(source, key, pod, unschedulableMessage(placement, candidates.length));
-      return { requeueAfterMs: this.retryMs };
+    if (batch.length === 0) return;
+    const now = Date.now();
+    const { assumed, owners } = this.assumed.totals(sourceName, now);
+    const view = {
+      home: sourceName, nodes: nodeInformer.list(), pods: podInformer.list(), assumed, assumedOwners: owners,
+      allowedPeers: (p: Pod) => allowedPeers(source, p), peerReady: (p: string) => this.registry.get(p)?.ready ?? false, ownCharges: (key: string) => this.assumed.heldBy(key, now),
+    };
+    const unschedulable: BatchDecision[] = [];
+    for (const d of placeBatch(batch, view, this.plugins)) {
+      if (d.placement.errors.length) {
+        this.log.warn({ pod: d.key.replace('\t', ':'), err: d.placement.errors.join('; ') }, 'placement failed; will retry');
+        this.retryLater(d.key, this.options.retryMs);
+      } else if (!d.placement.chosen) {
+        unschedulable.push(d);
+      } else {
+        this.assumed.assume(d.key, d.placement.chosen.name, d.requests, ownerOf(d.pod), Date.now());
+        void this.bind(source, d);
+      }
     }
-    const node = placement.chosen.name;
-    try {
-      await source.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, {
-        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
-      });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
+    // Reported after the bindings are on their way, bounded like them; the next batch does not wait.
+    for (const d of unschedulable) {
+      void this.binder.run(() => this.reportUnschedulable(source, d)).catch((err: Error) => {
+        this.log.warn({ pod: d.key.replace('\t', ':'), err: err.message }, 'could not report an unschedulable pod');
+      }).finally(() => this.retryLater(d.key, this.options.retryMs));
     }
-    this.assumed.set(key, { node, requests, owner: ownerOf(pod) });
-    setTimeout(() => this.assumed.delete(key), 30_000).unref();
-    const where = placement.chosen.virtual ? `cluster ${placement.chosen.cluster} (virtual node ${node})` : `node ${node} at home`;
-    // Not awaited: placement is serial (one key at a time, for the assumed-resources accounting), and
-    // waiting for a best-effort Event doubled the time each pod held the queue.
-    void recordEvent(source.client, { ...pod, kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${where}`);
   }
 
-  private async reportUnschedulable(source: MemberCluster, key: string, pod: Pod, message: string): Promise<void> {
-    if (this.lastMessage.get(key) === message) return;
-    this.lastMessage.set(key, message);
+  /** Sends one binding; on failure the pod is retried with backoff (its charge held if the answer was unclear). */
+  private async bind(source: MemberCluster, d: BatchDecision): Promise<void> {
+    const { name = '', namespace = '' } = d.pod.metadata ?? {};
+    const chosen = d.placement.chosen!;
+    const node = chosen.name;
+    try {
+      await this.binder.run(() => source.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, {
+        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: d.pod.metadata?.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
+        timeoutMs: this.options.bindTimeoutMs, signal: this.stopping.signal,
+      }));
+    } catch (err) {
+      if (isNotFound(err)) {
+        this.assumed.forget(d.key);
+        return;
+      }
+      this.assumed.held(d.key, node, Date.now());
+      if (this.stopping.signal.aborted) return;
+      const n = (this.bindFailures.get(d.key) ?? 0) + 1;
+      this.bindFailures.set(d.key, n);
+      this.log.warn({ pod: d.key.replace('\t', ':'), node, err: (err as Error).message }, 'binding failed; will retry');
+      this.retryLater(d.key, Math.min(10_000, 200 * 2 ** (n - 1)));
+      return;
+    }
+    this.assumed.bound(d.key, node, Date.now());
+    this.bindFailures.delete(d.key);
+    const where = chosen.virtual ? `cluster ${chosen.cluster} (virtual node ${node})` : `node ${node} at home`;
+    void recordEvent(source.client, { ...d.pod, kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${where}`);
+  }
+
+  private retryLater(key: string, ms: number): void {
+    if (this.stopping.signal.aborted || this.retryTimers.has(key)) return;
+    this.retryTimers.set(key, setTimeout(() => {
+      this.retryTimers.delete(key);
+      this.add(key);
+    }, ms).unref());
+  }
+
+  private async reportUnschedulable(source: MemberCluster, d: BatchDecision): Promise<void> {
+    const message = unschedulableMessage(d.placement, d.candidates);
+    if (this.lastMessage.get(d.key) === message) return;
+    this.lastMessage.set(d.key, message);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const conditions = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: now }];
     try {
-      await source.client.patchStatus('v1', 'Pod', pod.metadata?.name ?? '', pod.metadata?.namespace, { conditions });
+      await source.client.patchStatus('v1', 'Pod', d.pod.metadata?.name ?? '', d.pod.metadata?.namespace, { conditions });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    await recordEvent(source.client, { ...pod, kind: 'Pod' }, 'Warning', 'FailedScheduling', message);
+    await recordEvent(source.client, { ...d.pod, kind: 'Pod' }, 'Warning', 'FailedScheduling', message);
   }
 }
 

@@ -44,9 +44,13 @@ export class Reflector {
   /** When each peer was first seen not answering (cleared when it answers). */
   private readonly downSince = new Map<string, number>();
 
-  /** `lostAfterMs`: how long a peer must stay unanswering before its pods are reported lost (one failed probe is not a death). */
-  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly lostAfterMs = 0) {
-    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 8, ratePerSecond: 400 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate sync failed; will retry'));
+  /**
+   * `lostAfterMs`: how long a peer must stay unanswering before its pods are reported lost (one
+   * failed probe is not a death). `concurrency`: pods synced at once; each sync is a few API round
+   * trips, so a burst of delegates waits on round trips, not CPU.
+   */
+  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly lostAfterMs = 0, concurrency = 32) {
+    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency, ratePerSecond: 400 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate sync failed; will retry'));
   }
 
   /** Queues a local pod. */
@@ -189,7 +193,8 @@ export class Reflector {
       throw err;
     }
     await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: { [DELEGATE_CLUSTER_ANNOTATION]: peerName, [DELEGATE_NAMESPACE_ANNOTATION]: remoteNs, [DELEGATE_UID_ANNOTATION]: created.metadata?.uid ?? '' } } });
-    await recordEvent(source.client, { ...local, kind: 'Pod' }, 'Normal', 'Delegated', `delegate ${remoteNs}/${name} created in cluster ${peerName}`);
+    // Best effort, and not worth a round trip of this pod's sync (the delegate is already running).
+    void recordEvent(source.client, { ...local, kind: 'Pod' }, 'Normal', 'Delegated', `delegate ${remoteNs}/${name} created in cluster ${peerName}`);
     return undefined;
   }
 

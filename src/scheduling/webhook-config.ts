@@ -8,11 +8,12 @@ export const WEBHOOK_CONFIGURATION_NAME = 'meridian-scheduling';
  * The MutatingWebhookConfiguration of a source cluster: one webhook for Admiralty-elected pods
  * (namespaces labelled `multicluster-scheduler=enabled`), one for Liqo-offloaded namespaces. Both
  * call `meridian serve` over HTTPS on loopback with its CA bundle; failurePolicy Fail so that an
- * elected pod is never silently scheduled as an ordinary one while Meridian is away.
+ * elected pod is never silently scheduled as an ordinary one while Meridian is away, and the
+ * API server's default timeout (10 s): with Fail, a loaded machine's slow answer refuses the pod.
  */
 export function webhookConfiguration(cluster: string, baseUrl: string, caPem: string): KubeObject {
   const common = (name: string, path: string, label: string) => ({
-    name, admissionReviewVersions: ['v1', 'v1beta1'], sideEffects: 'None', failurePolicy: 'Fail', timeoutSeconds: 5, reinvocationPolicy: 'Never',
+    name, admissionReviewVersions: ['v1', 'v1beta1'], sideEffects: 'None', failurePolicy: 'Fail', timeoutSeconds: 10, reinvocationPolicy: 'Never',
     clientConfig: { url: `${baseUrl}/${path}/${encodeURIComponent(cluster)}`, caBundle: Buffer.from(caPem).toString('base64') },
     rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' }],
     namespaceSelector: { matchExpressions: [{ key: label, operator: 'In', values: label === ADMIRALTY_NAMESPACE_LABEL ? ['enabled'] : ['true'] }] },
