@@ -24,8 +24,10 @@ async function run(flags: ServeCommandFlags): Promise<void> {
   }
   if (flags.detach) {
     const args = process.argv.slice(process.argv.indexOf('serve') + 1).filter((a) => a !== '--detach');
-    const pid = await startDetached(CLI_ENTRY, args, stateDir, `http://${options.httpAddress}:${options.httpPort}/healthz`);
-    console.log(`meridian serve running in the background (pid ${pid}, http://${options.httpAddress}:${options.httpPort}, log ${servePaths(stateDir).log})`);
+    const scheme = options.httpExposure.httpTlsCertFile ? 'https' : 'http';
+    const host = options.httpAddress.includes(':') ? `[${options.httpAddress}]` : options.httpAddress;
+    const pid = await startDetached(CLI_ENTRY, args, stateDir, `${scheme}://${host}:${options.httpPort}/healthz`);
+    console.log(`meridian serve running in the background (pid ${pid}, ${scheme}://${host}:${options.httpPort}, log ${servePaths(stateDir).log})`);
     return;
   }
   const handle = await serve(options);
@@ -48,6 +50,7 @@ export function registerServeCommand(program: Command): void {
     .option('--dns-rrl-rate <n>', 'RRL: identical replies per second per client /24 or /56 (default 5)').option('--dns-rrl-window <seconds>', 'RRL: averaging window (default 15)')
     .option('--dns-rrl-slip <n>', 'RRL: every n-th limited reply sent truncated, 0 never (default 2)').option('--dns-rrl-ipv4-prefix <bits>', 'RRL: IPv4 client prefix (default 24)').option('--dns-rrl-ipv6-prefix <bits>', 'RRL: IPv6 client prefix (default 56)')
     .option('--dns-listen <addr:port,...>', 'more DNS listeners, e.g. one per cluster view')
+    .option('--dns-workers <n>', 'DNS worker processes sharing the DNS listeners; 0 answers in the serve process (default: 0 on a loopback --dns-address, else the number of cores)')
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--shards', 'split the member clusters between replicas (a Lease per member, rendezvous hashing) instead of electing one leader')
     .option('--shard-group <name>', 'replicas with the same group share the members (default meridian-shards)')
