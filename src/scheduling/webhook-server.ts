@@ -48,6 +48,11 @@ export class WebhookServer {
     this.caPem = await readFile(pki.cert('ca'), 'utf8');
     const server = https.createServer({ cert: await readFile(pki.cert('webhook')), key: await readFile(pki.key('webhook')) }, (req, res) => this.handle(req, res));
     server.on('clientError', (_err, socket) => socket.destroy());
+    // The API server's webhook client keeps idle connections for 90 s. Closing them sooner (Node's
+    // default is 5 s) races a request sent on a connection as it closes: "connection reset by
+    // peer", and with failurePolicy Fail the pod is refused (seen in the burst bench under load).
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(this.port, this.address, resolve); });
     this.server = server;
     return `https://${host}:${(server.address() as AddressInfo).port}`;
@@ -55,8 +60,10 @@ export class WebhookServer {
 
   /** Stops listening. */
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Kept-alive connections (120 s) would hold close() open: cut them now.
     this.server?.closeAllConnections?.();
+    await closed;
     if (this.ownDir) await rm(this.ownDir, { recursive: true, force: true });
   }
 
