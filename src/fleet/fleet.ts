@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep, waitFor } from '../util/wait.js';
-import { clusterPaths, fleetKubeconfigPath, type FleetCluster, type FleetSpec } from './layout.js';
+import { clusterPaths, fleetKubeconfigPath, supervisorIdOf, supervisorPaths, type FleetCluster, type FleetSpec } from './layout.js';
 import { adminEntry, prepareCluster } from './prepare.js';
 import { buildKubeconfig, mergeIntoKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { groupMembers, isAlive, isOurSupervisor, readPid, signalGroup } from './processes.js';
+import { isOurGroupLeader } from './group.js';
+import { groupMembers, isLegacySupervisor, isOurSupervisor, isRunning, readPid, signalGroup } from './processes.js';
 import { readStatus, type SupervisorStatus } from './status.js';
 import { saveFleet } from './state.js';
 
@@ -32,48 +33,84 @@ const CLI_ENTRY = import.meta.url.endsWith('.ts')
   ? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
   : fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
-/** The supervisor pid of a cluster if it is running and is ours. */
-export function runningSupervisor(spec: FleetSpec, name: string): number | undefined {
+/** The process group id of a cluster if its group leader is running and is ours. */
+export function runningCluster(spec: FleetSpec, name: string): number | undefined {
   const pid = readPid(clusterPaths(spec, name).pid);
-  return pid && isAlive(pid) && isOurSupervisor(pid, spec.stateDir, name) ? pid : undefined;
+  return pid && isRunning(pid) && isOurGroupLeader(pid, spec.stateDir, name) ? pid : undefined;
+}
+
+/** The pid of a supervisor process (`fleet` or, per cluster, the cluster's name) if it runs and is ours. */
+export function runningSupervisor(spec: FleetSpec, id: string): number | undefined {
+  const pid = readPid(supervisorPaths(spec, id).pid);
+  return pid && isRunning(pid) && isOurSupervisor(pid, spec.stateDir, id) ? pid : undefined;
 }
 
 /**
- * Brings the fleet up: issues identities, starts a supervisor (its own process group) for every
- * cluster that is not running, writes the kubeconfig, and waits until every cluster answers and
- * every node is Ready. Clusters that already run are reported, not restarted.
+ * Brings the fleet up: issues identities, starts every cluster that is not running (through the
+ * fleet's one supervisor process, started detached when it is not running), writes the kubeconfig,
+ * and waits until every cluster answers and every node is Ready. Clusters that already run are
+ * reported, not restarted.
  */
 export async function fleetUp(spec: FleetSpec, options: UpOptions = {}): Promise<UpResult[]> {
   await saveFleet(spec);
   await Promise.all(spec.clusters.map((c) => prepareCluster(spec, c)));
-  const toStart = spec.clusters.filter((c) => !runningSupervisor(spec, c.name));
+  const toStart = spec.clusters.filter((c) => !runningCluster(spec, c.name));
   await assertPortsFree(toStart);
-  const results: UpResult[] = spec.clusters.map((cluster) => {
-    if (!toStart.includes(cluster)) return { cluster, action: 'already running' };
-    startSupervisor(spec, cluster);
-    return { cluster, action: 'started' };
-  });
+  startClusters(spec, toStart);
+  const results: UpResult[] = spec.clusters.map((cluster) => ({ cluster, action: toStart.includes(cluster) ? 'started' : 'already running' }));
   await writeFleetKubeconfig(spec, options.mergeKubeconfig);
-  const started = results.filter((r) => r.action === 'started').map((r) => r.cluster);
   await waitReady(spec, spec.clusters, options.timeoutMs ?? 180_000, options.onProgress);
   for (const r of results) r.status = readStatus(clusterPaths(spec, r.cluster.name).status);
-  if (started.length === 0) options.onProgress?.('every cluster was already running');
+  if (toStart.length === 0) options.onProgress?.('every cluster was already running');
   return results;
 }
 
-/** Starts the supervisor of one cluster, detached in a new process group, and records its pid. */
+/**
+ * Starts (or revives) one cluster: asks its running supervisor to start it, or starts a
+ * supervisor for it. Returns the supervisor's pid; waitReady tells when the cluster is ready.
+ */
 export function startSupervisor(spec: FleetSpec, cluster: FleetCluster): number {
-  const paths = clusterPaths(spec, cluster.name);
-  const out = openSync(join(paths.logs, 'supervisor.log'), 'a');
-  const child = spawn(process.execPath, [CLI_ENTRY, 'fleet', 'supervise', '--state-dir', spec.stateDir, '--cluster', cluster.name], {
+  return startClusters(spec, [cluster])[0];
+}
+
+/** Starts clusters through their supervisors; returns the supervisor pid of each. */
+function startClusters(spec: FleetSpec, clusters: FleetCluster[]): number[] {
+  const byId = new Map<string, string[]>();
+  for (const c of clusters) {
+    const paths = clusterPaths(spec, c.name);
+    // The cluster is coming back: no kill marker, and no status of an earlier run to mistake for this one's.
+    for (const f of [join(paths.dir, 'killed'), paths.status, paths.pid]) rmSync(f, { force: true });
+    const id = supervisorIdOf(spec, c.name);
+    byId.set(id, [...(byId.get(id) ?? []), c.name]);
+  }
+  const pids = new Map<string, number>();
+  for (const [id, names] of byId) {
+    const running = runningSupervisor(spec, id);
+    if (running) for (const name of names) requestStart(spec, id, name);
+    pids.set(id, running ?? spawnSupervisor(spec, id, names));
+  }
+  return clusters.map((c) => pids.get(supervisorIdOf(spec, c.name)) as number);
+}
+
+/** Asks a running supervisor to start a cluster (it polls its request directory). */
+function requestStart(spec: FleetSpec, id: string, name: string): void {
+  const { requests } = supervisorPaths(spec, id);
+  mkdirSync(requests, { recursive: true });
+  writeFileSync(join(requests, name), new Date().toISOString());
+}
+
+/** Starts a supervisor process, detached in its own session, and records its pid. */
+function spawnSupervisor(spec: FleetSpec, id: string, clusters: string[]): number {
+  const paths = supervisorPaths(spec, id);
+  mkdirSync(paths.dir, { recursive: true });
+  const out = openSync(paths.log, 'a');
+  const child = spawn(process.execPath, [CLI_ENTRY, 'fleet', 'supervise', '--state-dir', spec.stateDir, '--id', id, '--clusters', clusters.join(',')], {
     detached: true, stdio: ['ignore', out, out],
   });
   closeSync(out);
   child.unref();
-  if (!child.pid) throw new Error(`could not start the supervisor of ${cluster.name}`);
+  if (!child.pid) throw new Error(`could not start the fleet supervisor ${id}`);
   writeFileSync(paths.pid, String(child.pid));
-  // Remove a stale kill marker: the cluster is coming back.
-  void rm(join(paths.dir, 'killed'), { force: true });
   return child.pid;
 }
 
@@ -83,7 +120,10 @@ async function writeFleetKubeconfig(spec: FleetSpec, mergeInto?: string): Promis
   if (mergeInto) await mergeIntoKubeconfig(mergeInto, doc);
 }
 
-/** Waits until the clusters report ready with every node Ready; fails early when a supervisor dies. */
+/**
+ * Waits until the clusters report ready with every node Ready, in the run of their current
+ * process group; fails early when a cluster's start failed or its supervisor died.
+ */
 export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeoutMs: number, onProgress?: (m: string) => void): Promise<void> {
   const reported = new Set<string>();
   let fatal: Error | undefined;
@@ -91,11 +131,13 @@ export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeo
     let all = true;
     for (const c of clusters) {
       const paths = clusterPaths(spec, c.name);
-      const pid = readPid(paths.pid);
-      if (pid && !isAlive(pid)) fatal = new Error(`the supervisor of ${c.name} exited; see ${join(paths.logs, 'supervisor.log')}:\n${tail(join(paths.logs, 'supervisor.log'))}`);
-      if (fatal) return true;
+      const sup = supervisorPaths(spec, supervisorIdOf(spec, c.name));
       const st = readStatus(paths.status);
-      const ready = st !== undefined && pid !== undefined && st.supervisorPid === pid && st.phase === 'ready' && st.nodes.ready === st.nodes.total;
+      if (!runningSupervisor(spec, supervisorIdOf(spec, c.name))) fatal = new Error(`the supervisor of ${c.name} is not running; see ${sup.log}:\n${tail(sup.log)}`);
+      else if (st?.phase === 'failed') fatal = new Error(`${c.name} did not start: ${st.message ?? 'no reason given'}; see ${paths.logs} and ${sup.log}:\n${tail(sup.log)}`);
+      if (fatal) return true;
+      const group = runningCluster(spec, c.name);
+      const ready = st !== undefined && group !== undefined && st.groupPid === group && st.phase === 'ready' && st.nodes.ready === st.nodes.total;
       if (ready && !reported.has(c.name)) {
         reported.add(c.name);
         onProgress?.(`${c.name} ready (${st.nodes.ready} nodes) after ${((st.readyAfterMs ?? 0) / 1000).toFixed(1)}s`);
@@ -136,37 +178,59 @@ function portFree(address: string, port: number): Promise<boolean> {
   });
 }
 
+/** Pids of the processes a cluster runs as: its group (and, for a fleet of the old layout, its supervisor's group). */
+function clusterGroups(spec: FleetSpec, name: string): number[] {
+  const paths = clusterPaths(spec, name);
+  const legacy = readPid(paths.legacyPid);
+  const groups = [runningCluster(spec, name), legacy && isRunning(legacy) && isLegacySupervisor(legacy, spec.stateDir, name) ? legacy : undefined];
+  return groups.filter((p): p is number => p !== undefined);
+}
+
+async function untilGone(groups: number[], pids: number[], deadline: number): Promise<boolean> {
+  const left = () => groups.some((g) => groupMembers(g).length > 0) || pids.some((p) => isRunning(p));
+  while (left() && Date.now() < deadline) await sleep(100);
+  return !left();
+}
+
 /** Stops a cluster's process group: SIGTERM, then SIGKILL for whatever is left after a grace period. */
 export async function stopCluster(spec: FleetSpec, name: string, graceMs = 10_000): Promise<boolean> {
   const paths = clusterPaths(spec, name);
-  const pid = runningSupervisor(spec, name);
-  if (!pid) {
-    await unlink(paths.pid).catch(() => undefined);
-    return false;
-  }
-  signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupMembers(pid).length > 0 && Date.now() < deadline) await sleep(100);
-  if (groupMembers(pid).length > 0) signalGroup(pid, 'SIGKILL');
-  while (groupMembers(pid).length > 0 && Date.now() < deadline + 5000) await sleep(100);
-  await unlink(paths.pid).catch(() => undefined);
-  return true;
+  const groups = clusterGroups(spec, name);
+  for (const g of groups) signalGroup(g, 'SIGTERM');
+  if (!(await untilGone(groups, [], Date.now() + graceMs))) for (const g of groups) signalGroup(g, 'SIGKILL');
+  await untilGone(groups, [], Date.now() + 5000);
+  for (const f of [paths.pid, paths.legacyPid]) await unlink(f).catch(() => undefined);
+  return groups.length > 0;
 }
 
 /** Kills a cluster at once (SIGKILL to its process group), as an outage would. */
 export async function killCluster(spec: FleetSpec, name: string): Promise<boolean> {
-  const pid = runningSupervisor(spec, name);
-  if (!pid) return false;
-  signalGroup(pid, 'SIGKILL');
-  const deadline = Date.now() + 10_000;
-  while (groupMembers(pid).length > 0 && Date.now() < deadline) await sleep(50);
+  const groups = clusterGroups(spec, name);
+  if (groups.length === 0) return false;
+  for (const g of groups) signalGroup(g, 'SIGKILL');
+  await untilGone(groups, [], Date.now() + 10_000);
   await writeFile(join(clusterPaths(spec, name).dir, 'killed'), new Date().toISOString());
   return true;
 }
 
-/** Stops every cluster; with purge, removes the state directory too. */
-export async function fleetDown(spec: FleetSpec, purge = false): Promise<string[]> {
-  const stopped = await Promise.all(spec.clusters.map(async (c) => ((await stopCluster(spec, c.name)) ? c.name : '')));
+/**
+ * Stops every cluster and the supervisors: SIGTERM to each supervisor (it stops its clusters,
+ * each in order) and to each cluster's group, SIGKILL to whatever is left after a grace period,
+ * then checks /proc that nothing is. With purge, removes the state directory too.
+ */
+export async function fleetDown(spec: FleetSpec, purge = false, graceMs = 15_000): Promise<string[]> {
+  const running = spec.clusters.map((c) => ({ name: c.name, groups: clusterGroups(spec, c.name) })).filter((x) => x.groups.length > 0);
+  const groups = running.flatMap((x) => x.groups);
+  const ids = [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))];
+  const supervisors = ids.map((id) => runningSupervisor(spec, id)).filter((p): p is number => p !== undefined);
+  for (const p of supervisors) signalGroup(p, 'SIGTERM');
+  for (const g of groups) signalGroup(g, 'SIGTERM');
+  if (!(await untilGone(groups, supervisors, Date.now() + graceMs))) {
+    for (const g of [...groups, ...supervisors]) signalGroup(g, 'SIGKILL');
+    if (!(await untilGone(groups, supervisors, Date.now() + 5000))) throw new Error(`processes left after fleet down: groups ${groups.join(', ')}, supervisors ${supervisors.join(', ')}`);
+  }
+  for (const id of ids) await unlink(supervisorPaths(spec, id).pid).catch(() => undefined);
+  for (const c of spec.clusters) for (const f of [clusterPaths(spec, c.name).pid, clusterPaths(spec, c.name).legacyPid]) await unlink(f).catch(() => undefined);
   if (purge) await rm(spec.stateDir, { recursive: true, force: true });
-  return stopped.filter(Boolean);
+  return running.map((x) => x.name);
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeClient } from '../kube/client.js';
-import { clusterPaths, type FleetCluster, type FleetSpec } from './layout.js';
-import { runningSupervisor } from './fleet.js';
+import { clusterPaths, supervisorIdOf, type FleetCluster, type FleetSpec } from './layout.js';
+import { runningCluster, runningSupervisor } from './fleet.js';
 import { isAlive, residentBytes } from './processes.js';
 import { readStatus } from './status.js';
 
@@ -12,8 +12,11 @@ export interface ClusterHealth {
   state: 'running' | 'starting' | 'degraded' | 'killed' | 'stopped';
   apiserver: 'ready' | 'not ready' | 'down';
   components: Array<{ name: string; pid?: number; state: string; restarts: number; rssBytes: number; lastExit?: string }>;
+  /** The supervisor process that runs the cluster (shared by every cluster unless the fleet runs one per cluster). */
   supervisorRssBytes: number;
   supervisorPid?: number;
+  /** The cluster's process group id. */
+  groupPid?: number;
   nodes: { total: number; ready: number };
   message?: string;
 }
@@ -22,7 +25,8 @@ export interface ClusterHealth {
 export async function fleetStatus(spec: FleetSpec): Promise<ClusterHealth[]> {
   return Promise.all(spec.clusters.map(async (c): Promise<ClusterHealth> => {
     const paths = clusterPaths(spec, c.name);
-    const pid = runningSupervisor(spec, c.name);
+    const pid = runningCluster(spec, c.name);
+    const supervisor = runningSupervisor(spec, supervisorIdOf(spec, c.name));
     const st = readStatus(paths.status);
     const components = Object.entries(pid ? st?.components ?? {} : {}).map(([name, s]) => ({
       name, pid: s.pid, state: s.pid && isAlive(s.pid) ? s.state : s.state === 'running' ? 'gone' : s.state, restarts: s.restarts,
@@ -31,7 +35,7 @@ export async function fleetStatus(spec: FleetSpec): Promise<ClusterHealth[]> {
     }));
     const apiserver = pid ? await probeApiserver(spec, c) : 'down';
     const state = !pid ? (existsSync(join(paths.dir, 'killed')) ? 'killed' : 'stopped') : st?.phase === 'ready' ? 'running' : st?.phase === 'degraded' ? 'degraded' : 'starting';
-    return { cluster: c, state, apiserver, components, supervisorRssBytes: pid ? residentBytes(pid) : 0, supervisorPid: pid, nodes: st && pid ? st.nodes : { total: c.nodes, ready: 0 }, message: st?.message };
+    return { cluster: c, state, apiserver, components, supervisorRssBytes: supervisor ? residentBytes(supervisor) : 0, supervisorPid: supervisor, groupPid: pid, nodes: st && pid ? st.nodes : { total: c.nodes, ready: 0 }, message: st?.message };
   }));
 }
 

@@ -29,7 +29,19 @@ export interface FleetSpec {
   ingressNet: number;
   ingressPort: number;
   clusters: FleetCluster[];
+  /**
+   * `shared` (default): one supervisor process runs every cluster; `per-cluster`: one supervisor
+   * process per cluster, the layout before issue 14, kept as the benchmark's baseline.
+   */
+  supervisors?: SupervisorLayout;
+  /** `small` (default): component flags trimmed for a small cluster; `stock`: the flags before issue 14. */
+  tuning?: ComponentTuning;
 }
+
+/** How many supervisor processes run the fleet. */
+export type SupervisorLayout = 'shared' | 'per-cluster';
+/** Which component flags the clusters run with. */
+export type ComponentTuning = 'small' | 'stock';
 
 /** Options that choose the fleet's shape. */
 export interface FleetShapeOptions {
@@ -42,6 +54,8 @@ export interface FleetShapeOptions {
   ingressPort?: number;
   /** Chosen pod/service CIDRs per cluster name (pod CIDRs must be IPv4 /16s), e.g. deliberately overlapping ones for tests. */
   cidrs?: Record<string, { pod?: string; service?: string }>;
+  supervisors?: SupervisorLayout;
+  tuning?: ComponentTuning;
 }
 
 /** The default members of the local fleet. */
@@ -76,7 +90,10 @@ export function layoutFleet(options: FleetShapeOptions = {}): FleetSpec {
     advertiseAddress: `10.255.${ingressNet}.${index + 1}`,
     nodes: index === 0 ? 1 : options.nodes ?? 3,
   }));
-  return { stateDir: options.stateDir ?? defaultStateDir(), portBase, ingressNet, ingressPort, clusters };
+  return {
+    stateDir: options.stateDir ?? defaultStateDir(), portBase, ingressNet, ingressPort, clusters,
+    supervisors: options.supervisors ?? 'shared', tuning: options.tuning ?? 'small',
+  };
 }
 
 function chosenCidr(options: FleetShapeOptions, name: string, space: 'pod' | 'service'): string | undefined {
@@ -119,9 +136,23 @@ export function clusterPaths(spec: FleetSpec, name: string) {
     etcdData: join(dir, 'etcd'),
     logs: join(dir, 'logs'),
     status: join(dir, 'status.json'),
-    pid: join(dir, 'supervisor.pid'),
+    /** The cluster's process group id (the pid of its group leader). */
+    pid: join(dir, 'group.pid'),
+    /** Where a supervisor of the layout before issue 14 recorded its pid (read to stop such fleets). */
+    legacyPid: join(dir, 'supervisor.pid'),
     adminKubeconfig: join(dir, 'admin.kubeconfig'),
   };
+}
+
+/** The supervisor that runs a cluster: `fleet` for the shared one, the cluster's name per cluster. */
+export function supervisorIdOf(spec: FleetSpec, cluster: string): string {
+  return spec.supervisors === 'per-cluster' ? cluster : 'fleet';
+}
+
+/** Paths of a supervisor process: its pid, log and the start requests it polls. */
+export function supervisorPaths(spec: FleetSpec, id: string) {
+  const dir = join(spec.stateDir, 'supervisors');
+  return { dir, pid: join(dir, `${id}.pid`), log: join(dir, `${id}.log`), requests: join(dir, `${id}.requests`) };
 }
 
 /** Path of the fleet's merged kubeconfig. */

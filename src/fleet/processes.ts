@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { argvOf } from './group.js';
 
 /** True when a process with that pid exists. */
 export function isAlive(pid: number): boolean {
@@ -53,12 +54,44 @@ export function readPid(path: string): number | undefined {
 }
 
 /**
- * True when the recorded pid is still the supervisor we started (its command line names the
- * state directory and cluster), so a recycled pid is never signalled.
+ * True when the recorded pid is still the supervisor we started (its arguments name the state
+ * directory and the supervisor's id), so a recycled pid is never signalled.
  */
-export function isOurSupervisor(pid: number, stateDir: string, cluster: string): boolean {
-  const cmd = commandLine(pid);
-  return cmd.includes('supervise') && cmd.includes(stateDir) && cmd.includes(`--cluster ${cluster}`);
+export function isOurSupervisor(pid: number, stateDir: string, id: string): boolean {
+  const argv = argvOf(pid);
+  return argv.includes('supervise') && valueAfter(argv, '--state-dir') === stateDir && valueAfter(argv, '--id') === id;
+}
+
+/** True when pid is a per-cluster supervisor of the layout before issue 14 (`supervise --cluster NAME`). */
+export function isLegacySupervisor(pid: number, stateDir: string, cluster: string): boolean {
+  const argv = argvOf(pid);
+  return argv.includes('supervise') && valueAfter(argv, '--state-dir') === stateDir && valueAfter(argv, '--cluster') === cluster;
+}
+
+function valueAfter(argv: string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
+/** Resident and proportional memory of a process in bytes (from smaps_rollup; zeros when gone). */
+export function memoryOf(pid: number): { rssBytes: number; pssBytes: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return { rssBytes: kb('Rss'), pssBytes: kb('Pss') };
+  } catch {
+    return { rssBytes: 0, pssBytes: 0 };
+  }
+}
+
+/** True when the process exists and is not a zombie (exited but not yet reaped). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Signals a whole process group; false when it was already gone. */

@@ -11,13 +11,15 @@ export interface ComponentStatus {
   lastExit?: { code: number | null; signal: string | null; at: string; logTail: string };
 }
 
-/** What a cluster supervisor reports in its status file. */
+/** What the supervisor reports about one cluster in its status file. */
 export interface SupervisorStatus {
   cluster: string;
   supervisorPid: number;
+  /** The cluster's process group id: the pid of its group leader. */
+  groupPid?: number;
   startedAt: string;
   updatedAt: string;
-  phase: 'starting' | 'ready' | 'degraded' | 'stopping';
+  phase: 'starting' | 'ready' | 'degraded' | 'stopping' | 'stopped' | 'failed';
   /** Milliseconds from supervisor start to every node Ready. */
   readyAfterMs?: number;
   components: Record<string, ComponentStatus>;

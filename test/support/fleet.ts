@@ -7,7 +7,7 @@ import { fleetKubeconfigPath, layoutFleet, type FleetSpec } from '../../src/flee
 import { installHub } from '../../src/clusters/install.js';
 import { joinCluster } from '../../src/clusters/join.js';
 import { groupMembers, readPid } from '../../src/fleet/processes.js';
-import { clusterPaths } from '../../src/fleet/layout.js';
+import { clusterPaths, supervisorIdOf, supervisorPaths } from '../../src/fleet/layout.js';
 
 /** A local fleet started by a test, in its own state dir and port range. */
 export interface TestFleet {
@@ -21,9 +21,13 @@ export interface TestFleet {
   stop(): Promise<void>;
 }
 
-/** Options of startTestFleet: give each test file its own portBase and ingressNet. */
+/**
+ * Options of startTestFleet: give each test file its own portBase and ingressNet.
+ * MERIDIAN_TEST_PORT_BASE and MERIDIAN_TEST_INGRESS_NET override them for one run (to run an e2e
+ * file by hand beside a suite that holds its fixed ports).
+ */
 export interface TestFleetOptions {
-  members?: string[];
+  members?: string[] | number;
   nodes?: number;
   portBase: number;
   ingressNet: number;
@@ -31,6 +35,11 @@ export interface TestFleetOptions {
   /** Install Meridian on the hub and join every member (labels per member; default env=production). */
   join?: boolean;
   labels?: Record<string, Record<string, string>>;
+  /** The fleet's process layout and component flags (default: one shared supervisor, small-cluster flags). */
+  supervisors?: FleetSpec['supervisors'];
+  tuning?: FleetSpec['tuning'];
+  /** How long `fleet up` may take (default 240 s). */
+  upTimeoutMs?: number;
 }
 
 /**
@@ -40,7 +49,9 @@ export interface TestFleetOptions {
  */
 export async function startTestFleet(opts: TestFleetOptions): Promise<TestFleet> {
   const stateDir = await mkdtemp(join(tmpdir(), 'meridian-fleet-'));
-  const spec = layoutFleet({ stateDir, members: opts.members, nodes: opts.nodes ?? 2, portBase: opts.portBase, ingressNet: opts.ingressNet, ingressPort: opts.ingressPort ?? 18080 });
+  const portBase = process.env.MERIDIAN_TEST_PORT_BASE ? Number(process.env.MERIDIAN_TEST_PORT_BASE) : opts.portBase;
+  const ingressNet = process.env.MERIDIAN_TEST_INGRESS_NET ? Number(process.env.MERIDIAN_TEST_INGRESS_NET) : opts.ingressNet;
+  const spec = layoutFleet({ stateDir, members: opts.members, nodes: opts.nodes ?? 2, portBase, ingressNet, ingressPort: opts.ingressPort ?? 18080, supervisors: opts.supervisors, tuning: opts.tuning });
   const kubeconfig = fleetKubeconfigPath(spec);
   const clients: KubeClient[] = [];
   const client = async (name: string) => {
@@ -49,7 +60,7 @@ export async function startTestFleet(opts: TestFleetOptions): Promise<TestFleet>
     return c;
   };
   try {
-    await fleetUp(spec, { timeoutMs: 240_000 });
+    await fleetUp(spec, { timeoutMs: opts.upTimeoutMs ?? 240_000 });
   } catch (err) {
     await fleetDown(spec, false);
     throw err;
@@ -78,7 +89,9 @@ export async function startTestFleet(opts: TestFleetOptions): Promise<TestFleet>
     },
     stop: async () => {
       for (const c of clients) c.close();
-      const pids = spec.clusters.map((c) => readPid(clusterPaths(spec, c.name).pid)).filter((p): p is number => p !== undefined);
+      // Every cluster's process group and the supervisor's own (a session and group of its own).
+      const supervisors = [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))].map((id) => readPid(supervisorPaths(spec, id).pid));
+      const pids = [...spec.clusters.map((c) => readPid(clusterPaths(spec, c.name).pid)), ...supervisors].filter((p): p is number => p !== undefined);
       await fleetDown(spec, true);
       const left = pids.flatMap((p) => groupMembers(p));
       if (left.length) throw new Error(`processes left behind after fleet down: ${left.join(', ')}`);

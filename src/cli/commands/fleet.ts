@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { locateBinaries, type KubeBinaries } from '../../fleet/binaries.js';
 import { fleetStatus } from '../../fleet/health.js';
-import { fleetDown, fleetUp, killCluster, runningSupervisor, startSupervisor, stopCluster, waitReady } from '../../fleet/fleet.js';
+import { fleetDown, fleetUp, killCluster, runningCluster, startSupervisor, stopCluster, waitReady } from '../../fleet/fleet.js';
+import { FleetSupervisor } from '../../fleet/fleet-supervisor.js';
 import { fleetKubeconfigPath, type FleetSpec } from '../../fleet/layout.js';
 import { requireFleet, resolveFleet } from '../../fleet/state.js';
-import { ClusterSupervisor } from '../../fleet/supervisor.js';
 import { createLogger } from '../../util/log.js';
 import { formatMiB, formatTable } from '../../util/table.js';
 import { parseFleetUp, type FleetUpFlags } from '../options/fleet.js';
@@ -55,7 +55,7 @@ async function status(flags: { stateDir?: string; json?: boolean }): Promise<voi
     health.flatMap((h) => {
       const head = [h.cluster.name, h.state, h.apiserver, `${h.nodes.ready}/${h.nodes.total}`];
       const rows = h.components.map((c, i) => [...(i === 0 ? head : ['', '', '', '']), c.name, c.pid ?? '-', c.state, c.restarts, formatMiB(c.rssBytes), c.lastExit ?? '']);
-      const sup = [...(rows.length ? ['', '', '', ''] : head), 'supervisor', h.supervisorPid ?? '-', h.state === 'killed' || h.state === 'stopped' ? h.state : 'running', 0, formatMiB(h.supervisorRssBytes), h.message ?? ''];
+      const sup = [...(rows.length ? ['', '', '', ''] : head), spec.supervisors === 'per-cluster' ? 'supervisor' : 'supervisor (shared)', h.supervisorPid ?? '-', h.state === 'killed' || h.state === 'stopped' ? h.state : 'running', 0, formatMiB(h.supervisorRssBytes), h.message ?? ''];
       return [...rows, sup];
     })));
   const crashed = health.flatMap((h) => h.components.filter((c) => c.lastExit).map((c) => `${h.cluster.name}/${c.name}`));
@@ -81,7 +81,7 @@ async function revive(name: string, flags: { stateDir?: string; timeout?: string
   const cluster = spec.clusters.find((c) => c.name === name);
   if (!cluster) throw new Error(`no cluster "${name}" in the fleet`);
   ensureBinaries();
-  if (runningSupervisor(spec, name)) {
+  if (runningCluster(spec, name)) {
     console.log(`${name} is already running`);
     return;
   }
@@ -91,12 +91,13 @@ async function revive(name: string, flags: { stateDir?: string; timeout?: string
   console.log(`revived ${name} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
-async function supervise(flags: { stateDir: string; cluster: string }): Promise<void> {
+async function supervise(flags: { stateDir: string; id: string; clusters: string }): Promise<void> {
   const spec = requireFleet(flags.stateDir);
-  const cluster = spec.clusters.find((c) => c.name === flags.cluster);
-  if (!cluster) throw new Error(`no cluster "${flags.cluster}" in ${flags.stateDir}`);
-  const log = createLogger('info', `supervisor-${cluster.name}`);
-  const sup = new ClusterSupervisor(spec, cluster, locateBinaries(), log);
+  const names = flags.clusters.split(',').filter(Boolean);
+  const unknown = names.find((n) => !spec.clusters.some((c) => c.name === n));
+  if (unknown) throw new Error(`no cluster "${unknown}" in ${flags.stateDir}`);
+  const log = createLogger('info', `supervisor-${flags.id}`);
+  const sup = new FleetSupervisor(spec, flags.id, locateBinaries(), log);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -104,10 +105,7 @@ async function supervise(flags: { stateDir: string; cluster: string }): Promise<
     void sup.stop().finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop).on('SIGINT', stop);
-  await sup.start().catch((err: Error) => {
-    log.error({ err: err.message }, 'cluster failed to start');
-    void sup.stop().finally(() => process.exit(1));
-  });
+  sup.start(names);
 }
 
 /** `meridian fleet ...`: the local multi-region fleet. */
@@ -124,7 +122,9 @@ export function registerFleetCommands(program: Command): void {
     .option('--service-cidrs <name=cidr,...>', 'chosen service CIDRs')
     .option('--kubeconfig <file>', 'kubeconfig to merge the contexts into (default $KUBECONFIG or ~/.kube/config)')
     .option('--no-merge-kubeconfig', 'only write the fleet\'s own kubeconfig')
-    .option('--timeout <seconds>', 'how long to wait for the fleet to be ready', '180')
+    .option('--supervisors <layout>', 'shared (one supervisor process for every cluster, the default) or per-cluster (the layout before, for comparison)')
+    .option('--tuning <flags>', 'small (component flags trimmed for a small cluster, the default) or stock')
+    .option('--timeout <seconds>', 'how long to wait for the fleet to be ready (default 180, or 20 per cluster for larger fleets)')
     .action(up);
   fleet.command('status').description('health and memory of every component').option('--state-dir <dir>').option('--json').action(status);
   fleet.command('down').description('stop every cluster; no process is left behind').option('--state-dir <dir>').option('--purge', 'also delete the fleet\'s data').action(down);
@@ -132,7 +132,7 @@ export function registerFleetCommands(program: Command): void {
   fleet.command('revive <cluster>').description('restart a killed cluster with its data').option('--state-dir <dir>').option('--timeout <seconds>').action(revive);
   fleet.command('kubeconfig').description('print the path of the fleet kubeconfig').option('--state-dir <dir>')
     .action((flags: { stateDir?: string }) => console.log(fleetKubeconfigPath(requireFleet(resolveStateDir(flags.stateDir)))));
-  fleet.command('supervise', { hidden: true }).requiredOption('--state-dir <dir>').requiredOption('--cluster <name>').action(supervise);
+  fleet.command('supervise', { hidden: true }).requiredOption('--state-dir <dir>').requiredOption('--id <id>').requiredOption('--clusters <names>').action(supervise);
 }
 
 export { stopCluster };

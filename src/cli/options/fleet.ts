@@ -14,6 +14,8 @@ export interface FleetUpFlags {
   timeout?: string;
   podCidrs?: string;
   serviceCidrs?: string;
+  supervisors?: string;
+  tuning?: string;
 }
 
 /** Validated options of `meridian fleet up`. */
@@ -51,13 +53,23 @@ export function parseFleetUp(flags: FleetUpFlags, env: NodeJS.ProcessEnv = proce
     ingressNet: int('--ingress-net', flags.ingressNet, 1, 254),
     ingressPort: int('--ingress-port', flags.ingressPort, 1, 65535),
     cidrs: chosenCidrs(flags),
+    supervisors: oneOf('--supervisors', flags.supervisors, ['shared', 'per-cluster'] as const),
+    tuning: oneOf('--tuning', flags.tuning, ['small', 'stock'] as const),
   };
-  const shapeGiven = [flags.clusters, flags.nodes, flags.portBase, flags.ingressNet, flags.ingressPort, flags.podCidrs, flags.serviceCidrs].some((v) => v !== undefined);
+  const shapeGiven = [flags.clusters, flags.nodes, flags.portBase, flags.ingressNet, flags.ingressPort, flags.podCidrs, flags.serviceCidrs, flags.supervisors, flags.tuning].some((v) => v !== undefined);
+  // Clusters start a few at a time on a small machine: a large fleet gets 20 s per cluster.
+  const clusters = typeof members === 'number' ? members + 1 : (members?.length ?? 0) + 1;
   return {
     stateDir, shape, shapeGiven,
     mergeKubeconfig: flags.mergeKubeconfig === false ? undefined : resolveKubeconfig(flags.kubeconfig, env),
-    timeoutMs: (int('--timeout', flags.timeout, 10, 3600) ?? 180) * 1000,
+    timeoutMs: (int('--timeout', flags.timeout, 10, 3600) ?? Math.max(180, 20 * clusters)) * 1000,
   };
+}
+
+function oneOf<T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new Error(`${flag}: expected one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
 }
 
 /** `--pod-cidrs us-east=10.244.0.0/16,eu-west=10.244.0.0/16` (overlaps allowed on purpose) and `--service-cidrs`. */
