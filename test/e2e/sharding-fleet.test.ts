@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Application } from '../../src/api/application.js';
+import type { Cluster } from '../../src/api/cluster.js';
+import { API_VERSION } from '../../src/api/schema.js';
+import type { KubeClient } from '../../src/kube/client.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { ownerOf } from '../../src/serve/hrw.js';
+import { waitFor } from '../../src/util/wait.js';
+import { meridianBackground, stopChild } from '../support/cli.js';
+import { freePort } from '../support/envtest.js';
+import { startTestFleet, type TestFleet } from '../support/fleet.js';
+
+// Three `meridian serve --shards` replicas share twelve members (twelve Cluster objects in front of
+// one real member API server, each member's Application in its own namespace there). Each member
+// is written by the replica rendezvous hashing names, and by no other (the replicas' own counts of
+// writes per member); one replica is killed with SIGKILL, a new commit lands, and every member
+// converges, the dead replica's members taken over by the survivors the hashing names, the others
+// still written only by their own replica.
+
+const NS = 'meridian-system';
+const MEMBERS = Array.from({ length: 12 }, (_, i) => `member-${String(i).padStart(2, '0')}`);
+const IDS = ['replica-a', 'replica-b', 'replica-c'];
+const VICTIM = 'replica-a';
+
+interface Replica { id: string; httpPort: number; child: ReturnType<typeof meridianBackground> }
+
+let fleet: TestFleet;
+let member: KubeClient;
+let work: string;
+let repo: string;
+const replicas: Replica[] = [];
+
+const gitIn = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test', HOME: repo } }).trim();
+async function commit(v: string): Promise<string> {
+  await writeFile(join(repo, 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shard\ndata:\n  v: "${v}"\n`);
+  gitIn('add', 'cm.yaml');
+  gitIn('commit', '-q', '-m', v);
+  return gitIn('rev-parse', 'HEAD');
+}
+
+const apps = async () => (await fleet.hub.list<Application>(API_VERSION, 'Application', { namespace: NS })).items;
+const outputs = () => replicas.map((r) => `--- ${r.id}:\n${r.child.output().slice(-2500)}`).join('\n');
+
+/** Every member's Application Synced at `rev` and its ConfigMap holding `v`. */
+async function converged(rev: string, v: string): Promise<boolean> {
+  const list = await apps();
+  if (!MEMBERS.every((m) => list.some((a) => a.spec.destination.name === m && a.status?.sync?.status === 'Synced' && a.status.sync.revision === rev))) return false;
+  const cms = await Promise.all(MEMBERS.map((m) => member.get<KubeObject & { data?: Record<string, string> }>('v1', 'ConfigMap', 'shard', `shard-${m}`)));
+  return cms.every((cm) => cm?.data?.v === v);
+}
+
+/** Writes each replica sent to each member, from its own metrics. */
+async function writesBy(r: Replica): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${r.httpPort}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^meridian_gitops_member_writes_total\{cluster="([^"]+)"\} (\d+)/gm)) out.set(m[1], Number(m[2]));
+  return out;
+}
+
+async function leaseHolders(): Promise<Map<string, string>> {
+  const leases = (await fleet.hub.list<KubeObject & { spec?: { holderIdentity?: string }; metadata?: { annotations?: Record<string, string> } }>('coordination.k8s.io/v1', 'Lease', { namespace: NS, labelSelector: 'meridian.dev/shard-group=meridian-shards,meridian.dev/shard-role=member' })).items;
+  return new Map(leases.map((l) => [l.metadata?.annotations?.['meridian.dev/shard-key'] ?? '', l.spec?.holderIdentity ?? '']));
+}
+
+describe('meridian serve --shards on the local fleet', () => {
+  beforeAll(async () => {
+    fleet = await startTestFleet({ portBase: 24000, ingressNet: 14, members: ['us-east'], nodes: 1, join: true });
+    member = await fleet.client('us-east');
+    const real = await fleet.hub.get<Cluster>(API_VERSION, 'Cluster', 'us-east') as Cluster;
+    for (const m of MEMBERS) {
+      await fleet.hub.apply({ apiVersion: API_VERSION, kind: 'Cluster', metadata: { name: m, labels: { region: 'us-east' } }, spec: { server: real.spec.server, secretRef: real.spec.secretRef, region: 'us-east' } });
+      await member.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `shard-${m}` } });
+    }
+    work = await mkdtemp(join(tmpdir(), 'meridian-shards-'));
+    repo = join(work, 'repo');
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    for (const id of IDS) {
+      const httpPort = await freePort();
+      const child = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--shards', '--identity', id,
+        '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1', '--probe-interval', '2', '--http-port', String(httpPort), '--dns-port', '0',
+        '--log-level', 'info', '--gitops-cache-dir', join(work, `cache-${id}`), '--gitops-poll-interval', '2', '--gitops-resync', '5', '--allow-file-repos']);
+      replicas.push({ id, httpPort, child });
+    }
+    for (const r of replicas) await waitFor(async () => (await fetch(`http://127.0.0.1:${r.httpPort}/healthz`)).ok, { timeoutMs: 180_000, intervalMs: 1000, what: `${r.id} /healthz`, onTimeout: outputs });
+  });
+
+  afterAll(async () => {
+    for (const r of replicas) await stopChild(r.child).catch(() => undefined);
+    await fleet?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('each member is synced by the replica rendezvous hashing names, and by no other', async () => {
+    // Replicas join one after another; a member may change hands while they do. Once all three are
+    // in, every member's Lease is with its owner, and from then on only the owner writes to it.
+    await waitFor(async () => {
+      const holders = await leaseHolders();
+      return MEMBERS.every((m) => holders.get(m) === ownerOf(m, IDS));
+    }, { timeoutMs: 180_000, intervalMs: 1000, what: 'every member Lease with its rendezvous owner', onTimeout: outputs });
+    const revA = await commit('a');
+    await fleet.hub.apply({
+      apiVersion: API_VERSION, kind: 'ApplicationSet', metadata: { name: 'shard', namespace: NS },
+      spec: {
+        generators: [{ list: { elements: MEMBERS.map((m) => ({ cluster: m })) } }],
+        template: { metadata: { name: 'shard-{{cluster}}' }, spec: { source: { repoURL: `file://${repo}`, targetRevision: 'main', path: '.' }, destination: { name: '{{cluster}}', namespace: 'shard-{{cluster}}' }, syncPolicy: { automated: { prune: true, selfHeal: true } } } },
+      },
+    });
+    await waitFor(() => converged(revA, 'a'), { timeoutMs: 240_000, intervalMs: 1000, what: 'twelve members synced at the first commit', onTimeout: outputs });
+    const holders = await leaseHolders();
+    const writes = await Promise.all(replicas.map(writesBy));
+    for (const m of MEMBERS) {
+      const owner = ownerOf(m, IDS);
+      expect(holders.get(m), m).toBe(owner);
+      const writers = replicas.filter((_, i) => (writes[i].get(m) ?? 0) > 0).map((r) => r.id);
+      expect(writers, `writers of ${m}`).toEqual([owner]);
+    }
+    // Every replica got a share here (hashing of these names), so the test shows a split, not one replica doing it all.
+    expect(new Set(MEMBERS.map((m) => ownerOf(m, IDS))).size).toBe(3);
+  });
+
+  it('a replica killed: its members are taken over by the survivors, every member converges, none is written by two', async () => {
+    const survivors = replicas.filter((r) => r.id !== VICTIM);
+    const before = await Promise.all(survivors.map(writesBy));
+    await stopChild(replicas.find((r) => r.id === VICTIM)?.child as Replica['child'], 'SIGKILL');
+    const revB = await commit('b');
+    await waitFor(() => converged(revB, 'b'), { timeoutMs: 240_000, intervalMs: 1000, what: 'twelve members synced at the second commit', onTimeout: outputs });
+    const liveIds = survivors.map((r) => r.id);
+    const holders = await leaseHolders();
+    const after = await Promise.all(survivors.map(writesBy));
+    for (const m of MEMBERS) {
+      const owner = ownerOf(m, liveIds);
+      expect(holders.get(m), m).toBe(owner);
+      const wrote = survivors.filter((_, i) => (after[i].get(m) ?? 0) > (before[i].get(m) ?? 0)).map((r) => r.id);
+      expect(wrote, `writers of ${m} after the kill`).toEqual([owner]);
+      // A member that never belonged to the victim kept its replica throughout.
+      if (ownerOf(m, IDS) !== VICTIM) expect(owner).toBe(ownerOf(m, IDS));
+    }
+  });
+});
