@@ -6,6 +6,7 @@ import { KustomizeError } from './errors.js';
 import { parseGoInt, resolvePlain } from './yaml-resolve.js';
 import { isObj, type Obj, type Value } from './values.js';
 import { hasOwn, setOwn } from './own.js';
+import { fastParseDocuments } from './yaml-fast.js';
 
 const TAG = 'tag:yaml.org,2002:';
 
@@ -60,6 +61,12 @@ function toValue(node: unknown, ctx: Ctx, depth = 0): Value {
 
 /** Every non-empty document of a YAML stream, typed as kustomize types them. */
 export function parseYamlDocuments(text: string, file: string, yaml11 = false): Value[] {
+  // Most kustomize YAML is plain block YAML: read it directly; anything else takes the full reader.
+  return fastParseDocuments(text, yaml11) ?? parseWithYamlPackage(text, file, yaml11);
+}
+
+/** The full reader (the `yaml` package), also what the fast reader is checked against. */
+export function parseWithYamlPackage(text: string, file: string, yaml11 = false): Value[] {
   // kustomize reads a kustomization file with duplicate keys (the last wins); resources with
   // duplicate keys are an error, as in go-yaml v3.
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: !yaml11, prettyErrors: false });
