@@ -1,12 +1,11 @@
 import { STATUS_REFRESH_MS, statusFreshness } from './freshness.js';
-import { API_VERSION } from '../api/schema.js';
 import type { Cluster, ClusterStatus } from '../api/cluster.js';
 import { setCondition } from '../kube/conditions.js';
-import { isNotFound } from '../kube/errors.js';
 import type { Condition } from '../kube/types.js';
 import { WorkQueue } from '../controller/queue.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import { summarizeCapacity } from './capacity.js';
+import { writeClusterStatusPart } from './status-write.js';
 import { emitEvent, memberReadyEvent } from '../kube/events.js';
 import { instrumentReconciler, watchQueueDepth } from '../metrics/controllers.js';
 import type { MemberCluster } from './registry.js';
@@ -97,11 +96,11 @@ export class ClusterManager implements Controller {
     const comparable = JSON.stringify({ ...status, lastProbeTime: undefined, conditions: status.conditions?.map((c) => ({ ...c, message: c.status === 'True' ? '' : c.message })) });
     const last = this.lastWritten.get(name);
     if (last && last.json === comparable && Date.now() - last.at < STATUS_REFRESH_MS) return;
-    try {
-      await this.ctx.hub.patchStatus(API_VERSION, 'Cluster', name, undefined, status);
+    // Only the manager's own part: its fields and its Ready condition, merged into the conditions as
+    // the hub holds them now (the cached copy may predate the doctor's last write).
+    const { conditions, ...fields } = status;
+    if (await writeClusterStatusPart(this.ctx.hub, name, { fields, conditions: (conditions ?? []).filter((c) => c.type === 'Ready') })) {
       this.lastWritten.set(name, { json: comparable, at: Date.now() });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
     }
   }
 }

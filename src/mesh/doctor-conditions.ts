@@ -1,8 +1,5 @@
-import { API_VERSION } from '../api/schema.js';
-import type { Cluster } from '../api/cluster.js';
+import { writeClusterStatusPart } from '../clusters/status-write.js';
 import type { KubeClient } from '../kube/client.js';
-import { isConflict } from '../kube/errors.js';
-import { setCondition } from '../kube/conditions.js';
 import type { Condition } from '../kube/types.js';
 import { DOCTOR_CONDITIONS, type Finding } from './doctor-types.js';
 
@@ -22,22 +19,8 @@ export function doctorConditions(cluster: string, findings: Finding[]): Array<Om
 
 /**
  * Writes the doctor's condition types into a Cluster's status and nothing else: the other
- * conditions (the cluster manager's Ready) are kept as read, and the merge patch carries the
- * resourceVersion read, so a concurrent status write makes it re-read and retry instead of
- * clobbering.
+ * conditions (the cluster manager's Ready) are kept as the hub holds them (writeClusterStatusPart).
  */
 export async function writeDoctorConditions(hub: KubeClient, name: string, conditions: Array<Omit<Condition, 'lastTransitionTime'>>): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await hub.get<Cluster>(API_VERSION, 'Cluster', name);
-    if (!current) return;
-    let list = (current.status?.conditions ?? []) as Condition[];
-    for (const c of conditions) list = setCondition(list, { ...c, observedGeneration: current.metadata?.generation });
-    try {
-      await hub.mergePatch(API_VERSION, 'Cluster', name, undefined, { metadata: { resourceVersion: current.metadata?.resourceVersion }, status: { conditions: list } }, 'status');
-      return;
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-    }
-  }
-  throw new Error(`Cluster ${name}: status kept changing; doctor conditions not written after 5 attempts`);
+  await writeClusterStatusPart(hub, name, { conditions });
 }
