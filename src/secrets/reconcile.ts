@@ -1,15 +1,16 @@
 import { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
-import { parseGoDuration } from './duration.js';
-import { esStatus, type ExternalSecretStatus } from './es-status.js';
+import { TerminalError } from '../controller/terminal.js';
+import { reportOutcome, withoutValues, type EsOutcome } from './es-report.js';
+import type { ExternalSecretStatus } from './es-status.js';
 import { fetchKubernetesValues, RemoteKeyMissing, type ExternalSecretSpec } from './provider-kubernetes.js';
 import { IN_CLUSTER_URL } from './stores.js';
 import { applyDeletionPolicy, writeTarget } from './target.js';
+import { validateExternalSecret } from './validate.js';
 
 /** ESO's API version Meridian reads. */
 export const ESO_API_VERSION = 'external-secrets.io/v1';
-const DEFAULT_REFRESH_MS = 3_600_000;
 
 /** A member as the secrets controller uses it. */
 export interface SecretsMember {
@@ -24,47 +25,58 @@ interface ExternalSecret extends KubeObject { spec: ExternalSecretSpec; status?:
 interface Store extends KubeObject { spec?: { provider?: { kubernetes?: { remoteNamespace?: string; server?: { url?: string; caBundle?: string }; auth?: { token?: { bearerToken?: { name: string; key: string; namespace?: string } } } } } } }
 
 /**
- * One pass over one ExternalSecret whose store uses the Kubernetes provider: read the values with
- * the store's own token, write the target Secret by creationPolicy, handle vanished keys by
- * deletionPolicy, record status as ESO does. Returns when to come back (refreshInterval), or
- * undefined when the ExternalSecret is gone or not ours (another provider: ESO's own job).
+ * One pass over one ExternalSecret whose store uses the Kubernetes provider: check the spec, read the
+ * values with the store's own token, write the target Secret by creationPolicy, handle vanished keys
+ * by deletionPolicy, record status as ESO does plus an Event. Returns when to come back
+ * (refreshInterval), or undefined when the ExternalSecret is gone, not ours (another provider: ESO's
+ * own job) or invalid (a terminal error: status and Event, no retry until its spec changes).
  */
 export async function reconcileExternalSecret(m: SecretsMember, namespace: string, name: string, log: Logger): Promise<number | undefined> {
   const es = await m.client.get<ExternalSecret>(ESO_API_VERSION, 'ExternalSecret', name, namespace);
   if (!es || es.metadata?.deletionTimestamp) return undefined;
-  const target = es.spec.target?.name ?? name;
-  const refresh = refreshMs(es, `ExternalSecret ${namespace}/${name} spec.refreshInterval`);
-  const ref = es.spec.secretStoreRef;
-  const kind = ref?.kind ?? 'SecretStore';
-  const store = ref ? await m.client.get<Store>(ESO_API_VERSION, kind, ref.name, kind === 'SecretStore' ? namespace : undefined) : undefined;
+  const target = typeof es.spec?.target?.name === 'string' ? es.spec.target.name : name;
+  const { kind, ref, store } = await storeOf(m, es, namespace);
   const provider = store?.spec?.provider?.kubernetes;
   if (store && !provider) return undefined;
-  const finish = async (ok: boolean, reason: 'SecretSynced' | 'SecretSyncedError' | 'SecretDeleted', message: string) => {
-    await m.client.mergePatch(ESO_API_VERSION, 'ExternalSecret', name, namespace, { status: esStatus(es, { ok, reason, message, target }) }, 'status');
-    log.info({ cluster: m.name, externalSecret: `${namespace}/${name}`, reason }, 'external secret reconciled');
-    return refresh > 0 ? refresh : undefined;
+  const values = new Map<string, string>();
+  const finish = async (outcome: Omit<EsOutcome, 'target'>, refresh: number | undefined) => {
+    await reportOutcome(m.client, es, { ...outcome, message: withoutValues(outcome.message, values.values()), target });
+    log.info({ cluster: m.name, externalSecret: `${namespace}/${name}`, reason: outcome.eventReason ?? outcome.reason }, 'external secret reconciled');
+    return refresh !== undefined && refresh > 0 ? refresh : undefined;
   };
-  if (!provider) return finish(false, 'SecretSyncedError', `${kind} ${ref?.name ?? '(none)'} not found`);
+  let refresh: number;
+  try {
+    refresh = validateExternalSecret(`${namespace}/${name}`, es.spec);
+  } catch (err) {
+    if (!(err instanceof TerminalError)) throw err;
+    return finish({ ok: false, reason: 'SecretSyncedError', eventReason: 'InvalidSpec', message: err.message }, undefined);
+  }
+  if (!provider) return finish({ ok: false, reason: 'SecretSyncedError', message: `${kind} ${ref?.name} not found` }, refresh);
   const access = await storeAccess(m, provider, kind, namespace);
-  if (typeof access === 'string') return finish(false, 'SecretSyncedError', `${kind} ${ref?.name}: ${access}`);
+  if (typeof access === 'string') return finish({ ok: false, reason: 'SecretSyncedError', message: `${kind} ${ref?.name}: ${access}` }, refresh);
   const storeClient = access.client;
   try {
-    const values = await fetchKubernetesValues(storeClient, provider.remoteNamespace ?? '', es.spec);
-    const changed = await writeTarget(m.client, es, es.spec, values);
-    return await finish(true, 'SecretSynced', changed ? 'secret synced' : 'secret synced (unchanged)');
+    const fetched = await fetchKubernetesValues(storeClient, provider.remoteNamespace ?? '', es.spec);
+    for (const [k, v] of Object.entries(fetched)) values.set(k, v);
+    const changed = await writeTarget(m.client, es, es.spec, fetched);
+    return await finish({ ok: true, reason: 'SecretSynced', message: changed ? 'secret synced' : 'secret synced (unchanged)', changed }, refresh);
   } catch (err) {
     if (err instanceof RemoteKeyMissing) {
       const done = await applyDeletionPolicy(m.client, es, es.spec);
-      return finish(false, done === 'deleted' ? 'SecretDeleted' : 'SecretSyncedError', `${err.message}; target ${done}`);
+      return finish({ ok: false, reason: done === 'deleted' ? 'SecretDeleted' : 'SecretSyncedError', message: `${err.message}; target ${done}` }, refresh);
     }
-    return finish(false, 'SecretSyncedError', `could not sync: ${(err as Error).message.split('\n')[0].slice(0, 300)}`);
+    return finish({ ok: false, reason: 'SecretSyncedError', message: `could not sync: ${(err as Error).message.split('\n')[0].slice(0, 300)}` }, refresh);
   } finally {
     storeClient.close();
   }
 }
 
-function refreshMs(es: ExternalSecret, field: string): number {
-  return es.spec.refreshInterval === undefined ? DEFAULT_REFRESH_MS : parseGoDuration(es.spec.refreshInterval, field);
+/** The store an ExternalSecret names, if it exists. */
+async function storeOf(m: SecretsMember, es: ExternalSecret, namespace: string): Promise<{ kind: string; ref: ExternalSecretSpec['secretStoreRef']; store: Store | undefined }> {
+  const ref = es.spec?.secretStoreRef;
+  const kind = ref?.kind === 'ClusterSecretStore' ? ref.kind : 'SecretStore';
+  const named = typeof ref?.name === 'string' && ref.name !== '';
+  return { kind, ref, store: named ? await m.client.get<Store>(ESO_API_VERSION, kind, ref.name, kind === 'SecretStore' ? namespace : undefined) : undefined };
 }
 
 type KubernetesProvider = NonNullable<NonNullable<NonNullable<Store['spec']>['provider']>['kubernetes']>;

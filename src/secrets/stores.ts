@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RegionStore, SecretStorePlanSpec } from '../api/secretstoreplan.js';
 import type { KubeObject } from '../kube/types.js';
 
@@ -7,7 +8,15 @@ export const STORE_READER = 'meridian-secret-store-reader';
 export const STORE_TOKEN_SECRET = 'meridian-secret-store-token';
 /** The in-cluster API server URL stores name; Meridian, outside the cluster, reaches the member's server instead. */
 export const IN_CLUSTER_URL = 'https://kubernetes.default.svc';
-const LABELS = { 'app.kubernetes.io/managed-by': 'meridian', 'secrets.meridian.dev/plan': 'true' };
+/** Label on everything a plan puts into a member; its value names the plan (planLabelValue). */
+export const PLAN_LABEL = 'secrets.meridian.dev/plan';
+
+/** The PLAN_LABEL value of a plan: its name, or a digest when the name is no valid label value. */
+export function planLabelValue(planName: string): string {
+  return /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(planName) ? planName : `sha256-${createHash('sha256').update(planName).digest('hex').slice(0, 40)}`;
+}
+
+const labelsOf = (planName: string) => ({ 'app.kubernetes.io/managed-by': 'meridian', [PLAN_LABEL]: planLabelValue(planName) });
 
 /** The plan entry for a region; a clear error when the plan has none or more than one provider. */
 export function regionEntry(spec: SecretStorePlanSpec, region: string, planName: string): RegionStore {
@@ -37,7 +46,8 @@ function provider(entry: RegionStore, tokenNamespace: string | undefined): Recor
  * the store namespace and a reader account whose Role allows get/list/watch of Secrets there.
  * The reader's token Secret is written separately (storeTokenSecret), once the token is known.
  */
-export function storeObjects(spec: SecretStorePlanSpec, entry: RegionStore): KubeObject[] {
+export function storeObjects(spec: SecretStorePlanSpec, entry: RegionStore, planName = ''): KubeObject[] {
+  const LABELS = labelsOf(planName);
   const apiVersion = spec.apiVersion ?? 'external-secrets.io/v1';
   const out: KubeObject[] = [];
   if (entry.kubernetes) {
@@ -59,7 +69,8 @@ export function storeObjects(spec: SecretStorePlanSpec, entry: RegionStore): Kub
 }
 
 /** The reader's token where the stores look for it: each SecretStore namespace, or the ClusterSecretStore's one. */
-export function storeTokenSecrets(spec: SecretStorePlanSpec, token: string): KubeObject[] {
+export function storeTokenSecrets(spec: SecretStorePlanSpec, token: string, planName = ''): KubeObject[] {
+  const LABELS = labelsOf(planName);
   const namespaces = spec.storeKind === 'ClusterSecretStore' ? [spec.namespaces[0]] : spec.namespaces;
   return namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: STORE_TOKEN_SECRET, namespace: ns, labels: LABELS }, data: { token: Buffer.from(token).toString('base64') } }));
 }

@@ -18,7 +18,7 @@ async function stores(flags: StoresFlags): Promise<void> {
     const results = await Promise.allSettled(clusters.map(async (c) => {
       const member = await clientFor(flags.kubeconfig, c.metadata?.name ?? '');
       try {
-        return await applyPlanToMember(member, plan, c.spec.region);
+        return (await applyPlanToMember(member, plan, c.spec.region)).provider;
       } finally {
         member.close();
       }
