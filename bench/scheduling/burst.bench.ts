@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 
     const h = between(homeCreated, homeSeen);
     const p = between(burstCreated, proxySeen);
-    console.log(`\nbursting on the local fleet (portBase ${PORT_BASE}, ingressNet ${INGRESS_NET}): ${N} pods each; ${placedRemote}/${N} elected pods placed in peers; proxies Running before their delegate: ${proxyFirst}\n`);
+    console.log(`\nbursting on the local fleet (portBase ${PORT_BASE}, ingressNet ${INGRESS_NET}): ${N} pods each; ${placedRemote}/${N} elected pods placed in peers; proxies seen Running before this process's peer watch saw their delegate Running: ${proxyFirst} (two watch streams: arrival order, not write order; the mirror writes Running only from a delegate it saw Running)\n`);
     console.log(formatTable(['measurement', 'n', 'p50', 'p99', 'max'], [
       row('home pods, kube-scheduler: created -> Running (baseline)', h),
       row('  home: created -> accepted by the API', between(homeCreated, homeAccepted)),
