@@ -1,5 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { Controller, ControllerContext } from '../serve/controller.js';
+import { registerClustersetZones } from '../dns/portable.js';
 import type { ZoneAuthority } from '../dns/types.js';
 import { DiscoveryController } from './controller.js';
 import { ClustersetReverseZone } from './reverse-zone.js';
@@ -29,7 +30,10 @@ export class DiscoveryServeController implements Controller {
     this.onMembers = () => options.views.setClusterNetworks(Object.fromEntries(ctx.registry.clusterObjects().map((c) => [c.metadata?.name ?? '', c.spec.podCIDRs ?? []])));
     new Gauge({ name: 'meridian_discovery_exported_services', help: 'Services exported to the clusterset (in the DNS snapshot)', registers: [ctx.metrics], collect() { this.set(zone.snapshot().services.size); } });
     new Gauge({ name: 'meridian_discovery_snapshot_serial', help: 'Serial of the clusterset.local snapshot served', registers: [ctx.metrics], collect() { this.set(zone.snapshot().serial); } });
-    this.zones = [zone, new ClustersetReverseZone(() => zone.snapshot())];
+    const reverse = new ClustersetReverseZone(() => zone.snapshot());
+    // With `serve --dns-workers`, both zones go to the worker processes as plain data.
+    registerClustersetZones(zone, reverse, { ttl: options.ttlSeconds, nameserverAddresses: options.nameserverAddresses, clusterSetIpAnswers: options.clusterSetIpAnswers }, options.views);
+    this.zones = [zone, reverse];
     ctx.http.get('/api/v1/services', async () => servicesReport(this.discovery.members(), this.discovery.zone.snapshot()));
   }
 

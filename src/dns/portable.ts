@@ -5,7 +5,7 @@
 // a change when a controller swaps a snapshot in (setSnapshot) or the views change.
 
 import type { DiscoverySnapshot } from '../discovery/dns-snapshot.js';
-import type { ViewsData } from '../discovery/views.js';
+import type { ClusterViews, ViewsData } from '../discovery/views.js';
 import type { GslbSnapshot } from '../traffic/zone.js';
 import { GslbZone } from '../traffic/zone.js';
 import type { ZoneSnapshotInput } from './snapshot.js';
@@ -47,6 +47,21 @@ export function portableSource(zone: ZoneAuthority): PortableSource | undefined 
   if (zone instanceof StaticZone) return { describe: () => ({ kind: 'static', input: staticInput(zone) }), watch: (fn) => watchSnapshots(zone, fn) };
   if (zone instanceof GslbZone) return { describe: () => ({ kind: 'gslb', origin: zone.origin, snapshot: zone.snapshot() }), watch: (fn) => watchSnapshots(zone, fn) };
   return undefined;
+}
+
+/**
+ * Declares the clusterset.local zone and its reverse zone portable: the zone's settings and the
+ * views (CIDRs and listeners per cluster, plus the members' networks) go as plain data, and a new
+ * snapshot or new member networks republish both.
+ */
+export function registerClustersetZones(zone: SnapshotZone<DiscoverySnapshot>, reverse: ZoneAuthority, settings: ClustersetSettings, views: ClusterViews): void {
+  const watch = (fn: () => void): (() => void) => {
+    const offSnapshots = watchSnapshots(zone, fn);
+    const offViews = views.onChange(fn);
+    return () => { offSnapshots(); offViews(); };
+  };
+  registerPortableZone(zone, { describe: () => ({ kind: 'clusterset', origin: zone.origin, settings, views: views.toData(), snapshot: zone.snapshot() }), watch });
+  registerPortableZone(reverse, { describe: () => ({ kind: 'clusterset-reverse', origin: reverse.origin, forward: zone.origin }), watch: (fn) => watchSnapshots(zone, fn) });
 }
 
 const watchers = new WeakMap<object, Set<() => void>>();

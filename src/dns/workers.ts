@@ -108,9 +108,12 @@ export class DnsWorkerPool {
   /** Asks every worker for its counters. */
   async workerStats(): Promise<WorkerStats[]> {
     const before = new Map([...this.stats].map(([id, s]) => [id, s]));
-    for (const w of this.workers) w.send({ kind: 'stats' } satisfies ToWorker);
-    await this.until(() => this.workers.every((w) => this.stats.get(w.id) !== before.get(w.id)), 'worker stats');
-    return this.workers.map((w) => this.stats.get(w.id)!);
+    const asked = [...this.workers];
+    for (const w of asked) w.send({ kind: 'stats' } satisfies ToWorker);
+    // A worker that dies meanwhile is not waited for (its replacement was not asked).
+    const alive = () => asked.filter((w) => this.workers.includes(w));
+    await this.until(() => alive().every((w) => this.stats.get(w.id) !== before.get(w.id)), 'worker stats');
+    return alive().map((w) => this.stats.get(w.id)!);
   }
 
   /** Every worker's prom-client metrics, summed as prom-client's AggregatorRegistry does for the cluster module. */
@@ -119,8 +122,9 @@ export class DnsWorkerPool {
     const replies = new Map<number, Array<MetricObjectWithValues<MetricValue<string>>>>();
     this.metricReplies.set(request, replies);
     try {
-      for (const w of this.workers) w.send({ kind: 'metrics', request } satisfies ToWorker);
-      await this.until(() => this.workers.every((w) => replies.has(w.id)), 'worker metrics');
+      const asked = [...this.workers];
+      for (const w of asked) w.send({ kind: 'metrics', request } satisfies ToWorker);
+      await this.until(() => asked.every((w) => replies.has(w.id) || !this.workers.includes(w)), 'worker metrics');
       return await AggregatorRegistry.aggregate([...replies.values()]).getMetricsAsJSON();
     } finally {
       this.metricReplies.delete(request);
