@@ -2,6 +2,7 @@ import { CONTROLLER_NAMES } from './names.js';
 import { parseViews } from '../discovery/options.js';
 import type { ViewConfig } from '../discovery/views.js';
 import type { RrlOptions } from '../dns/rrl.js';
+import { parseDnsWorkers } from '../dns/workers-option.js';
 import { checkHttpExposure, parseDnsRrl, type DnsRrlFlags, type HttpExposureOptions } from './exposure.js';
 
 /** Options of `meridian serve`, validated. */
@@ -21,6 +22,8 @@ export interface ServeOptions {
   dnsPort: number;
   /** More DNS listeners (`addr:port`), e.g. one per cluster view on the local fleet. */
   dnsListen: Array<{ address: string; port: number }>;
+  /** DNS worker processes sharing the listeners; 0 answers in this process (src/dns/serve-dns.ts). */
+  dnsWorkers: number;
   leaderElection: boolean;
   /** Split the members between replicas (a Lease per member) instead of electing one leader. */
   shards: boolean;
@@ -70,6 +73,7 @@ export interface ServeFlags extends DnsRrlFlags {
   dnsAddress?: string;
   dnsPort?: string;
   dnsListen?: string;
+  dnsWorkers?: string;
   leaderElect?: boolean;
   shards?: boolean;
   shardGroup?: string;
@@ -169,6 +173,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     dnsAddress: flags.dnsAddress ?? '127.0.0.1',
     dnsPort: positiveNumber('--dns-port', flags.dnsPort, 5353),
     dnsListen: parseListeners(flags.dnsListen),
+    dnsWorkers: parseDnsWorkers(flags.dnsWorkers, flags.dnsAddress ?? '127.0.0.1'),
     leaderElection: flags.leaderElect ?? true,
     shards: flags.shards ?? false,
     shardGroup: shardGroup(flags.shardGroup),

@@ -2,14 +2,12 @@ import { KubeClient } from '../kube/client.js';
 import { ClusterRegistry } from '../clusters/registry.js';
 import { SYSTEM_NAMESPACE } from '../clusters/install.js';
 import { createLogger, type Logger } from '../util/log.js';
-import type { Controller, ControllerContext, ZoneHost } from './controller.js';
-import { normalizeName } from '../dns/names.js';
+import type { Controller, ControllerContext } from './controller.js';
 import { CONTROLLERS } from './controllers.js';
 import { createHttp } from './http.js';
 import { loadHttpSecurity } from './exposure.js';
 import { LeaderElector } from './leader.js';
-import { DnsServer } from '../dns/server.js';
-import type { ZoneAuthority } from '../dns/types.js';
+import { ServeDns } from '../dns/serve-dns.js';
 import type { ServeOptions } from './options.js';
 import { answerRecorder } from '../dashboard/answers.js';
 import { ShardCoordinator } from './shards.js';
@@ -51,9 +49,9 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
 
   // Controllers are built before the HTTP server listens, so that they can register their routes;
   // they start only when this replica leads.
-  const dnsServers = [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen].map((l, i) =>
-    new DnsServer({ address: l.address, port: l.port, rrl: options.dnsRrl, registry: i === 0 ? metrics : undefined, onError: (err) => log.warn({ err: err.message }, 'dns socket error') }));
-  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, shards, dns: sharedZones(dnsServers, answerRecorder(metrics)) };
+  const recorder = answerRecorder(metrics);
+  const dns = new ServeDns({ listeners: [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen], workers: options.dnsWorkers, rrl: options.dnsRrl, metrics, tap: (z) => recorder.tap(z), log });
+  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, shards, dns };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];
   for (const { controller } of controllers) for (const zone of controller.zones ?? []) ctx.dns.addZone(zone);
@@ -67,10 +65,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
       await coordinator.start();
       log.info({ group: options.shardGroup, replicas: coordinator.replicas(), owned: coordinator.ownedKeys() }, 'shards: joined the group');
     }
-    for (const dns of dnsServers) {
-      const bound = await dns.start();
-      log.info({ dns: `${bound.address}:${bound.port}`, zones: dns.router.origins() }, 'DNS listening (UDP and TCP)');
-    }
+    await dns.start();
     dnsStarted = true;
     for (const { name, controller } of controllers) {
       if (signal?.aborted) return;
@@ -111,21 +106,11 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   }
   const shutdown = async () => {
     await stopControllers();
-    if (dnsStarted) for (const dns of dnsServers) await dns.stop().catch(() => undefined);
+    if (dnsStarted) await dns.stop().catch(() => undefined);
     await elector?.stop();
     await http.close();
     hub.close();
     finish(0);
   };
   return { done, httpPort, shutdown, isLeader: () => (coordinator ? coordinator.ownsHub() : elector?.isLeader() ?? true) };
-}
-
-/** One zone table for every DNS listener; adding a zone already served is a no-op. */
-function sharedZones(servers: DnsServer[], recorder: { tap(z: ZoneAuthority): ZoneAuthority }): ZoneHost {
-  return {
-    addZone: (zone) => {
-      for (const dns of servers) if (!dns.router.origins().includes(normalizeName(zone.origin))) dns.addZone(recorder.tap(zone));
-    },
-    removeZone: (origin) => servers.map((dns) => dns.removeZone(origin)).some(Boolean),
-  };
 }
