@@ -108,7 +108,7 @@ export class DnsWorkerPool {
   /** Asks every worker for its counters. */
   async workerStats(): Promise<WorkerStats[]> {
     const before = new Map([...this.stats].map(([id, s]) => [id, s]));
-    const asked = [...this.workers];
+    const asked = this.serving();
     for (const w of asked) w.send({ kind: 'stats' } satisfies ToWorker);
     // A worker that dies meanwhile is not waited for (its replacement was not asked).
     const alive = () => asked.filter((w) => this.workers.includes(w));
@@ -122,7 +122,7 @@ export class DnsWorkerPool {
     const replies = new Map<number, Array<MetricObjectWithValues<MetricValue<string>>>>();
     this.metricReplies.set(request, replies);
     try {
-      const asked = [...this.workers];
+      const asked = this.serving();
       for (const w of asked) w.send({ kind: 'metrics', request } satisfies ToWorker);
       await this.until(() => asked.every((w) => replies.has(w.id) || !this.workers.includes(w)), 'worker metrics');
       return await AggregatorRegistry.aggregate([...replies.values()]).getMetricsAsJSON();
@@ -141,6 +141,11 @@ export class DnsWorkerPool {
       w.once('exit', () => { clearTimeout(timer); resolve(); });
       w.send({ kind: 'stop' } satisfies ToWorker);
     })));
+  }
+
+  /** Workers that have started serving: a message sent before a worker listens would be lost. */
+  private serving(): Worker[] {
+    return this.workers.filter((w) => this.acked.has(w.id));
   }
 
   private fork(): Worker {
