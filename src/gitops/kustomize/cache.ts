@@ -11,6 +11,8 @@ export class RenderCache {
   readonly texts = new Map<string, Promise<string>>();
   /** Absolute path -> real path (undefined when missing). */
   readonly realPaths = new Map<string, Promise<string | undefined>>();
+  /** Real directory -> the names in it. */
+  readonly dirEntries = new Map<string, ReadonlySet<string>>();
   /** Real path -> is a directory. */
   readonly isDir = new Map<string, Promise<boolean>>();
   /** Sub-kustomization key -> its accumulation, never handed out itself (see cloneAccumulator). */

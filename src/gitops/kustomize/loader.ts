@@ -1,7 +1,7 @@
 // The file system as a kustomization sees it: every path is resolved (symlinks included) and must
 // stay inside the repository root; files a kustomization reads must also lie in or below its own
 // directory (kustomize's LoadRestrictionsRootOnly). Nothing is ever executed.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KustomizeError } from './errors.js';
 import { RenderCache } from './cache.js';
@@ -19,7 +19,8 @@ function within(parent: string, child: string): boolean {
 // spent idle waiting for them on a loaded machine).
 function realOrUndefined(path: string): string | undefined {
   try {
-    return realpathSync(path);
+    // The system's realpath(3): one call instead of an lstat per path component.
+    return realpathSync.native(path);
   } catch {
     return undefined;
   }
@@ -110,10 +111,23 @@ export class Loader {
     return new Loader(this.repoRoot, realDir, [...this.ancestors, realDir], this.cache);
   }
 
+  // The names in this directory, read once per revision (most candidate names do not exist, and a
+  // failed realpath costs an exception each time).
+  private entries(): ReadonlySet<string> {
+    let names = this.cache.dirEntries.get(this.dir);
+    if (!names) {
+      names = new Set(readdirSync(this.dir));
+      this.cache.dirEntries.set(this.dir, names);
+    }
+    return names;
+  }
+
   /** The kustomization file of this directory: its name and text, or undefined when there is none. */
   async kustomizationFile(): Promise<{ name: string; text: string } | undefined> {
     const found: string[] = [];
+    const entries = this.entries();
     for (const name of KUSTOMIZATION_FILE_NAMES) {
+      if (!entries.has(name)) continue;
       const real = await this.real(join(this.dir, name));
       if (real && !(await this.isDirectory(real))) found.push(name);
     }

@@ -32,10 +32,18 @@ const CLUSTER_SCOPED_GROUPS: Record<string, string[]> = {
 const CLUSTER_SCOPED = new Set(Object.entries(CLUSTER_SCOPED_GROUPS).flatMap(([g, kinds]) => kinds.map((k) => `${g}/${k}`)));
 
 /** The group and version of an apiVersion string. */
-export function parseApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+export function parseApiVersion(apiVersion: string): { readonly group: string; readonly version: string } {
+  let gv = PARSED_API_VERSIONS.get(apiVersion);
+  if (!gv) {
+    const i = apiVersion.indexOf('/');
+    gv = Object.freeze(i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) });
+    // Ids are taken many times per resource and render; a handful of apiVersions recur.
+    if (PARSED_API_VERSIONS.size < 4096) PARSED_API_VERSIONS.set(apiVersion, gv);
+  }
+  return gv;
 }
+
+const PARSED_API_VERSIONS = new Map<string, { readonly group: string; readonly version: string }>();
 
 /** True for the built-in kinds Kubernetes serves without a namespace. */
 export function isClusterScoped(gvk: Gvk): boolean {

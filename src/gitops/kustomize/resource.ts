@@ -44,10 +44,16 @@ export class Resource {
   }
 
   /** The group, version and kind. */
-  gvk(): Gvk { return { ...parseApiVersion(this.apiVersion), kind: this.kind }; }
+  gvk(): Gvk {
+    const { group, version } = parseApiVersion(this.apiVersion);
+    return { group, version, kind: this.kind };
+  }
 
   /** The current id. */
-  curId(): ResId { return { ...this.gvk(), name: this.name, namespace: this.namespace }; }
+  curId(): ResId {
+    const { group, version } = parseApiVersion(this.apiVersion);
+    return { group, version, kind: this.kind, name: this.name, namespace: this.namespace };
+  }
 
   /** The id the resource had first. */
   orgId(): ResId { return this.prevIds[0] ?? this.curId(); }
