@@ -120,9 +120,30 @@ function newline(c: Cursor, indent: number): void {
   c.column = indent;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const STYLES = [new Map<string, Style>(), new Map<string, Style>()];
+
+// Keys and many values recur across the objects of a render; their style is a pure function.
+function cachedStyle(s: string, simpleKey: boolean): Style {
+  const cache = STYLES[simpleKey ? 1 : 0];
+  let style = cache.get(s);
+  if (style === undefined) {
+    style = scalarStyle(s, simpleKey);
+    if (cache.size < 10_000 && s.length < 256) cache.set(s, style);
+  }
+  return style;
+}
+
 /** Writes a string scalar at the cursor; `indent` is where folded lines continue. */
 export function writeString(c: Cursor, s: string, indent: number, simpleKey: boolean): void {
-  const style = scalarStyle(s, simpleKey);
+  const style = cachedStyle(s, simpleKey);
+  // Printable ASCII that cannot reach the folding width (or has no space to fold at) is written
+  // as it is: the common case, without the per-character walk.
+  if (style === 'plain' && PRINTABLE_ASCII.test(s) && (!s.includes(' ') || c.column + s.length <= BEST_WIDTH)) {
+    c.out.push(s);
+    c.column += s.length;
+    return;
+  }
   const chars = Array.from(s);
   if (style === 'plain') writePlain(c, chars, indent, !simpleKey);
   else if (style === 'single') writeSingle(c, chars, indent, !simpleKey);
