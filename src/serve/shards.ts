@@ -49,6 +49,7 @@ const microTime = (d = new Date()) => d.toISOString().replace('Z', '000Z');
 export class ShardCoordinator extends EventEmitter implements Ownership {
   private readonly held = new Map<string, { lastRenew: number; abort: AbortController; expiry: NodeJS.Timeout }>();
   private readonly observed = new Map<string, { record: string; at: number }>();
+  private readonly lastSeen = new Map<string, Lease>();
   private readonly context = new AsyncLocalStorage<string>();
   private live: string[] = [];
   private stopped = false;
@@ -107,7 +108,7 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
     this.synced = true;
     this.loop = (async () => {
       while (!this.stopped) {
-        await this.sleep(this.opts.retryPeriodMs);
+        await this.sleep(this.nextRoundInMs());
         if (this.stopped) break;
         await this.round().catch((err: Error) => this.log.warn({ err: err.message }, 'shards: round failed'));
       }
@@ -138,6 +139,7 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
     const sentAt = Date.now();
     const timeoutMs = this.opts.renewDeadlineMs;
     const leases = new Map((await this.listLeases(timeoutMs)).map((l) => [l.metadata?.name ?? '', l]));
+    for (const name of [...this.lastSeen.keys()]) if (!leases.has(name)) { this.lastSeen.delete(name); this.observed.delete(name); }
     for (const [name, l] of leases) this.observe(name, l);
     await this.renewReplica(leases.get(this.replicaLeaseName()), timeoutMs);
     this.live = this.liveReplicas(leases);
@@ -236,6 +238,7 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
   }
 
   private observe(name: string, lease: Lease): void {
+    this.lastSeen.set(name, lease);
     const record = JSON.stringify(lease.spec ?? {});
     const seen = this.observed.get(name);
     if (!seen || seen.record !== record) this.observed.set(name, { record, at: Date.now() });
@@ -245,6 +248,23 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
     const seen = this.observed.get(name);
     const durationMs = (lease.spec?.leaseDurationSeconds ?? Math.ceil(this.opts.leaseDurationMs / 1000)) * 1000;
     return !seen || Date.now() - seen.at >= durationMs;
+  }
+
+  /**
+   * The next round comes after a retry period, or just after the first Lease of another replica
+   * expires if that is sooner: a dead replica's members are taken as soon as it is safe, not up to
+   * a retry period later.
+   */
+  private nextRoundInMs(): number {
+    const now = Date.now();
+    let next = this.opts.retryPeriodMs;
+    for (const [name, seen] of this.observed) {
+      const lease = this.lastSeen.get(name);
+      if (!lease?.spec?.holderIdentity || lease.spec.holderIdentity === this.opts.identity) continue;
+      const expiresIn = seen.at + (lease.spec.leaseDurationSeconds ?? 0) * 1000 - now;
+      if (expiresIn >= 0) next = Math.min(next, expiresIn + 20);
+    }
+    return next;
   }
 
   private replicaLeaseName(): string {
