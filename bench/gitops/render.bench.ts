@@ -5,8 +5,10 @@
 // overlay is rendered by both, outputs are compared, and the wall-clock times and ratio printed.
 // The native renders of one scenario share a RenderCache, as the renders of one Git revision do.
 // (c) command start: `meridian --help`, `meridian render` and `kubectl kustomize` on the web-app
-// overlay, median of 5 each (needs `npm run build` for bin/meridian).
-import { execFileSync } from 'node:child_process';
+// overlay, median of 5 each, run in interleaved rounds so that load hits all alike (needs
+// `npm run build` for bin/meridian). Wall-clock time and, where /usr/bin/time exists, CPU time
+// (user + system), which a loaded machine distorts less, are printed for both sides.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,22 +95,31 @@ async function timeNative(dirs: string[], root: string): Promise<{ ms: number; o
   return { ms: performance.now() - start, out };
 }
 
-function timeKubectl(dirs: string[]): { ms: number; out: string[] } {
+function timeKubectl(dirs: string[]): { ms: number; cpuMs: number; out: string[] } {
   const start = performance.now();
-  const out = dirs.map((d) => execFileSync('kubectl', ['kustomize', d], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }));
-  return { ms: performance.now() - start, out };
+  let cpuMs = 0;
+  const out = dirs.map((d) => {
+    const r = timedRun('kubectl', ['kustomize', d]);
+    cpuMs += r.cpuMs;
+    return r.stdout;
+  });
+  return { ms: performance.now() - start, cpuMs, out };
 }
 
 async function scenario(label: string, root: string, dirs: string[]): Promise<void> {
   // Warm the JIT as a long-running `serve` is warm; the measured pass starts with an empty cache.
   await timeNative(dirs, root);
+  const cpu0 = process.cpuUsage();
   const native = await timeNative(dirs, root);
+  const cpu = process.cpuUsage(cpu0);
+  const nativeCpuMs = (cpu.user + cpu.system) / 1000;
   const kubectl = timeKubectl(dirs);
   const same = native.out.filter((o, i) => o === kubectl.out[i]).length;
+  const per = (ms: number): string => `${(ms / dirs.length).toFixed(2)} ms/overlay`;
   console.log(`${label}: ${dirs.length} overlays`);
-  console.log(`  native renderer   ${native.ms.toFixed(0)} ms  (${(native.ms / dirs.length).toFixed(2)} ms/overlay)`);
-  console.log(`  kubectl kustomize ${kubectl.ms.toFixed(0)} ms  (${(kubectl.ms / dirs.length).toFixed(2)} ms/overlay)`);
-  console.log(`  ratio             ${(kubectl.ms / native.ms).toFixed(1)}x faster; identical output for ${same}/${dirs.length}`);
+  console.log(`  native renderer   wall ${per(native.ms)}  cpu ${per(nativeCpuMs)}`);
+  console.log(`  kubectl kustomize wall ${per(kubectl.ms)}  cpu ${kubectl.cpuMs ? per(kubectl.cpuMs) : 'n/a'}`);
+  console.log(`  ratio             wall ${(kubectl.ms / native.ms).toFixed(1)}x${kubectl.cpuMs ? `  cpu ${(kubectl.cpuMs / nativeCpuMs).toFixed(1)}x` : ''}; identical output for ${same}/${dirs.length}`);
 }
 
 function median(xs: number[]): number {
@@ -116,10 +127,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timedRun(cmd: string, args: string[]): number {
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs a command to completion: its wall-clock ms, CPU ms (user + system; 0 without /usr/bin/time) and output. */
+function timedRun(cmd: string, args: string[]): { ms: number; cpuMs: number; stdout: string } {
   const start = performance.now();
-  execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  return performance.now() - start;
+  const r = TIME
+    ? spawnSync(TIME, ['-f', '@@cpu %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const m = /@@cpu ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { ms, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : 0, stdout: r.stdout };
 }
 
 function commandStart(): void {
@@ -130,16 +149,25 @@ function commandStart(): void {
   }
   const root = join(REPO, 'examples', 'fleet-repo');
   const overlay = join(root, 'web-app', 'overlays', 'us-east');
-  const runs = (cmd: string, args: string[]): number => median(Array.from({ length: 5 }, () => timedRun(cmd, args)));
-  const help = runs(process.execPath, [bin, '--help']);
-  const render = runs(process.execPath, [bin, 'render', overlay, '--root', root]);
-  const kubectl = runs('kubectl', ['kustomize', overlay]);
-  const node = runs(process.execPath, ['-e', '0']);
-  console.log('(c) command start, median of 5 (web-app us-east overlay)');
-  console.log(`  node -e 0          ${node.toFixed(0)} ms  (Node's own start, the floor under both meridian lines)`);
-  console.log(`  meridian --help    ${help.toFixed(0)} ms`);
-  console.log(`  meridian render    ${render.toFixed(0)} ms`);
-  console.log(`  kubectl kustomize  ${kubectl.toFixed(0)} ms  (meridian render ${(kubectl / render).toFixed(2)}x kubectl's speed)`);
+  const commands: Record<string, [string, string[]]> = {
+    'node -e 0': [process.execPath, ['-e', '0']],
+    'meridian --help': [process.execPath, [bin, '--help']],
+    'meridian render': [process.execPath, [bin, 'render', overlay, '--root', root]],
+    'kubectl kustomize': ['kubectl', ['kustomize', overlay]],
+  };
+  const rendered = timedRun(...commands['meridian render']).stdout;
+  const same = rendered === timedRun(...commands['kubectl kustomize']).stdout;
+  const samples = new Map<string, Array<{ ms: number; cpuMs: number }>>();
+  for (let round = 0; round < 5; round++) {
+    for (const [name, [cmd, args]] of Object.entries(commands)) samples.set(name, [...(samples.get(name) ?? []), timedRun(cmd, args)]);
+  }
+  const wall = (n: string): number => median((samples.get(n) ?? []).map((x) => x.ms));
+  const cpu = (n: string): number => median((samples.get(n) ?? []).map((x) => x.cpuMs));
+  console.log(`(c) command start, median of 5 interleaved rounds (web-app us-east overlay; render output identical to kubectl's: ${same})`);
+  for (const name of Object.keys(commands)) {
+    console.log(`  ${name.padEnd(18)} wall ${wall(name).toFixed(0).padStart(5)} ms  cpu ${TIME ? `${cpu(name).toFixed(0).padStart(5)} ms` : 'n/a'}`);
+  }
+  console.log(`  meridian render vs kubectl kustomize: wall ${(wall('kubectl kustomize') / wall('meridian render')).toFixed(2)}x${TIME ? `, cpu ${(cpu('kubectl kustomize') / cpu('meridian render')).toFixed(2)}x` : ''} kubectl's speed; node -e 0 is the floor under both meridian lines`);
 }
 
 async function main(): Promise<void> {
