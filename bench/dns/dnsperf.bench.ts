@@ -4,8 +4,10 @@
 // threads); 0 is the in-process single-thread server.
 // Both serve the same zone (BIND from a zone file rendered from Meridian's snapshot); answers are
 // compared first. Throughput runs alternate between the servers for several rounds (the machine
-// may be shared, so alternation spreads noise evenly) and the median counts; then one verbose run
-// each gives per-query latency for p50/p99.
+// may be shared, so alternation spreads noise evenly) and the median counts; verbose runs, also
+// alternating, give per-query latencies for p50/p99 (pooled over the rounds). CPU time per query
+// (server process and its workers, from /proc) is printed beside, and, with workers, the time a
+// snapshot change takes to reach every worker (measured by the server process at start).
 
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { renderZoneFile } from '../../src/dns/zonefile.js';
 import { startBind, stopChild } from './bind.js';
 import { runDnsperf, type DnsperfResult } from './dnsperf.js';
+import { cpuMsOfTree } from './cpu.js';
 import { freePort } from './ports.js';
 import { BENCH_ORIGIN, benchSnapshot, queryFile } from './zone.js';
 
@@ -35,11 +38,23 @@ const here = dirname(fileURLToPath(import.meta.url));
 const meridian = spawn(process.execPath, ['--import', 'tsx', join(here, 'meridian-server.ts'), String(services), values.workers!], { stdio: ['ignore', 'pipe', 'inherit'] });
 const bind = await startBind(values.named!, BENCH_ORIGIN, renderZoneFile(snapshot), await freePort(), Number(values['bind-threads']));
 try {
-  const meridianPort = await firstJsonLine(meridian);
+  const started = await firstJsonLine(meridian);
+  const meridianPort = started.port;
   console.log(`zone: ${services} services, ${snapshot.size} records; Meridian pid ${meridian.pid} port ${meridianPort} (${Number(values.workers) > 0 ? `${values.workers} workers` : 'one thread'}); named pid ${bind.pid} port ${bind.port} (-n ${bind.threads}); ${cpus().length} CPUs`);
   await compareAnswers(meridianPort, bind.port);
-  const run = (port: number, verbose: boolean) => runDnsperf({ port, queryFile: queries, seconds: verbose ? Math.min(5, seconds) : seconds, clients: Number(values.clients), outstanding: Number(values.outstanding), verbose });
+  const cpu = { meridian: { ms: 0, queries: 0 }, bind: { ms: 0, queries: 0 } };
+  const run = async (port: number, verbose: boolean) => {
+    const who = port === meridianPort ? cpu.meridian : cpu.bind;
+    const pid = port === meridianPort ? meridian.pid! : bind.pid;
+    const before = cpuMsOfTree(pid);
+    const result = await runDnsperf({ port, queryFile: queries, seconds: verbose ? Math.min(5, seconds) : seconds, clients: Number(values.clients), outstanding: Number(values.outstanding), verbose });
+    who.ms += cpuMsOfTree(pid) - before;
+    who.queries += result.completed;
+    return result;
+  };
   await run(meridianPort, false).then(() => run(bind.port, false)); // warm-up: JIT, caches
+  cpu.meridian = { ms: 0, queries: 0 };
+  cpu.bind = { ms: 0, queries: 0 };
   const ms: DnsperfResult[] = [];
   const bs: DnsperfResult[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -49,16 +64,28 @@ try {
   }
   const m = median(ms);
   const b = median(bs);
-  const mv = await run(meridianPort, true);
-  const bv = await run(bind.port, true);
-  console.log(`\ndnsperf -s 127.0.0.1 -d queries.txt -l ${seconds} -c ${values.clients} -q ${values.outstanding} (no -Q limit), median of ${ms.length} alternating rounds; latency runs add -v -l ${Math.min(5, seconds)}`);
+  const mvs: DnsperfResult[] = [];
+  const bvs: DnsperfResult[] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    mvs.push(await run(meridianPort, true));
+    bvs.push(await run(bind.port, true));
+  }
+  const mv = pooled(mvs);
+  const bv = pooled(bvs);
+  console.log(`\ndnsperf -s 127.0.0.1 -d queries.txt -l ${seconds} -c ${values.clients} -q ${values.outstanding} (no -Q limit), median of ${ms.length} alternating rounds; latency runs add -v -l ${Math.min(5, seconds)}, ${mvs.length} alternating rounds pooled`);
   console.log(row('server', 'QPS', 'avg ms', 'lost', 'p50 ms (-v)', 'p99 ms (-v)', 'QPS (-v)'));
   console.log(row(`meridian -w ${values.workers}`, ...figures(m, mv)));
   console.log(row(`bind9 -n ${bind.threads}`, ...figures(b, bv)));
   const best = (rs: DnsperfResult[]) => Math.max(...rs.map((r) => r.qps));
   const paired = ms.map((r, i) => r.qps / bs[i]!.qps).sort((x, y) => x - y);
   console.log(`\nthroughput ratio Meridian/BIND (goal >= 1.00): medians ${(m.qps / b.qps).toFixed(2)}, best runs ${(best(ms) / best(bs)).toFixed(2)} (${best(ms).toFixed(0)} vs ${best(bs).toFixed(0)} QPS), per-round ${paired.map((x) => x.toFixed(2)).join(' ')}; verbose runs ${(mv.qps / bv.qps).toFixed(2)}`);
-  console.log(`p99 (goal: Meridian <= BIND): Meridian ${mv.p99Ms!.toFixed(3)} ms, BIND ${bv.p99Ms!.toFixed(3)} ms`);
+  console.log(`p99 (goal: Meridian <= BIND): Meridian ${mv.p99Ms!.toFixed(3)} ms, BIND ${bv.p99Ms!.toFixed(3)} ms; p50 Meridian ${mv.p50Ms!.toFixed(3)} ms, BIND ${bv.p50Ms!.toFixed(3)} ms`);
+  const perQuery = (c: { ms: number; queries: number }) => (c.queries > 0 ? (c.ms * 1000) / c.queries : NaN);
+  console.log(`CPU per query over all timed runs (server and its workers, /proc utime+stime): Meridian ${perQuery(cpu.meridian).toFixed(1)} us, BIND ${perQuery(cpu.bind).toFixed(1)} us (ratio ${(perQuery(cpu.meridian) / perQuery(cpu.bind)).toFixed(2)})`);
+  if (started.propagationMs?.length) {
+    const p = [...started.propagationMs].sort((x, y) => x - y);
+    console.log(`snapshot propagation (publish -> every one of ${values.workers} workers serving it, ${p.length} changes of the ${snapshot.size}-record zone): median ${p[Math.floor(p.length / 2)]!.toFixed(1)} ms, max ${p[p.length - 1]!.toFixed(1)} ms`);
+  }
   console.log(`response codes (Meridian): ${m.rcodes}\nresponse codes (BIND):     ${b.rcodes}`);
 } finally {
   await Promise.all([stopChild(meridian), bind.stop()]);
@@ -69,6 +96,13 @@ function median(results: DnsperfResult[]): DnsperfResult {
   return [...results].sort((x, y) => x.qps - y.qps)[Math.floor(results.length / 2)]!;
 }
 
+/** Verbose runs merged: QPS averaged, latency percentiles over every query of every run. */
+function pooled(results: DnsperfResult[]): DnsperfResult {
+  const all = results.flatMap((r) => r.latenciesMs ?? []).sort((x, y) => x - y);
+  const at = (q: number) => all[Math.min(all.length - 1, Math.floor(all.length * q))]!;
+  return { ...results[0]!, qps: results.reduce((s, r) => s + r.qps, 0) / results.length, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
 function figures(plain: DnsperfResult, verbose: DnsperfResult): string[] {
   return [plain.qps.toFixed(0), plain.avgLatencyMs.toFixed(3), String(plain.lost), verbose.p50Ms!.toFixed(3), verbose.p99Ms!.toFixed(3), verbose.qps.toFixed(0)];
 }
@@ -77,13 +111,13 @@ function row(...cells: string[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(12))).join(' ');
 }
 
-function firstJsonLine(child: ReturnType<typeof spawn>): Promise<number> {
+function firstJsonLine(child: ReturnType<typeof spawn>): Promise<{ port: number; propagationMs?: number[] }> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error('Meridian DNS server did not report its port within 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error('Meridian DNS server did not report its port within 90 s')), 90_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       text += chunk.toString();
-      if (text.includes('\n')) { clearTimeout(timer); resolve((JSON.parse(text.split('\n')[0]!) as { port: number }).port); }
+      if (text.includes('\n')) { clearTimeout(timer); resolve(JSON.parse(text.split('\n')[0]!) as { port: number; propagationMs?: number[] }); }
     });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Meridian DNS server exited with ${code}`)); });
   });

@@ -13,6 +13,8 @@ export interface DnsperfResult {
   /** From per-query latencies; only for verbose runs. */
   p50Ms?: number;
   p99Ms?: number;
+  /** Every per-query latency in ms, sorted; only for verbose runs. */
+  latenciesMs?: number[];
   rcodes: string;
 }
 
@@ -59,6 +61,7 @@ export async function runDnsperf(run: DnsperfRun): Promise<DnsperfResult> {
     latencies.sort((a, b) => a - b);
     result.p50Ms = latencies[Math.floor(latencies.length * 0.5)]! * 1000;
     result.p99Ms = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]! * 1000;
+    result.latenciesMs = latencies.map((l) => l * 1000);
   }
   return result;
 }

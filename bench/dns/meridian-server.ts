@@ -1,8 +1,10 @@
-// Meridian's DNS server serving the benchmark zone, as its own process: prints {"port":N} once
-// listening and runs until killed.
-//   node --import tsx bench/dns/meridian-server.ts <services> [workers]
+// Meridian's DNS server serving the benchmark zone, as its own process: prints one JSON line
+// ({"port":N,...}) once listening and runs until killed.
+//   node --import tsx bench/dns/meridian-server.ts <services> [workers] [changes]
 // workers 0 (the default) is the in-process single-thread server; N > 0 forks N cluster workers
-// sharing the port (src/dns/workers.ts), the controller process publishing the snapshot.
+// sharing the port (src/dns/workers.ts), the controller process publishing the snapshot. With
+// workers, `changes` snapshot changes (a new serial) are published first and each is timed until
+// every worker acknowledged it (the propagation time); the last one restores the original zone.
 
 import { DnsServer } from '../../src/dns/server.js';
 import { StaticZone } from '../../src/dns/static-zone.js';
@@ -11,10 +13,19 @@ import { benchSnapshotInput } from './zone.js';
 
 const services = Number(process.argv[2] ?? 1000);
 const workers = Number(process.argv[3] ?? 0);
+const changes = Number(process.argv[4] ?? 20);
 if (workers > 0) {
   const pool = new DnsWorkerPool({ workers });
-  const { port } = await pool.start([benchSnapshotInput(services)]);
-  process.stdout.write(`${JSON.stringify({ port, pid: process.pid, workers })}\n`);
+  const input = benchSnapshotInput(services);
+  const { port } = await pool.start([input]);
+  const propagationMs: number[] = [];
+  for (let i = 1; i <= changes; i++) {
+    const changed = i === changes ? input : { ...input, soa: { ...input.soa, serial: input.soa.serial + i } };
+    const begun = performance.now();
+    await pool.publish([changed]);
+    propagationMs.push(performance.now() - begun);
+  }
+  process.stdout.write(`${JSON.stringify({ port, pid: process.pid, workers, propagationMs })}\n`);
   process.on('SIGTERM', () => void pool.stop().then(() => process.exit(0)));
 } else {
   const server = new DnsServer({ zones: [new StaticZone(benchSnapshotInput(services))] });
