@@ -1,17 +1,24 @@
 // GitOps on the local fleet, 20 applications x 3 regions by default:
-//   npx tsx bench/gitops/fleet-sync.bench.ts [--apps 20] [--steady 60]   (after npm run build)
-// (2) A Git commit that changes every application -> every region Synced and Healthy, against a naive
-//     script measured in the same run on the same fleet (`kubectl kustomize | kubectl apply
-//     --server-side`, per application and region, then waiting for the same health).
+//   npx tsx bench/gitops/fleet-sync.bench.ts [--apps 20] [--steady 60] [--port-base 21500] [--ingress-net 11]
+//   (after npm run build; give the fleet a port base and ingress net of your own when others run fleets)
+// (2) A Git commit that changes every application -> every Application Synced (the controller's
+//     work) and, separately, Healthy (the members rolling Deployments out), against a naive script
+//     measured in the same run on the same fleet (`kubectl kustomize | kubectl apply --server-side`,
+//     per application and region; its apply phase is what Synced compares with). Where Meridian's
+//     time goes: per-stage durations (queue wait, git, render, prepare, live reads, applies, prune,
+//     status write) from meridian_gitops_sync_stage_seconds, scraped before the webhook and when the
+//     last Application turned Synced, and the lag from a status write to the bench's watch seeing it.
 // (3) Steady state with nothing changed: write requests the members' API servers count on the
-//     applications' resources (apiserver_request_total deltas) over a window of several resyncs,
-//     against the naive script re-applying the unchanged repository once.
+//     applications' resources (apiserver_request_total deltas) and the hub counts on Applications,
+//     over a window of several resyncs, against the naive script re-applying the unchanged repository once.
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Application } from '../../src/api/application.js';
+import { SYNC_STAGES } from '../../src/gitops/stages.js';
+import { Informer } from '../../src/kube/informer.js';
 import { API_VERSION } from '../../src/api/schema.js';
 import { commitAll } from '../../src/gitops/demo.js';
 import { assessHealth } from '../../src/gitops/sync/health.js';
@@ -21,13 +28,21 @@ import { sleep, waitFor } from '../../src/util/wait.js';
 import { meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startTestFleet } from '../../test/support/fleet.js';
-import { fleetWrites } from './metrics.js';
+import { counterTotal, fleetWrites, hubApplicationWrites, sampleQuantile, stageRows } from './metrics.js';
 import { naiveDeploy } from './naive.js';
 import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.js';
 
-const { values } = parseArgs({ options: { apps: { type: 'string', default: '20' }, steady: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: {
+  apps: { type: 'string', default: '20' }, steady: { type: 'string', default: '60' },
+  'port-base': { type: 'string', default: '21500' }, 'ingress-net': { type: 'string', default: '11' },
+} });
 const APPS = Number(values.apps);
 const STEADY_S = Number(values.steady);
+const PORT_BASE = Number(values['port-base']);
+const INGRESS_NET = Number(values['ingress-net']);
+for (const [flag, v] of [['--apps', APPS], ['--steady', STEADY_S], ['--port-base', PORT_BASE], ['--ingress-net', INGRESS_NET]] as const) {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${flag}: expected a whole number, got "${v}"`);
+}
 const TIMEOUT = 600_000;
 
 type Deployment = KubeObject & { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value: string }> }> } } } };
@@ -45,10 +60,36 @@ async function allRolledOut(members: KubeClient[], version: string): Promise<boo
   return true;
 }
 
+const isSynced = (a: Application, rev: string) => a.status?.sync?.status === 'Synced' && (!rev || a.status.sync.revision === rev);
+const isHealthy = (a: Application, rev: string) => isSynced(a, rev) && a.status?.health?.status === 'Healthy';
+
+/** When each Application was first seen (by a watch) Synced, and Healthy, at a revision; times from t0. */
+class Observed {
+  readonly synced = new Map<string, number>();
+  readonly healthy = new Map<string, number>();
+  /** Seen Synced minus the status.lastSyncTime the controller wrote with it (status write + watch delivery). */
+  readonly lagMs: number[] = [];
+  constructor(private readonly rev: string, private readonly t0: number, private readonly wallT0: number) {}
+  see(a: Application): void {
+    const key = a.metadata?.name ?? '';
+    const now = performance.now() - this.t0;
+    if (!this.synced.has(key) && isSynced(a, this.rev)) {
+      this.synced.set(key, now);
+      const wrote = Date.parse(a.status?.lastSyncTime ?? '');
+      if (Number.isFinite(wrote) && wrote >= this.wallT0) this.lagMs.push(this.wallT0 + now - wrote);
+    }
+    if (!this.healthy.has(key) && isHealthy(a, this.rev)) this.healthy.set(key, now);
+  }
+}
+
+const s1 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ms1 = (sec: number) => `${(sec * 1000).toFixed(1)} ms`;
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'gitops-bench-'));
-  const fleet = await startTestFleet({ portBase: 21500, ingressNet: 11, join: true, nodes: 2 });
+  const fleet = await startTestFleet({ portBase: PORT_BASE, ingressNet: INGRESS_NET, join: true, nodes: 2 });
   let serve: ReturnType<typeof meridianBackground> | undefined;
+  let informer: Informer<Application> | undefined;
   try {
     const members = await Promise.all(BENCH_REGIONS.map((r) => fleet.client(r)));
     const repoDir = join(work, 'repo');
@@ -60,51 +101,73 @@ async function main(): Promise<void> {
     await writeApps(repoDir, APPS, '2');
     await commitAll(repoDir, 'version 2');
     let t0 = performance.now();
-    await naiveDeploy(repoDir, APPS, fleet.kubeconfig);
+    const naive = await naiveDeploy(repoDir, APPS, fleet.kubeconfig);
     const naiveApplyMs = performance.now() - t0;
     await waitFor(() => allRolledOut(members, '2'), { timeoutMs: TIMEOUT, intervalMs: 250, what: 'naive version 2 rolled out' });
     const naiveMs = performance.now() - t0;
     let before = await fleetWrites(members);
-    const naiveApplies = await naiveDeploy(repoDir, APPS, fleet.kubeconfig);
+    const naiveSteady = await naiveDeploy(repoDir, APPS, fleet.kubeconfig);
     const naiveSteadyWrites = (await fleetWrites(members)) - before;
 
     // Meridian: take the same objects over, then measure a commit to version 3.
     const httpPort = await freePort();
     serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--probe-interval', '5', '--http-port', String(httpPort),
       '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '300', '--gitops-resync', '10', '--allow-file-repos']);
+    const scrape = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 60_000, what: 'meridian serve' });
     await fleet.hub.apply(benchAppSet(repoURL));
-    const appsAt = async (rev: string) => {
-      const list = (await fleet.hub.list<Application>(API_VERSION, 'Application', { namespace: 'meridian-system' })).items;
-      return list.length === APPS * BENCH_REGIONS.length && list.every((a) => a.status?.sync?.status === 'Synced' && a.status.health?.status === 'Healthy' && (!rev || a.status.sync.revision === rev));
-    };
-    await waitFor(() => appsAt(''), { timeoutMs: TIMEOUT, intervalMs: 1000, what: 'Meridian warm-up: every Application Synced and Healthy', onTimeout: () => serve?.output().slice(-2000) ?? '' });
+    informer = new Informer<Application>(fleet.hub, { apiVersion: API_VERSION, kind: 'Application', namespace: 'meridian-system' }).start();
+    await informer.waitForSync();
+    const appsAll = (pred: (a: Application) => boolean) => { const list = informer?.list() ?? []; return list.length === APPS * BENCH_REGIONS.length && list.every(pred); };
+    await waitFor(() => appsAll((a) => isHealthy(a, '')), { timeoutMs: TIMEOUT, intervalMs: 500, what: 'Meridian warm-up: every Application Synced and Healthy', onTimeout: () => serve?.output().slice(-2000) ?? '' });
     await writeApps(repoDir, APPS, '3');
     const rev = await commitAll(repoDir, 'version 3');
+    const metricsBefore = await scrape();
     t0 = performance.now();
-    await fetch(`http://127.0.0.1:${httpPort}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repoURL }) });
-    let appliedMs = 0;
-    await waitFor(async () => {
-      const list = (await fleet.hub.list<Application>(API_VERSION, 'Application', { namespace: 'meridian-system' })).items;
-      if (!appliedMs && list.every((a) => a.status?.sync?.status === 'Synced' && a.status.sync.revision === rev)) appliedMs = performance.now() - t0;
-      return appsAt(rev);
-    }, { timeoutMs: TIMEOUT, intervalMs: 250, what: 'every Application Synced and Healthy at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
-    const meridianMs = performance.now() - t0;
+    const seen = new Observed(rev, t0, Date.now());
+    const onApp = (a: Application) => seen.see(a);
+    informer.on('add', onApp).on('update', onApp);
+    const hook = await fetch(`http://127.0.0.1:${httpPort}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repoURL }) });
+    const webhookMs = performance.now() - t0;
+    if (hook.status !== 202) throw new Error(`webhook: HTTP ${hook.status} ${await hook.text()}`);
+    await waitFor(() => seen.synced.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 20, what: 'every Application Synced at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
+    const metricsSynced = await scrape();
+    await waitFor(() => seen.healthy.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 50, what: 'every Application Healthy at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
+    const syncedTimes = [...seen.synced.values()];
+    const syncedMs = Math.max(...syncedTimes);
+    const healthyMs = Math.max(...seen.healthy.values());
     const rolledOut = await allRolledOut(members, '3');
 
     // Steady state: nothing changes for several resync intervals.
     await sleep(5000);
     before = await fleetWrites(members);
+    const hubBefore = await hubApplicationWrites(fleet.hub);
+    const metricsSteady = await scrape();
     await sleep(STEADY_S * 1000);
     const steadyWrites = (await fleetWrites(members)) - before;
+    const hubAfter = await hubApplicationWrites(fleet.hub);
+    const metricsEnd = await scrape();
+    const steadyPasses = counterTotal(metricsEnd, 'meridian_controller_reconcile_total') - counterTotal(metricsSteady, 'meridian_controller_reconcile_total');
+    const steadyReported = counterTotal(metricsEnd, 'meridian_gitops_member_writes_total') - counterTotal(metricsSteady, 'meridian_gitops_member_writes_total');
 
-    console.log(`gitops fleet sync: ${APPS} apps x ${BENCH_REGIONS.length} regions (${APPS * BENCH_REGIONS.length} applications, 4 objects each)`);
-    console.log(`  (2) commit -> all Synced+Healthy   meridian ${(meridianMs / 1000).toFixed(1)} s (all Synced after ${(appliedMs / 1000).toFixed(1)} s; deployments verified: ${rolledOut})`);
-    console.log(`      naive kubectl script           ${(naiveMs / 1000).toFixed(1)} s (of which kustomize+apply ${(naiveApplyMs / 1000).toFixed(1)} s)`);
-    console.log(`      ratio naive/meridian           ${(naiveMs / meridianMs).toFixed(2)}x`);
-    console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s): member write requests on app resources = ${steadyWrites} (goal 0)`);
-    console.log(`      naive script re-applying the unchanged repo once (${naiveApplies} applies): ${naiveSteadyWrites} write requests`);
+    const n = APPS * BENCH_REGIONS.length;
+    console.log(`gitops fleet sync: ${APPS} apps x ${BENCH_REGIONS.length} regions (${n} applications, 4 objects each); fleet portBase ${PORT_BASE}, ingressNet ${INGRESS_NET}`);
+    console.log(`  (2) commit -> every Application Synced   meridian ${s1(syncedMs)} (per Application p50 ${s1(sampleQuantile(syncedTimes, 0.5))}, p99 ${s1(sampleQuantile(syncedTimes, 0.99))})`);
+    console.log(`      naive kubectl apply phase            ${s1(naiveApplyMs)} (kustomize ${s1(naive.kustomizeMs)}, apply ${s1(naive.applyMs)}, ${naive.applies} runs)`);
+    console.log(`      ratio naive apply phase / Synced     ${(naiveApplyMs / syncedMs).toFixed(1)}x (goal: Synced < 2 s and >= 10x)`);
+    console.log(`      commit -> every Application Healthy  meridian ${s1(healthyMs)} (deployments verified: ${rolledOut}); naive to rolled out ${s1(naiveMs)}`);
+    console.log(`      where commit -> Synced went (meridian_gitops_sync_stage_seconds between the webhook and the last Synced;`);
+    console.log(`      p50/p99 interpolated in buckets; sums overlap, up to the queue's concurrency run at once):`);
+    console.log(`        ${'stage'.padEnd(14)}${'count'.padStart(6)}${'p50'.padStart(11)}${'p99'.padStart(11)}${'sum'.padStart(11)}`);
+    console.log(`        ${'webhook'.padEnd(14)}${'1'.padStart(6)}${ms1(webhookMs / 1000).padStart(11)}${ms1(webhookMs / 1000).padStart(11)}${ms1(webhookMs / 1000).padStart(11)}   (POST -> 202, repository marked stale, keys queued)`);
+    for (const r of stageRows(metricsBefore, metricsSynced, SYNC_STAGES)) console.log(`        ${r.stage.padEnd(14)}${String(r.count).padStart(6)}${ms1(r.p50).padStart(11)}${ms1(r.p99).padStart(11)}${ms1(r.sum).padStart(11)}`);
+    console.log(`        ${'observed'.padEnd(14)}${String(seen.lagMs.length).padStart(6)}${ms1(sampleQuantile(seen.lagMs, 0.5) / 1000).padStart(11)}${ms1(sampleQuantile(seen.lagMs, 0.99) / 1000).padStart(11)}${''.padStart(11)}   (status.lastSyncTime -> the bench's watch saw Synced)`);
+    console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
+    console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
+    console.log(`      hub writes on Applications: ${hubAfter.spec - hubBefore.spec} spec/metadata, ${hubAfter.status - hubBefore.status} status`);
+    console.log(`      naive script re-applying the unchanged repo once (${naiveSteady.applies} applies): ${naiveSteadyWrites} write requests`);
   } finally {
+    informer?.stop();
     if (serve) await stopChild(serve);
     await fleet.stop();
     await rm(work, { recursive: true, force: true });

@@ -23,3 +23,86 @@ export async function memberWrites(client: KubeClient): Promise<number> {
 export async function fleetWrites(clients: KubeClient[]): Promise<number> {
   return (await Promise.all(clients.map(memberWrites))).reduce((a, b) => a + b, 0);
 }
+
+/** Write requests on the hub's Applications (main resource and status), from the hub's own counters. */
+export async function hubApplicationWrites(hub: KubeClient): Promise<{ spec: number; status: number }> {
+  const { status, text } = await hub.getText('/metrics', 10_000);
+  if (status !== 200) throw new Error(`${hub.server}/metrics: HTTP ${status}`);
+  const out = { spec: 0, status: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (!WRITE_VERBS.has(labels.verb) || labels.resource !== 'applications' || labels.dry_run !== '') continue;
+    const n = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (labels.subresource === 'status') out.status += n;
+    else if (!labels.subresource) out.spec += n;
+  }
+  return out;
+}
+
+/** One labelled histogram from a Prometheus text exposition: cumulative bucket counts, sum and count per label value. */
+export interface HistogramSeries { buckets: Array<[number, number]>; sum: number; count: number }
+
+/** Reads every series of histogram `name` keyed by the value of `label`. */
+export function parseHistogram(text: string, name: string, label: string): Map<string, HistogramSeries> {
+  const out = new Map<string, HistogramSeries>();
+  const series = (key: string) => out.get(key) ?? out.set(key, { buckets: [], sum: 0, count: 0 }).get(key) as HistogramSeries;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const s = series(labels[label] ?? '');
+    const v = Number(m[3]);
+    if (m[1] === `${name}_bucket`) s.buckets.push([labels.le === '+Inf' ? Infinity : Number(labels.le), v]);
+    else if (m[1] === `${name}_sum`) s.sum = v;
+    else if (m[1] === `${name}_count`) s.count = v;
+  }
+  return out;
+}
+
+/** What happened between two scrapes of one series. */
+export function histogramDelta(after: HistogramSeries, before?: HistogramSeries): HistogramSeries {
+  const prev = new Map(before?.buckets ?? []);
+  return { buckets: after.buckets.map(([le, n]) => [le, n - (prev.get(le) ?? 0)]), sum: after.sum - (before?.sum ?? 0), count: after.count - (before?.count ?? 0) };
+}
+
+/** The q-quantile of a histogram, interpolated linearly inside its bucket (as Prometheus' histogram_quantile). */
+export function quantile(h: HistogramSeries, q: number): number {
+  if (h.count <= 0) return 0;
+  const rank = q * h.count;
+  let lower = 0;
+  let below = 0;
+  for (const [le, n] of [...h.buckets].sort((a, b) => a[0] - b[0])) {
+    if (n >= rank) return le === Infinity ? lower : lower + ((le - lower) * (rank - below)) / Math.max(1e-9, n - below);
+    lower = le;
+    below = n;
+  }
+  return lower;
+}
+
+/** Rows of the per-stage breakdown between two scrapes of meridian's /metrics: count, p50, p99, summed time, in seconds. */
+export function stageRows(before: string, after: string, stages: readonly string[]): Array<{ stage: string; count: number; p50: number; p99: number; sum: number }> {
+  const name = 'meridian_gitops_sync_stage_seconds';
+  const b = parseHistogram(before, name, 'stage');
+  const a = parseHistogram(after, name, 'stage');
+  return stages.map((stage) => {
+    const cur = a.get(stage);
+    const d = cur ? histogramDelta(cur, b.get(stage)) : { buckets: [], sum: 0, count: 0 };
+    return { stage, count: d.count, p50: quantile(d, 0.5), p99: quantile(d, 0.99), sum: d.sum };
+  });
+}
+
+/** The value of an unlabelled-or-summed counter in a Prometheus text exposition. */
+export function counterTotal(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
+}
+
+/** The q-quantile of plain samples (nearest rank). */
+export function sampleQuantile(samples: number[], q: number): number {
+  if (!samples.length) return 0;
+  const sorted = [...samples].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

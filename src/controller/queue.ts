@@ -14,6 +14,8 @@ export interface QueueOptions {
   stuckGraceMs?: number;
   /** Called when a key is declared stuck (log it, count it); the key is then retried. */
   onStuck?: (key: string, runningMs: number) => void;
+  /** Called as a reconcile starts, with how long its key waited since it was queued (a metric of queue wait). */
+  onStart?: (key: string, waitedMs: number) => void;
 }
 
 /** The outcome of one reconcile: done, or come back after a delay (e.g. a periodic resync). */
@@ -43,6 +45,8 @@ export class WorkQueue {
   /** Running keys and the abort controller of their current run. */
   private readonly running = new Map<string, AbortController>();
   private readonly dirtyWhileRunning = new Set<string>();
+  /** When each waiting key was first queued (a key added while it runs: when that add came). */
+  private readonly queuedAt = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: Required<QueueOptions>;
@@ -53,7 +57,7 @@ export class WorkQueue {
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly reconcile: Reconciler, options: QueueOptions = {}, private readonly onError?: (key: string, err: unknown) => void) {
-    this.opts = { baseDelayMs: 200, maxDelayMs: 60_000, ratePerSecond: 50, concurrency: 4, deadlineMs: 120_000, stuckGraceMs: 10_000, onStuck: () => undefined, ...options };
+    this.opts = { baseDelayMs: 200, maxDelayMs: 60_000, ratePerSecond: 50, concurrency: 4, deadlineMs: 120_000, stuckGraceMs: 10_000, onStuck: () => undefined, onStart: () => undefined, ...options };
     this.tokens = this.opts.ratePerSecond;
   }
 
@@ -61,10 +65,12 @@ export class WorkQueue {
   add(key: string): void {
     if (this.stopped) return;
     if (this.running.has(key)) {
+      if (!this.dirtyWhileRunning.has(key)) this.queuedAt.set(key, Date.now());
       this.dirtyWhileRunning.add(key);
       return;
     }
     if (this.queued.has(key)) return;
+    if (!this.queuedAt.has(key)) this.queuedAt.set(key, Date.now());
     this.queued.add(key);
     this.queue.push(key);
     this.pump();
@@ -103,6 +109,7 @@ export class WorkQueue {
     for (const ac of this.running.values()) ac.abort(new Error('work queue stopped'));
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.queuedAt.clear();
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
   }
 
@@ -116,6 +123,13 @@ export class WorkQueue {
       this.queued.delete(key);
       const ac = new AbortController();
       this.running.set(key, ac);
+      const since = this.queuedAt.get(key);
+      this.queuedAt.delete(key);
+      try {
+        this.opts.onStart(key, since === undefined ? 0 : Date.now() - since);
+      } catch {
+        // an observer's failure must not leave the key marked running
+      }
       void this.process(key, ac);
     }
   }

@@ -3,6 +3,8 @@ import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { GitCache } from './git/cache.js';
 import { renderDirectory } from './render.js';
+import type { SourceRenders } from './sources.js';
+import { timed, type StageObserver } from './stages.js';
 import { prepareObjects } from './sync/prepare.js';
 import { checkSecretsInGit } from '../secrets/git-hygiene.js';
 
@@ -20,24 +22,35 @@ export class SourceError extends Error {
   }
 }
 
+/** What desiredState may share and report. */
+export interface DesiredOptions {
+  /** Renders shared between Applications (one per path and commit); without it every call renders. */
+  renders?: SourceRenders;
+  /** Receives the durations of the git, render and prepare stages. */
+  onStage?: StageObserver;
+  /** The reconcile's deadline: ends waiting for Git. */
+  signal?: AbortSignal;
+}
+
 /**
  * Fetches the Application's source revision, renders its path (kustomization or plain YAML) and
  * prepares the objects for the member (namespace, tracking label). Errors say which stage failed.
  */
-export async function desiredState(app: Application, git: GitCache, member: KubeClient): Promise<DesiredState> {
+export async function desiredState(app: Application, git: GitCache, member: KubeClient, opts: DesiredOptions = {}): Promise<DesiredState> {
   const src = app.spec.source;
   let checkout;
   try {
-    checkout = await git.checkout(src.repoURL, src.targetRevision || 'HEAD');
+    checkout = await timed(opts.onStage, 'git', () => git.checkout(src.repoURL, src.targetRevision || 'HEAD', opts.signal));
   } catch (err) {
     throw new SourceError('source', (err as Error).message, { cause: err });
   }
+  const c = checkout;
   let rendered: KubeObject[];
   try {
-    rendered = checkSecretsInGit(app, await renderDirectory(checkout.dir, src.path ?? ''));
+    rendered = checkSecretsInGit(app, await timed(opts.onStage, 'render', () => (opts.renders ? opts.renders.render(c.dir, c.sha, src.path ?? '') : renderDirectory(c.dir, src.path ?? ''))));
   } catch (err) {
-    throw new SourceError('render', `${src.path ?? '.'} at ${checkout.sha.slice(0, 12)}: ${(err as Error).message}`, { cause: err });
+    throw new SourceError('render', `${src.path ?? '.'} at ${c.sha.slice(0, 12)}: ${(err as Error).message}`, { cause: err });
   }
-  const objects = await prepareObjects(rendered, member, { name: app.metadata?.name ?? '', namespace: app.metadata?.namespace ?? '' }, app.spec.destination.namespace);
-  return { revision: checkout.sha, objects };
+  const objects = await timed(opts.onStage, 'prepare', () => prepareObjects(rendered, member, { name: app.metadata?.name ?? '', namespace: app.metadata?.namespace ?? '' }, app.spec.destination.namespace));
+  return { revision: c.sha, objects };
 }

@@ -18,7 +18,18 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/fleet-repo', import.meta.u
 const REGIONS = ['us-east', 'eu-west', 'ap-south'];
 const REPLICAS: Record<string, number> = { 'us-east': 3, 'eu-west': 2, 'ap-south': 2 };
 const NS = 'meridian-system';
+// The fleet's ports and ingress net: fixed by default (the suite's plan), overridable so a run by hand
+// does not collide with a suite run on the same machine.
+const PORT_BASE = envInteger('MERIDIAN_GITOPS_E2E_PORT_BASE', 21000);
+const INGRESS_NET = envInteger('MERIDIAN_GITOPS_E2E_INGRESS_NET', 11);
 type Deployment = KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string; env: Array<{ name: string; value: string }> }> } } } };
+
+function envInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name}: expected a whole number, got "${raw}"`);
+  return Number(raw);
+}
 
 let fleet: TestFleet;
 let serve: ReturnType<typeof meridianBackground> | undefined;
@@ -62,7 +73,7 @@ async function deployment(region: string): Promise<Deployment | undefined> {
 
 describe('gitops on the local fleet', () => {
   beforeAll(async () => {
-    fleet = await startTestFleet({ portBase: 21000, ingressNet: 11, join: true, nodes: 2 });
+    fleet = await startTestFleet({ portBase: PORT_BASE, ingressNet: INGRESS_NET, join: true, nodes: 2 });
     work = await mkdtemp(join(tmpdir(), 'gitops-e2e-'));
     repoDir = join(work, 'fleet-repo');
     ({ repoURL } = await createDemoRepo(EXAMPLE, repoDir));

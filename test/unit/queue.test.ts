@@ -117,4 +117,30 @@ describe('WorkQueue', () => {
     expect(signal?.aborted).toBe(true);
     await q.idle();
   });
+  it('reports how long each key waited from its first add to its start, once per start', async () => {
+    // Fake timers: the waits are read off the queue's own clock.
+    vi.useFakeTimers();
+    try {
+      const started: Array<[string, number]> = [];
+      let release: () => void = () => undefined;
+      let blocked = false;
+      const q = new WorkQueue(async (k) => {
+        if (k === 'block' && !blocked) { blocked = true; await new Promise<void>((r) => (release = r)); }
+      }, { concurrency: 1, onStart: (k, ms) => started.push([k, ms]) });
+      q.add('block');
+      await vi.advanceTimersByTimeAsync(10);
+      q.add('a');
+      await vi.advanceTimersByTimeAsync(30);
+      q.add('a'); // absorbed: the wait counts from the first add
+      q.add('block'); // added while running: queued again after, waiting from now
+      await vi.advanceTimersByTimeAsync(20);
+      release();
+      await vi.advanceTimersByTimeAsync(0);
+      await q.idle();
+      expect(started).toEqual([['block', 0], ['a', 50], ['block', 20]]);
+      q.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

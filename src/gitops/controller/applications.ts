@@ -7,6 +7,9 @@ import type { ReconcileResult } from '../../controller/queue.js';
 import type { Logger } from '../../util/log.js';
 import { desiredState, SourceError } from '../desired.js';
 import type { GitCache } from '../git/cache.js';
+import type { SourceRenders } from '../sources.js';
+import { timed, type StageObserver } from '../stages.js';
+import type { RequestPool } from '../sync/pool.js';
 import { syncApplication, type SyncRequest, type SyncResult } from '../sync/engine.js';
 import type { KubeObject } from '../../kube/types.js';
 import { planPrune, prune, type KindRef } from '../sync/prune.js';
@@ -32,10 +35,19 @@ export interface ApplicationDeps {
   resyncMs: number;
   /** What this process last wrote per Application, so a cache that lags our own write is not read as truth. */
   written?: Map<string, { after: Application }>;
-  /** Sync passes per Application, so that every tenth one lists tracked resources in full. */
-  passes?: Map<string, number>;
+  /**
+   * When each Application last listed its tracked resources in full (prune's look for leftovers):
+   * on its first pass, then once every ten resync intervals, however often health checks run.
+   */
+  fullChecks?: Map<string, number>;
   /** Called after each sync pass (metrics). */
   onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
+  /** Renders shared by every Application (one per source path and commit). */
+  renders?: SourceRenders;
+  /** Receives the duration of each stage of a sync (metrics). */
+  onStage?: StageObserver;
+  /** The request pool of a member, shared by its Applications (bounds what all of them send at once). */
+  memberPool?: (cluster: string) => RequestPool;
 }
 
 /** The kinds an Application managed last time, so a kind it no longer renders is still pruned. */
@@ -50,10 +62,10 @@ export function previousKinds(app: Application): KindRef[] {
  * render -> sync -> status. A member that is down or a source that fails leaves everything in the
  * member as it is: status goes Unknown with a condition, and nothing is applied or pruned.
  */
-export async function reconcileApplication(deps: ApplicationDeps, key: string): Promise<ReconcileResult> {
+export async function reconcileApplication(deps: ApplicationDeps, key: string, signal?: AbortSignal): Promise<ReconcileResult> {
   if (!deps.apps.hasSynced()) throw new Error(`application ${key}: cache not synced yet`);
   try {
-    return await reconcileOnce(deps, key);
+    return await reconcileOnce(deps, key, signal);
   } catch (err) {
     if (classifyError(err) === 'gone' && !deps.apps.get(key)) return; // deleted meanwhile: done
     if (!isTerminal(err)) throw err;
@@ -71,7 +83,7 @@ async function recordTerminal(deps: ApplicationDeps, key: string, err: Error): P
   return { requeueAfterMs: deps.resyncMs };
 }
 
-async function reconcileOnce(deps: ApplicationDeps, key: string): Promise<ReconcileResult> {
+async function reconcileOnce(deps: ApplicationDeps, key: string, signal?: AbortSignal): Promise<ReconcileResult> {
   const app = freshest(deps, key);
   if (!app) return;
   if (app.metadata?.deletionTimestamp) return finalize(deps, app);
@@ -84,7 +96,7 @@ async function reconcileOnce(deps: ApplicationDeps, key: string): Promise<Reconc
   }
   let desired;
   try {
-    desired = await desiredState(app, deps.git, member.client);
+    desired = await desiredState(app, deps.git, member.client, { renders: deps.renders, onStage: deps.onStage, signal });
   } catch (err) {
     const reason = err instanceof SourceError ? (err.stage === 'source' ? 'SourceError' : 'RenderError') : 'ClusterUnreachable';
     remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, reason, (err as Error).message)));
@@ -92,16 +104,17 @@ async function reconcileOnce(deps: ApplicationDeps, key: string): Promise<Reconc
   }
   let result: SyncResult;
   try {
-    const pass = (deps.passes?.get(key) ?? 0) + 1;
-    deps.passes?.set(key, pass);
-    result = await syncApplication({ ...syncRequest(app, member.client, desired.objects), fullPruneCheck: !deps.passes || pass % 10 === 1 });
+    const last = deps.fullChecks?.get(key);
+    const fullPruneCheck = !deps.fullChecks || last === undefined || Date.now() - last >= 10 * deps.resyncMs;
+    result = await syncApplication({ ...syncRequest(app, member.client, desired.objects), fullPruneCheck, onStage: deps.onStage, pool: deps.memberPool?.(cluster) });
+    if (fullPruneCheck) deps.fullChecks?.set(key, Date.now());
   } catch (err) {
     remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`)));
     return { requeueAfterMs: 5000 };
   }
   deps.onSynced?.(app, cluster, result);
   if (result.pruned.length) emitEvent(deps.hub, app, { type: 'Normal', reason: 'Pruned', message: `pruned from ${cluster}: ${result.pruned.slice(0, 10).join(', ')}`, component: 'gitops' });
-  remember(deps, key, await writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result)));
+  remember(deps, key, await timed(deps.onStage, 'status_write', () => writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result))));
   const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
   // Health settles within seconds of an apply (pods start, deployments roll): look again soon.
   return { requeueAfterMs: settling ? 1000 : deps.resyncMs };

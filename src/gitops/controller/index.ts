@@ -16,6 +16,14 @@ import { instrumentReconciler, watchQueueDepth } from '../../metrics/controllers
 import { instrumentMemberSync } from '../../metrics/gitops.js';
 import { registerGitWebhook } from './webhook.js';
 import { HUB_SHARD } from '../../serve/ownership.js';
+import { stageMetrics } from './stage-metrics.js';
+import { SourceRenders } from '../sources.js';
+import { RequestPool } from '../sync/pool.js';
+
+/** Applications synced at once: a commit to every Application is taken in one go (the reconciles mostly wait on requests). */
+const APP_CONCURRENCY = 64;
+/** Reads and applies in flight to one member at once, over all its Applications. */
+const MEMBER_REQUESTS = 32;
 
 /**
  * The gitops controller: ApplicationSets generate Applications, each Application is synced to its
@@ -29,6 +37,10 @@ export class GitopsController implements Controller {
   private readonly appQueue: WorkQueue;
   private readonly setQueue: WorkQueue;
   private readonly writes: Counter;
+  /** Aborted on stop (ends the webhook secret's background reads). */
+  private readonly stopping = new AbortController();
+  /** One request pool per member, shared by its Applications. */
+  private readonly pools = new Map<string, RequestPool>();
   private readonly onShard = (key: string) => {
     if (key === HUB_SHARD) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
   };
@@ -45,20 +57,22 @@ export class GitopsController implements Controller {
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
-    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), passes: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes) };
+    const onStage = stageMetrics(ctx.metrics);
+    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
+      renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new RequestPool(MEMBER_REQUESTS)).get(cluster) as RequestPool };
     // Per-Application memory goes with the Application, or these maps grow with every one ever seen.
-    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.passes.delete(objectKey(a)); });
+    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); });
     const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });
     const onStuck = (queue: string) => (key: string, ms: number) => {
       stuck.inc({ queue });
       log.error({ queue, key, runningMs: ms }, 'reconcile stuck past its deadline; retrying the key');
     };
-    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', instrumentMemberSync(ctx.metrics, (key) => this.apps.get(key)?.spec.destination.name, (key) => this.owned(key, () => reconcileApplication(appDeps, key)))), { concurrency: 16, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications') }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
+    this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', instrumentMemberSync(ctx.metrics, (key) => this.apps.get(key)?.spec.destination.name, (key, signal) => this.owned(key, () => reconcileApplication(appDeps, key, signal)))), { concurrency: APP_CONCURRENCY, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications'), onStart: (_key, ms) => onStage('queue_wait', ms) }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
     this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => this.ownedHub(() => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key))), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
     watchQueueDepth(ctx.metrics, 'gitops-applications', () => this.appQueue.length);
     watchQueueDepth(ctx.metrics, 'gitops-applicationsets', () => this.setQueue.length);
-    registerGitWebhook(ctx.http, (urls) => this.refresh(urls), webhookSecret({ file: opts.gitopsWebhookSecretFile, hub: ctx.hub, namespace: SYSTEM_NAMESPACE }));
+    registerGitWebhook(ctx.http, (urls) => this.refresh(urls), webhookSecret({ file: opts.gitopsWebhookSecretFile, hub: ctx.hub, namespace: SYSTEM_NAMESPACE, keepFresh: this.stopping.signal }));
   }
 
   /** Refreshes repositories (webhook) and queues everything that reads them; returns how many keys were queued. */
@@ -82,9 +96,13 @@ export class GitopsController implements Controller {
     await Promise.all([this.apps.waitForSync(signal), this.appsets.waitForSync(signal)]);
     const onApp = (a: Application, previous?: Application) => {
       // A status write of our own changes nothing to sync: only spec and metadata changes re-queue the Application.
-      if (!previous || specOrMetaChanged(a, previous)) this.appQueue.add(objectKey(a));
+      const changed = !previous || specOrMetaChanged(a, previous);
+      if (changed) this.appQueue.add(objectKey(a));
       const set = a.metadata?.labels?.[APPSET_LABEL];
-      if (set) this.setQueue.add(`${a.metadata?.namespace}/${set}`);
+      // Only a RollingSync set reads its Applications' status (to step its rollout); every other set
+      // would regenerate every Application for nothing on each status write of a sync wave.
+      const key = `${a.metadata?.namespace}/${set}`;
+      if (set && (changed || this.readsStatus(key))) this.setQueue.add(key);
     };
     this.apps.on('add', (a: Application) => onApp(a)).on('update', onApp).on('delete', (a: Application) => onApp(a));
     const onSet = (s: ApplicationSet) => this.setQueue.add(objectKey(s));
@@ -106,7 +124,14 @@ export class GitopsController implements Controller {
     return this.ctx.shards.ownsHub() ? run() : Promise.resolve();
   }
 
+  /** True when the ApplicationSet steps a rollout on its Applications' status (or is not cached yet: assume it does). */
+  private readsStatus(setKey: string): boolean {
+    const set = this.appsets.get(setKey);
+    return !set || set.spec.strategy?.type === 'RollingSync';
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
     this.ctx.registry.off('change', this.onMember);
     this.ctx.shards.off('change', this.onShard);
     this.apps.stop();

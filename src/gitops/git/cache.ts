@@ -43,6 +43,12 @@ export class GitCache {
   private readonly locks = new KeyedLock();
   private readonly stale = new Set<string>();
   private readonly known = new Set<string>();
+  /** Fetches under way per `url#revision`, shared by every caller that asks meanwhile (same refresh generation only). */
+  private readonly inflight = new Map<string, { generation: number; sha: Promise<string> }>();
+  /** Refreshes (webhooks) per repository: a fetch that started before the latest one may miss the pushed commit. */
+  private readonly generations = new Map<string, number>();
+  /** Extractions under way per commit, shared likewise. */
+  private readonly extracting = new Map<string, Promise<boolean>>();
   /** The extracted trees, bounded by size. */
   readonly trees: TreeStore;
 
@@ -56,7 +62,9 @@ export class GitCache {
    */
   refresh(repoURL: string): void {
     const url = normalizeUrl(repoURL);
-    if (this.known.has(url)) this.stale.add(url);
+    if (!this.known.has(url)) return;
+    this.stale.add(url);
+    this.generations.set(url, (this.generations.get(url) ?? 0) + 1);
   }
 
   /** Resolves a branch, tag, HEAD or commit to a commit SHA, fetching when the cached answer is older than the poll interval. */
@@ -71,7 +79,12 @@ export class GitCache {
     const key = `${url}#${revision}`;
     const hit = this.resolved.get(key);
     if (hit && !force && !this.stale.has(url) && (isCommitId(revision) || Date.now() - hit.at < this.opts.pollIntervalMs)) return Promise.resolve(hit.sha);
-    return this.locked(url, `git fetch ${redactUserinfo(repoURL)} ${revision}`, async (signal) => {
+    // Every Application of a repository asks at once after a push: they share one fetch rather than
+    // queueing on the repository's lock one after another.
+    const generation = this.generations.get(url) ?? 0;
+    const flying = this.inflight.get(key);
+    if (flying && !force && flying.generation === generation) return abortable(flying.sha, signal);
+    const fetching = this.locked(url, `git fetch ${redactUserinfo(repoURL)} ${revision}`, async (signal) => {
       const again = this.resolved.get(key);
       if (again && !force && !this.stale.has(url) && Date.now() - again.at < this.opts.pollIntervalMs && again !== hit) return again.sha;
       this.stale.delete(url);
@@ -80,6 +93,12 @@ export class GitCache {
       this.resolved.set(key, { sha, at: Date.now() });
       return sha;
     }, signal);
+    if (force) return fetching;
+    const entry = { generation, sha: fetching };
+    this.inflight.set(key, entry);
+    const clear = () => { if (this.inflight.get(key) === entry) this.inflight.delete(key); };
+    fetching.then(clear, clear);
+    return fetching;
   }
 
   /** The files of a revision in a directory of their own (extracted once per commit); the signal (a reconcile's deadline) aborts waiting and git. */
@@ -90,15 +109,30 @@ export class GitCache {
       this.trees.touch(sha);
       return { dir, sha };
     }
-    await this.locked(normalizeUrl(repoURL), `git archive ${sha}`, async (signal) => {
-      if (existsSync(dir)) return;
+    // Readers that waited behind the extraction find the tree there; only the extractor records it
+    // (measuring a tree walks all of it: once per commit, not once per waiting Application).
+    const flying = this.extracting.get(sha);
+    if (flying) {
+      await abortable(flying, signal);
+      this.trees.touch(sha);
+      return { dir, sha };
+    }
+    const extracting = this.locked(normalizeUrl(repoURL), `git archive ${sha}`, async (signal) => {
+      if (existsSync(dir)) return false;
       const tmp = `${dir}.tmp-${process.pid}`;
       await rm(tmp, { recursive: true, force: true });
       await mkdir(tmp, { recursive: true });
       await this.git(['--git-dir', this.bareDir(repoURL), 'archive', '--format=tar', '--end-of-options', sha], { signal, pipeTo: { command: 'tar', args: ['-x', '-C', tmp] } });
       await rename(tmp, dir);
+      return true;
     }, signal);
-    await this.trees.added(sha);
+    this.extracting.set(sha, extracting);
+    try {
+      if (await extracting) await this.trees.added(sha);
+      else this.trees.touch(sha);
+    } finally {
+      if (this.extracting.get(sha) === extracting) this.extracting.delete(sha);
+    }
     return { dir, sha };
   }
 
@@ -147,6 +181,17 @@ export class GitCache {
   private locked<T>(key: string, what: string, fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
     return this.locks.run(key, what, { waitMs: this.opts.lockWaitMs ?? 300_000, holdMs: this.opts.lockHoldMs ?? 180_000 }, fn, caller);
   }
+}
+
+/** Waits for a shared operation, giving up (not cancelling it: others wait on it too) when the caller's signal fires. */
+function abortable<T>(shared: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return shared;
+  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A repository URL without a trailing slash or `.git`, for matching webhooks to sources. */

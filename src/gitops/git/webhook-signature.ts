@@ -50,14 +50,39 @@ export interface WebhookSecretSource {
   file?: string;
   hub?: KubeClient;
   namespace?: string;
+  /** While given and not aborted, the hub Secret is re-read in the background every five seconds, so a delivery finds it cached. */
+  keepFresh?: AbortSignal;
 }
+
+/** How long a hub Secret read is used as it is, and how long it may still answer while a fresh read runs. */
+const SECRET_FRESH_MS = 10_000;
+const SECRET_STALE_MS = 60_000;
 
 /**
  * A reader of the webhook secret: the file is read at each call (rotation without a restart); the
- * hub Secret is cached for ten seconds. A file that cannot be read is an error (fail closed).
+ * hub Secret is cached for ten seconds, and for up to a minute it answers at once while a fresh read
+ * runs in the background (one at a time): a delivery does not wait on the hub, which on a loaded
+ * machine took seconds, and a rotation takes effect within a minute. With `keepFresh` the Secret is
+ * read ahead of deliveries (every five seconds), so even the first delivery finds it. A file that cannot be read is
+ * an error (fail closed); so is a hub read when nothing recent enough is cached.
  */
 export function webhookSecret(src: WebhookSecretSource): () => Promise<string | undefined> {
   let cached: { at: number; value: string | undefined } | undefined;
+  let reading: Promise<string | undefined> | undefined;
+  const read = (hub: KubeClient, namespace: string) => {
+    reading ??= hub.get<KubeObject & { data?: Record<string, string> }>('v1', 'Secret', WEBHOOK_SECRET_NAME, namespace).then((s) => {
+      const value = s?.data?.secret ? Buffer.from(s.data.secret, 'base64').toString('utf8').trim() || undefined : undefined;
+      cached = { at: Date.now(), value };
+      return value;
+    }).finally(() => { reading = undefined; });
+    return reading;
+  };
+  if (src.hub && src.namespace && !src.file && src.keepFresh && !src.keepFresh.aborted) {
+    const { hub, namespace } = src;
+    const timer = setInterval(() => read(hub, namespace).catch(() => undefined), SECRET_FRESH_MS / 2).unref();
+    src.keepFresh.addEventListener('abort', () => clearInterval(timer), { once: true });
+    read(hub, namespace).catch(() => undefined);
+  }
   return async () => {
     if (src.file) {
       const text = (await readFile(src.file, 'utf8').catch((e: Error) => { throw new Error(`webhook secret file ${src.file}: ${(e as NodeJS.ErrnoException).code ?? e.message}`); })).trim();
@@ -65,10 +90,12 @@ export function webhookSecret(src: WebhookSecretSource): () => Promise<string | 
       return text;
     }
     if (!src.hub || !src.namespace) return undefined;
-    if (cached && Date.now() - cached.at < 10_000) return cached.value;
-    const s = await src.hub.get<KubeObject & { data?: Record<string, string> }>('v1', 'Secret', WEBHOOK_SECRET_NAME, src.namespace);
-    const value = s?.data?.secret ? Buffer.from(s.data.secret, 'base64').toString('utf8').trim() || undefined : undefined;
-    cached = { at: Date.now(), value };
-    return value;
+    const age = cached ? Date.now() - cached.at : Infinity;
+    if (cached && age < SECRET_FRESH_MS) return cached.value;
+    if (cached && age < SECRET_STALE_MS) {
+      read(src.hub, src.namespace).catch(() => undefined); // a failed refresh is retried by the next delivery
+      return cached.value;
+    }
+    return read(src.hub, src.namespace);
   };
 }

@@ -6,6 +6,8 @@ import { assessHealth, worstHealth, type Health } from './health.js';
 import { objectId } from './order.js';
 import { fingerprint, hashOf } from './project.js';
 import { planPrune, prune, type KindRef } from './prune.js';
+import { timed, type StageObserver } from '../stages.js';
+import { pooled, type RequestPool } from './pool.js';
 
 /** What a sync is asked to do. */
 export interface SyncRequest {
@@ -35,6 +37,10 @@ export interface SyncRequest {
    */
   fullPruneCheck?: boolean;
   onProgress?: (message: string) => void;
+  /** Receives the durations of the live_read, apply and prune stages. */
+  onStage?: StageObserver;
+  /** Bounds the reads and applies sent to the member at once (shared by every Application of the member). */
+  pool?: RequestPool;
 }
 
 /** What a sync did and found. */
@@ -59,12 +65,12 @@ export interface SyncResult {
 
 const LIMIT = 8;
 
-async function getLive(member: KubeClient, desired: KubeObject[]): Promise<Map<string, KubeObject | undefined>> {
+async function getLive(member: KubeClient, desired: KubeObject[], pool?: RequestPool): Promise<Map<string, KubeObject | undefined>> {
   const live = new Map<string, KubeObject | undefined>();
   for (let i = 0; i < desired.length; i += LIMIT) {
     const batch = desired.slice(i, i + LIMIT);
     // A failed read throws: without live state nothing is decided (and nothing pruned).
-    const got = await Promise.all(batch.map((o) => member.get(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace).catch((err: Error) => {
+    const got = await Promise.all(batch.map((o) => pooled(pool, () => member.get(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace)).catch((err: Error) => {
       if (/does not serve/.test(err.message)) return undefined; // a CRD this sync installs
       throw err;
     })));
@@ -86,7 +92,7 @@ function resourceStatus(o: KubeObject, status: ResourceStatus['status'], health:
  */
 export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   const hash = hashOf(req.desired);
-  const live = await getLive(req.member, req.desired);
+  const live = await timed(req.onStage, 'live_read', () => getLive(req.member, req.desired, req.pool));
   const fingerprints: Record<string, string> = {};
   const toApply: KubeObject[] = [];
   for (const o of req.desired) {
@@ -101,7 +107,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   }
   const result: SyncResult = { hash, synced: false, health: { status: 'Healthy' }, resources: [], fingerprints, writes: 0, applied: [], pruned: [], pendingPrune: [], errors: [], kinds: [] };
   if (toApply.length && !req.dryRun) {
-    const outcomes = await applyInOrder(req.member, toApply, { onProgress: req.onProgress });
+    const outcomes = await timed(req.onStage, 'apply', () => applyInOrder(req.member, toApply, { onProgress: req.onProgress, pool: req.pool }));
     result.writes += outcomes.length;
     for (const out of outcomes) {
       const o = toApply.find((x) => objectId(x) === out.id) as KubeObject;
@@ -109,9 +115,9 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
     }
     // A CRD's answer predates its Established condition, which applyInOrder waited for: read it again.
     const crds = toApply.filter((o) => o.kind === 'CustomResourceDefinition' && result.applied.includes(objectId(o)));
-    for (const [id, obj] of (await getLive(req.member, crds)).entries()) live.set(id, obj);
+    for (const [id, obj] of (await getLive(req.member, crds, req.pool)).entries()) live.set(id, obj);
   }
-  await prunePass(req, result);
+  await timed(req.onStage, 'prune', () => prunePass(req, result));
   const desiredKinds = req.desired.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }));
   const outstanding = result.pruneBlocked !== undefined || result.errors.length > 0;
   result.kinds = uniqueKinds([...desiredKinds, ...(outstanding ? req.previousKinds : [])]);
