@@ -19,8 +19,10 @@ import type { FromWorker, ToWorker, WorkerServerOptions } from './worker-protoco
 export interface DnsWorkerPoolOptions extends WorkerServerOptions {
   /** Worker processes, 1..64. */
   workers: number;
-  /** How long a worker may take to start or to acknowledge a snapshot; default 30 s. */
+  /** How long a worker may take to acknowledge a snapshot; default 30 s. */
   timeoutMs?: number;
+  /** How long the workers may take to start (a tsx start-up on a loaded machine is slow); default 120 s. */
+  startTimeoutMs?: number;
   /** Extra node flags for the workers (e.g. --cpu-prof when profiling the hot path). */
   workerExecArgv?: string[];
   /** Told when a worker died and was replaced, or could not be. */
@@ -88,7 +90,7 @@ export class DnsWorkerPool {
     this.version = 1;
     cluster.on('exit', this.onExit);
     for (let i = 0; i < this.options.workers; i++) this.fork();
-    await this.untilAll(this.version, 'start');
+    await this.untilAll(this.version, 'start', this.options.startTimeoutMs ?? 120_000);
     return { address: this.address, port: this.boundPort };
   }
 
@@ -190,7 +192,7 @@ export class DnsWorkerPool {
     for (const wake of [...this.waiters]) wake();
   }
 
-  private untilAll(version: number, what: string): Promise<void> {
+  private untilAll(version: number, what: string, timeoutMs?: number): Promise<void> {
     return this.until(() => {
       for (const w of this.workers) {
         const failed = this.failures.get(w.id);
@@ -198,10 +200,10 @@ export class DnsWorkerPool {
       }
       if (this.workers.length === 0) throw new Error(`no DNS worker left during ${what}`);
       return this.workers.every((w) => (this.acked.get(w.id) ?? 0) >= version);
-    }, what);
+    }, what, timeoutMs);
   }
 
-  private until(done: () => boolean, what: string): Promise<void> {
+  private until(done: () => boolean, what: string, timeoutMs = this.options.timeoutMs ?? 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         try {
@@ -213,7 +215,7 @@ export class DnsWorkerPool {
         finish();
         resolve();
       };
-      const timer = setTimeout(() => { finish(); reject(new Error(`DNS workers: timed out waiting for ${what}`)); }, this.options.timeoutMs ?? 30_000);
+      const timer = setTimeout(() => { finish(); reject(new Error(`DNS workers: timed out waiting for ${what}`)); }, timeoutMs);
       const finish = (): void => { clearTimeout(timer); this.waiters.delete(check); };
       this.waiters.add(check);
       check();
