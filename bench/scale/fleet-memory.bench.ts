@@ -47,7 +47,7 @@ interface Phase { name: string; members: number; upS: number; memory: PerMember;
 interface ClusterObj extends KubeObject { status?: { conditions?: Array<{ type: string; status: string }> } }
 
 async function runServe(fleet: TestFleet, members: number): Promise<ServeFigures> {
-  const httpPort = PORT_BASE + 990;
+  const httpPort = fleet.spec.portBase + 990;
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--kubeconfig', fleet.kubeconfig, '--http-port', String(httpPort), '--dns-port', String(httpPort + 1),
     '--no-leader-elect', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -72,18 +72,35 @@ async function runServe(fleet: TestFleet, members: number): Promise<ServeFigures
   }
 }
 
+/**
+ * Starts the fleet on the first free slot of 1000 ports from --port-base: the slot lies in the
+ * kernel's ephemeral range, so a client socket may hold one of its ports for a while (fleet up
+ * refuses taken ports before it starts anything).
+ */
+async function startFleetInRange(members: number, layout: 'baseline' | 'now'): Promise<TestFleet> {
+  for (let base = PORT_BASE; ; base += 1000) {
+    try {
+      return await startTestFleet({
+        members, nodes: NODES, portBase: base, ingressNet: INGRESS_NET, join: false, upTimeoutMs: 1_200_000,
+        supervisors: layout === 'baseline' ? 'per-cluster' : 'shared', tuning: layout === 'baseline' ? 'stock' : 'small',
+      });
+    } catch (err) {
+      if (!/ports in use/.test((err as Error).message) || base + 2000 > PORT_BASE + 10_000) throw err;
+      console.error(`ports from ${base} taken (${(err as Error).message.slice(0, 120)}...); trying ${base + 1000}`);
+    }
+  }
+}
+
 async function phase(name: string, members: number, layout: 'baseline' | 'now'): Promise<Phase> {
   const started = Date.now();
   console.error(`${name}: bringing up hub + ${members} members (${layout === 'baseline' ? 'one supervisor per cluster, stock flags' : 'one supervisor, small-cluster flags'})`);
-  const fleet = await startTestFleet({
-    members, nodes: NODES, portBase: PORT_BASE, ingressNet: INGRESS_NET, join: false, upTimeoutMs: 900_000,
-    supervisors: layout === 'baseline' ? 'per-cluster' : 'shared', tuning: layout === 'baseline' ? 'stock' : 'small',
-  });
+  const fleet = await startFleetInRange(members, layout);
   try {
     const upS = (Date.now() - started) / 1000;
     console.error(`${name}: ready in ${upS.toFixed(0)} s; settling ${SETTLE_S} s`);
     await sleep(SETTLE_S * 1000);
     const memory = await memoryPerMember(fleet.spec);
+    console.error(`${name}: memory per member ${JSON.stringify(memory)}`);
     console.error(`${name}: joining ${members} members and running meridian serve`);
     const { installHub } = await import('../../src/clusters/install.js');
     const { joinCluster } = await import('../../src/clusters/join.js');
@@ -95,6 +112,7 @@ async function phase(name: string, members: number, layout: 'baseline' | 'now'):
       });
     }
     const serve = await runServe(fleet, members);
+    console.error(`${name}: ${JSON.stringify({ members, upS, memory, serve })}`);
     return { name, members, upS, memory, serve };
   } finally {
     await fleet.stop();

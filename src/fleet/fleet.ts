@@ -39,6 +39,12 @@ export function runningCluster(spec: FleetSpec, name: string): number | undefine
   return pid && isRunning(pid) && isOurGroupLeader(pid, spec.stateDir, name) ? pid : undefined;
 }
 
+/** The pid of a running per-cluster supervisor of the layout before issue 14, whose group is the cluster's. */
+export function legacySupervisor(spec: FleetSpec, name: string): number | undefined {
+  const pid = readPid(clusterPaths(spec, name).legacyPid);
+  return pid && isRunning(pid) && isLegacySupervisor(pid, spec.stateDir, name) ? pid : undefined;
+}
+
 /** The pid of a supervisor process (`fleet` or, per cluster, the cluster's name) if it runs and is ours. */
 export function runningSupervisor(spec: FleetSpec, id: string): number | undefined {
   const pid = readPid(supervisorPaths(spec, id).pid);
@@ -54,7 +60,8 @@ export function runningSupervisor(spec: FleetSpec, id: string): number | undefin
 export async function fleetUp(spec: FleetSpec, options: UpOptions = {}): Promise<UpResult[]> {
   await saveFleet(spec);
   await Promise.all(spec.clusters.map((c) => prepareCluster(spec, c)));
-  const toStart = spec.clusters.filter((c) => !runningCluster(spec, c.name));
+  // A cluster still run by a supervisor of the old layout counts as running (a demo fleet from before the upgrade).
+  const toStart = spec.clusters.filter((c) => !runningCluster(spec, c.name) && !legacySupervisor(spec, c.name));
   await assertPortsFree(toStart);
   startClusters(spec, toStart);
   const results: UpResult[] = spec.clusters.map((cluster) => ({ cluster, action: toStart.includes(cluster) ? 'started' : 'already running' }));
@@ -133,6 +140,8 @@ export async function waitReady(spec: FleetSpec, clusters: FleetCluster[], timeo
       const paths = clusterPaths(spec, c.name);
       const sup = supervisorPaths(spec, supervisorIdOf(spec, c.name));
       const st = readStatus(paths.status);
+      const legacy = legacySupervisor(spec, c.name);
+      if (legacy && st?.supervisorPid === legacy && st.phase === 'ready') continue;
       if (!runningSupervisor(spec, supervisorIdOf(spec, c.name))) fatal = new Error(`the supervisor of ${c.name} is not running; see ${sup.log}:\n${tail(sup.log)}`);
       else if (st?.phase === 'failed') fatal = new Error(`${c.name} did not start: ${st.message ?? 'no reason given'}; see ${paths.logs} and ${sup.log}:\n${tail(sup.log)}`);
       if (fatal) return true;
@@ -180,9 +189,7 @@ function portFree(address: string, port: number): Promise<boolean> {
 
 /** Pids of the processes a cluster runs as: its group (and, for a fleet of the old layout, its supervisor's group). */
 function clusterGroups(spec: FleetSpec, name: string): number[] {
-  const paths = clusterPaths(spec, name);
-  const legacy = readPid(paths.legacyPid);
-  const groups = [runningCluster(spec, name), legacy && isRunning(legacy) && isLegacySupervisor(legacy, spec.stateDir, name) ? legacy : undefined];
+  const groups = [runningCluster(spec, name), legacySupervisor(spec, name)];
   return groups.filter((p): p is number => p !== undefined);
 }
 

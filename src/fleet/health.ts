@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeClient } from '../kube/client.js';
 import { clusterPaths, supervisorIdOf, type FleetCluster, type FleetSpec } from './layout.js';
-import { runningCluster, runningSupervisor } from './fleet.js';
+import { legacySupervisor, runningCluster, runningSupervisor } from './fleet.js';
 import { isAlive, residentBytes } from './processes.js';
 import { readStatus } from './status.js';
 
@@ -25,8 +25,9 @@ export interface ClusterHealth {
 export async function fleetStatus(spec: FleetSpec): Promise<ClusterHealth[]> {
   return Promise.all(spec.clusters.map(async (c): Promise<ClusterHealth> => {
     const paths = clusterPaths(spec, c.name);
-    const pid = runningCluster(spec, c.name);
-    const supervisor = runningSupervisor(spec, supervisorIdOf(spec, c.name));
+    const legacy = legacySupervisor(spec, c.name);
+    const pid = runningCluster(spec, c.name) ?? legacy;
+    const supervisor = legacy ?? runningSupervisor(spec, supervisorIdOf(spec, c.name));
     const st = readStatus(paths.status);
     const components = Object.entries(pid ? st?.components ?? {} : {}).map(([name, s]) => ({
       name, pid: s.pid, state: s.pid && isAlive(s.pid) ? s.state : s.state === 'running' ? 'gone' : s.state, restarts: s.restarts,
