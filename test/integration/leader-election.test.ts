@@ -33,7 +33,7 @@ describe('meridian serve leader election', () => {
     }
     const describeAll = async () => (await Promise.all(replicas.map(async (r) => `${r.id}: ${await leaderOf(r).catch((e: Error) => e.message)}`))).join(', ');
     await waitFor(async () => (await Promise.all(replicas.map(leaderOf))).filter(Boolean).length === 1, {
-      timeoutMs: 90_000, what: 'exactly one leader', onTimeout: () => replicas.map((r) => r.output()).join('\n'),
+      timeoutMs: 240_000, what: 'exactly one leader', onTimeout: () => replicas.map((r) => r.output()).join('\n'),
     });
     // Both keep answering; still exactly one leader a few renewals later.
     await new Promise((r) => setTimeout(r, 2000));
