@@ -2,6 +2,7 @@ import type { KubeClient } from '../kube/client.js';
 import { classifyError, isNotFound } from '../kube/errors.js';
 import type { KubeObject, ResourceRef } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
+import { WakeableSleep } from '../util/wait.js';
 
 interface Lease extends KubeObject {
   spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
@@ -50,7 +51,7 @@ export class LeaderElector {
   private term = 0;
   private leadership = new AbortController();
   private expiry: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new WakeableSleep();
 
   constructor(private readonly client: KubeClient, private readonly opts: LeaderOptions, private readonly log: Logger) {
     validateLeaderTimings(opts);
@@ -89,14 +90,14 @@ export class LeaderElector {
         await this.stopLeading('renew deadline passed');
       }
       if (!this.leading && this.leadership.signal.aborted) return;
-      await this.sleep(this.opts.retryPeriodMs);
+      await this.pause.sleep(this.opts.retryPeriodMs);
     }
   }
 
   /** Stops the loop; if leading, stops acting and releases the lease so another replica takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.pause.wake();
     if (!this.leading) return;
     const wasLeader = this.isLeader();
     await this.stopLeading('shutdown');
@@ -128,21 +129,11 @@ export class LeaderElector {
     this.leading = false;
     clearTimeout(this.expiry);
     this.leadership.abort(new Error(`leadership of ${this.opts.identity} ended: ${why}`));
-    this.wake?.();
+    this.pause.wake();
     if (why !== 'shutdown') this.log.error({ identity: this.opts.identity, why }, 'lost leadership');
     await Promise.resolve(this.opts.onStoppedLeading()).catch((err: Error) => this.log.warn({ err: err.message }, 'stopping after leadership failed'));
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 
   private async tryAcquireOrRenew(timeoutMs: number): Promise<boolean> {
     const { namespace, name, identity } = this.opts;

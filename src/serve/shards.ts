@@ -5,6 +5,7 @@ import type { KubeClient, WriteFence } from '../kube/client.js';
 import { classifyError, isNotFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
+import { WakeableSleep } from '../util/wait.js';
 import { ownerOf } from './hrw.js';
 import { validateLeaderTimings } from './leader.js';
 import { HUB_SHARD, type Ownership } from './ownership.js';
@@ -53,7 +54,7 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
   private readonly context = new AsyncLocalStorage<string>();
   private live: string[] = [];
   private stopped = false;
-  private wake: (() => void) | undefined;
+  private readonly pause = new WakeableSleep();
   private loop: Promise<void> | undefined;
   private synced = false;
 
@@ -108,7 +109,7 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
     this.synced = true;
     this.loop = (async () => {
       while (!this.stopped) {
-        await this.sleep(this.nextRoundInMs());
+        await this.pause.sleep(this.nextRoundInMs());
         if (this.stopped) break;
         await this.round().catch((err: Error) => this.log.warn({ err: err.message }, 'shards: round failed'));
       }
@@ -123,7 +124,7 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
   /** Stops acting on every shard and hands the Leases over, so the other replicas take them at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
     const keys = [...this.held.keys()];
     for (const k of keys) this.drop(k, 'shutdown');
@@ -294,16 +295,6 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 }
 
 /** A Lease-name-safe form of an identity or member name, with a hash so that two never collide. */

@@ -45,3 +45,26 @@ function safeJson(v: unknown): string {
     return String(v);
   }
 }
+
+/** A sleep that another part of the program can cut short (a loop that must notice stop() at once). */
+export class WakeableSleep {
+  private wakeUp: (() => void) | undefined;
+
+  /** Resolves after ms, or as soon as wake() is called. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  /** Ends the current sleep, if any. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+}
