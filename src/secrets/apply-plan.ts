@@ -3,7 +3,7 @@ import type { KubeClient } from '../kube/client.js';
 import { KubeApiError } from '../kube/errors.js';
 import { installVendorCrds, VENDOR_CRDS } from '../mesh/vendor-crds.js';
 import { serviceAccountToken } from '../mesh/sa-token.js';
-import { regionEntry, storeObjects, storeTokenSecrets, STORE_READER } from './stores.js';
+import { PLAN_LABEL, planLabelValue, regionEntry, storeObjects, storeTokenSecrets, STORE_READER } from './stores.js';
 
 const READER_TOKEN = `${STORE_READER}-token`;
 
@@ -21,11 +21,12 @@ export interface PlanApplied {
  * provider, the reader's token where the stores look for it. With `tolerateRbacRefusal` (the
  * `meridian serve` path, whose member client may not grant RBAC) a 403 on the reader's Role or
  * RoleBinding is reported, not thrown, and the rest is still applied; the CLI's admin path throws.
+ * `crdsInstalled` skips re-applying ESO's CRDs (a controller's periodic pass after its first).
  */
-export async function applyPlanToMember(member: KubeClient, plan: SecretStorePlan, region: string, opts: { tolerateRbacRefusal?: boolean } = {}): Promise<PlanApplied> {
+export async function applyPlanToMember(member: KubeClient, plan: SecretStorePlan, region: string, opts: { tolerateRbacRefusal?: boolean; crdsInstalled?: boolean } = {}): Promise<PlanApplied> {
   const name = plan.metadata?.name ?? '';
   const entry = regionEntry(plan.spec, region, name);
-  await installVendorCrds(member, VENDOR_CRDS.externalSecrets);
+  if (!opts.crdsInstalled) await installVendorCrds(member, VENDOR_CRDS.externalSecrets);
   let rbacRefused = false;
   for (const o of storeObjects(plan.spec, entry, name)) {
     try {
@@ -38,7 +39,7 @@ export async function applyPlanToMember(member: KubeClient, plan: SecretStorePla
   }
   if (entry.kubernetes) {
     const ns = entry.kubernetes.namespace;
-    await member.apply({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: READER_TOKEN, namespace: ns, annotations: { 'kubernetes.io/service-account.name': STORE_READER } } });
+    await member.apply({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: READER_TOKEN, namespace: ns, labels: { [PLAN_LABEL]: planLabelValue(name) }, annotations: { 'kubernetes.io/service-account.name': STORE_READER } } });
     const token = await serviceAccountToken(member, ns, STORE_READER, READER_TOKEN);
     for (const s of storeTokenSecrets(plan.spec, token, name)) await member.apply(s, { force: true });
     return { provider: 'kubernetes', rbacRefused, readerToken: token };

@@ -1,7 +1,6 @@
 import type { Controller, ControllerContext } from '../serve/controller.js';
-import { secretValue, type SecretObject } from '../mesh/secret-data.js';
 import { SecretsController } from './controller.js';
-import type { SecretsMember } from './reconcile.js';
+import { onMembersChanged, registryMembers } from './serve-members.js';
 
 /** The `secrets` controller of `meridian serve`: members from the cluster registry, each with the CA from its credentials Secret. */
 export class SecretsServeController implements Controller {
@@ -9,19 +8,8 @@ export class SecretsServeController implements Controller {
 
   constructor(ctx: ControllerContext) {
     this.inner = new SecretsController({
-      list: async () => {
-        const out: SecretsMember[] = [];
-        for (const m of ctx.registry.list()) {
-          const ref = m.cluster.spec.secretRef;
-          const caPem = secretValue(await ctx.hub.get<SecretObject>('v1', 'Secret', ref.name, ref.namespace), 'ca.crt');
-          if (caPem) out.push({ name: m.name, client: m.client, server: m.cluster.spec.server, caPem });
-        }
-        return out;
-      },
-      subscribe: (onChange) => {
-        ctx.registry.on('change', onChange);
-        return () => ctx.registry.off('change', onChange);
-      },
+      list: async () => (await registryMembers(ctx)).map(({ name, client, server, caPem }) => ({ name, client, server, caPem })),
+      subscribe: (onChange) => onMembersChanged(ctx, onChange),
     }, ctx.log.child({ controller: 'secrets' }));
   }
 
