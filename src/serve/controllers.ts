@@ -7,6 +7,7 @@ import { DiscoveryServeController } from '../discovery/serve.js';
 import { DashboardController } from '../dashboard/controller.js';
 import { SchedulingController } from '../scheduling/controller.js';
 import { SecretsServeController } from '../secrets/serve.js';
+import { SecretStorePlanServeController } from '../secrets/plan-serve.js';
 
 /** Every controller by name; `meridian serve --controllers` picks from these. One line each. */
 export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFactory> = {
@@ -17,4 +18,5 @@ export const CONTROLLERS: Record<(typeof CONTROLLER_NAMES)[number], ControllerFa
   dashboard: (ctx) => new DashboardController(ctx),
   scheduling: (ctx) => new SchedulingController(ctx),
   secrets: (ctx) => new SecretsServeController(ctx),
+  secretstores: (ctx) => new SecretStorePlanServeController(ctx),
 };
