@@ -132,9 +132,9 @@ export function parseListeners(value: string | undefined): Array<{ address: stri
 
 /**
  * Controllers that do not follow members' shards yet: bursting acts on two members at once, and the
- * secrets controllers have no per-member gate. `--shards` leaves them out by default.
+ * secrets controllers have not been run under `--shards`. `--shards` leaves them out by default.
  */
-const UNSHARDED_CONTROLLERS = ['scheduling', 'secrets'];
+const UNSHARDED_CONTROLLERS = ['scheduling', 'secrets', 'secretstores'];
 
 function shardGroup(value: string | undefined): string {
   const g = value ?? 'meridian-shards';

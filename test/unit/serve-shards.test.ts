@@ -34,9 +34,10 @@ describe('serve --shards flags', () => {
 
   it('leaves out the controllers that are not sharded by default, and refuses them when named', () => {
     expect(parse({ shards: true }).controllers).not.toContain('scheduling');
+    expect(parse({ shards: true }).controllers).not.toContain('secretstores');
     expect(parse({ shards: true }).controllers).toContain('gitops');
     expect(parse({}).controllers).toContain('scheduling');
-    expect(() => parse({ shards: true, controllers: '*' })).toThrow(/--shards: controller scheduling, secrets is not sharded yet/);
+    expect(() => parse({ shards: true, controllers: '*' })).toThrow(/--shards: controller scheduling, secrets, secretstores is not sharded yet/);
   });
 
   it('refuses the edge push and a bad group name', () => {

@@ -40,7 +40,7 @@ async function run(flags: ServeCommandFlags): Promise<void> {
 export function registerServeCommand(program: Command): void {
   program.command('serve').description('run the controllers, DNS and HTTP (one leader acts; others stand by)')
     .option('--kubeconfig <file>').option('--context <name>', 'hub context', 'hub')
-    .option('--controllers <list>', `controllers to run: * or names, -name to switch off (${CONTROLLER_NAMES.join(', ')}); default * (with --shards: *,-scheduling,-secrets)`)
+    .option('--controllers <list>', `controllers to run: * or names, -name to switch off (${CONTROLLER_NAMES.join(', ')}); default * (with --shards: *,-scheduling,-secrets,-secretstores)`)
     .option('--probe-interval <seconds>', 'member probe interval', '5')
     .option('--http-address <addr>').option('--http-port <port>', 'HTTP port (0: any free port)')
     .option('--dns-address <addr>').option('--dns-port <port>')
