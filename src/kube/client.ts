@@ -142,8 +142,10 @@ export class KubeClient {
           try {
             onLine(line);
           } catch (err) {
-            res.destroy();
+            // Reject before destroying: destroy() emits 'aborted' at once, and that error settling
+            // first hid the line's own (a watch's 410 Expired, which the informer cures by a relist).
             reject(err);
+            res.destroy();
             return;
           }
         }

@@ -171,10 +171,10 @@ export class Informer<T extends KubeObject = KubeObject> extends EventEmitter {
     this.watchesOpened++;
     try {
       await this.client.stream(this.client.path(ref, namespace), query, (line) => {
-        this.failures = 0; // a watch that delivers is healthy; earlier failures no longer count
         clearTimeout(idle);
         idle = setTimeout(() => abort.abort(), idleMs);
         this.onEvent(line);
+        this.failures = 0; // a watch that delivers events is healthy (an ERROR line throws above); earlier failures no longer count
       }, abort.signal);
     } catch (err) {
       // Our own idle cut: resume from the last resourceVersion like a watch the server closed.

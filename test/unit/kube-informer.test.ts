@@ -8,7 +8,7 @@ import { stripManagedFields } from '../../src/kube/informer-set.js';
 import { waitFor } from '../../src/util/wait.js';
 
 /** A fake API server serving ConfigMaps: the list is answered when `releaseList` is called; watches stay open silently (half-open). */
-async function fakeServer(opts: { tooLargeWatches?: number; answerLists?: boolean } = {}) {
+async function fakeServer(opts: { tooLargeWatches?: number; expiredVersion?: string; answerLists?: boolean } = {}) {
   const seen = { lists: 0, watches: 0 };
   const pendingLists: Array<() => void> = [];
   const open: http.ServerResponse[] = [];
@@ -24,7 +24,16 @@ async function fakeServer(opts: { tooLargeWatches?: number; answerLists?: boolea
         res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Timeout', code: 504, message: `Too large resource version: ${url.searchParams.get('resourceVersion')}, current: 3` }));
         return;
       }
-      if (opts.tooLargeWatches) {
+      if (opts.expiredVersion && url.searchParams.get('resourceVersion') === opts.expiredVersion) {
+        // What kube-apiserver sends, every time, when the version is older than its watch cache (a CRD's cache
+        // that started after the list): a 200 whose first line is an ERROR event. The connection is
+        // left open here, so only the client's handling of that line can end the watch.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `too old resource version: ${url.searchParams.get('resourceVersion')} (9)`, reason: 'Expired', code: 410 } })}\n`);
+        open.push(res);
+        return;
+      }
+      if (opts.tooLargeWatches || opts.expiredVersion) {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'b', namespace: 'ns', resourceVersion: '8' } } })}\n`);
         open.push(res);
@@ -36,7 +45,8 @@ async function fakeServer(opts: { tooLargeWatches?: number; answerLists?: boolea
     } else {
       seen.lists++;
       if (opts.answerLists) {
-        res.end(JSON.stringify({ metadata: { resourceVersion: '7' }, items: [] }));
+        const items = opts.expiredVersion && seen.lists > 1 ? [{ metadata: { name: 'b', namespace: 'ns', resourceVersion: '8' } }] : [];
+        res.end(JSON.stringify({ metadata: { resourceVersion: seen.lists > 1 ? '9' : '7' }, items }));
         return;
       }
       pendingLists.push(() => res.end(JSON.stringify({ metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' }, data: { big: 'x'.repeat(100) } }] })));
@@ -102,6 +112,21 @@ describe('Informer', () => {
     // Before the fix six such answers cost 15 to 31 s of growing backoff, and the cache saw nothing meanwhile.
     await waitFor(() => inf.get('ns/b'), { timeoutMs: 10_000, what: 'the object the watch delivers', onTimeout: () => JSON.stringify(fake.seen) });
     expect(fake.seen.lists).toBeGreaterThan(1);
+  });
+
+  it('relists when a watch stream reports 410 Expired, instead of retrying the same version forever', async () => {
+    const fake = await fakeServer({ expiredVersion: '7', answerLists: true });
+    cleanup.push(fake.close);
+    const errors: string[] = [];
+    const inf = new Informer(fake.client, { apiVersion: 'v1', kind: 'ConfigMap' }).on('error', (e: Error) => errors.push(e.message)).start();
+    cleanup.push(() => inf.stop());
+    // Before the fix the client destroyed the response before rejecting with the ERROR event, so its
+    // 'aborted' error won: the 410 never reached the informer, which re-watched the expired version
+    // about once a second and never relisted (a SecretStorePlan created as its CRD's watch cache
+    // started was never seen).
+    await waitFor(() => inf.get('ns/b'), { timeoutMs: 10_000, what: 'the object the relist finds', onTimeout: () => `${JSON.stringify(fake.seen)} errors ${errors.join('; ')}` });
+    expect(fake.seen.lists).toBe(2);
+    expect(errors).toEqual([]);
   });
 
   it('caches what the transform keeps', async () => {
