@@ -15,6 +15,7 @@ import { ALLOW_SECRETS_ANNOTATION } from '../../src/secrets/git-hygiene.js';
 import { ESO_API_VERSION } from '../../src/secrets/reconcile.js';
 import { waitFor } from '../../src/util/wait.js';
 import { meridian, meridianBackground, stopChild } from '../support/cli.js';
+import { httpOnce } from '../support/http.js';
 import { freePort } from '../support/envtest.js';
 import { startTestFleet, type TestFleet } from '../support/fleet.js';
 import { clusterPaths } from '../../src/fleet/layout.js';
@@ -76,34 +77,16 @@ function cli(label: string, args: string[]): { code: number; stdout: string; std
 }
 
 async function httpGet(path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(30_000) });
-  const body = await res.text();
-  seen.set(`GET ${path}`, body);
-  return { status: res.status, body };
+  const res = await httpOnce(`http://127.0.0.1:${httpPort}${path}`);
+  seen.set(`GET ${path}`, res.body);
+  return res;
 }
 
 /** Reads the dashboard's event stream until its snapshot arrived (bounded), then closes it. */
 async function readStream(path: string): Promise<string> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 30_000);
-  let text = '';
-  try {
-    const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: abort.signal });
-    const reader = res.body?.getReader();
-    const decoder = new TextDecoder();
-    while (reader && !/event: snapshot\ndata: .*\n\n/.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (err) {
-    if (!abort.signal.aborted) throw err;
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
-  seen.set(`GET ${path}`, text);
-  return text;
+  const { body } = await httpOnce(`http://127.0.0.1:${httpPort}${path}`, { until: /event: snapshot\ndata: .*\n\n/ });
+  seen.set(`GET ${path}`, body);
+  return body;
 }
 
 const target = (region: string) => members.get(region)?.get<SecretObject>('v1', 'Secret', 'db', 'web');
@@ -136,10 +119,10 @@ describe('per-region secrets on the local fleet: nothing planted leaks', () => {
     work = await mkdtemp(join(tmpdir(), 'secrets-e2e-'));
     repoURL = await makeRepo();
     httpPort = await freePort();
-    serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops,discovery,dashboard,secrets', '--probe-interval', '2',
+    serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops,discovery,dashboard,secrets,secretstores', '--probe-interval', '2',
       '--http-port', String(httpPort), '--no-leader-elect', '--dns-port', '0', '--log-level', 'debug', '--gitops-cache-dir', join(work, 'cache'),
       '--gitops-poll-interval', '5', '--gitops-resync', '5', '--allow-file-repos']);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 240_000, what: 'meridian serve /healthz', onTimeout: serveTail });
+    await waitFor(async () => (await httpOnce(`http://127.0.0.1:${httpPort}/healthz`)).status === 200, { timeoutMs: 240_000, what: 'meridian serve /healthz', onTimeout: serveTail });
     console.log(`secrets e2e: serve answering after ${Date.now() - started} ms`);
 
     const plan = { apiVersion: API_VERSION, kind: 'SecretStorePlan', metadata: { name: 'regional' }, spec: { storeName: 'regional', storeKind: 'SecretStore', namespaces: ['web'], regions: REGIONS.map((region) => ({ region, kubernetes: { namespace: 'secrets-store' } })) } };
@@ -186,6 +169,21 @@ describe('per-region secrets on the local fleet: nothing planted leaks', () => {
     expect(secretValue(await target('us-east'), 'password')).toBe(storeValue('us-east', 1));
   }, 600_000);
 
+  it('serve\'s secretstores controller keeps the plan in every member and reports it, with least-privilege member credentials', async () => {
+    type Plan = KubeObject & { status?: { clusters?: Array<{ cluster: string }>; conditions?: Array<{ type: string; status: string; reason: string; message: string }> } };
+    const plan = () => fleet.hub.get<Plan>(API_VERSION, 'SecretStorePlan', 'regional');
+    // The CLI (admin credentials) wrote no status: Ready and the members served come from serve.
+    const ready = await waitFor(async () => { const p = await plan(); return p?.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined; },
+      { timeoutMs: 240_000, what: 'SecretStorePlan regional Ready from serve', onTimeout: (p) => `${JSON.stringify(p?.status)}; serve: ${serveTail()}` });
+    expect(ready.status?.clusters?.map((c) => c.cluster).sort()).toEqual([...REGIONS].sort());
+    expect(ready.metadata?.finalizers).toContain('secrets.meridian.dev/stores');
+    // A store deleted by hand in a member comes back from serve (a touch of the plan starts a pass at once).
+    const us = members.get('us-east') as KubeClient;
+    expect(await us.delete(ESO_API_VERSION, 'SecretStore', 'regional', 'web')).toBeTruthy();
+    await fleet.hub.mergePatch(API_VERSION, 'SecretStorePlan', 'regional', undefined, { metadata: { annotations: { 'e2e.meridian.dev/touch': String(Date.now()) } } });
+    await waitFor(() => us.get(ESO_API_VERSION, 'SecretStore', 'regional', 'web'), { timeoutMs: 240_000, what: 'the deleted SecretStore back in us-east', onTimeout: serveTail });
+  }, 600_000);
+
   it('a Secret with data in Git is refused with a condition unless the Application allows it', async () => {
     const refused = await waitFor(async () => {
       const app = await fleet.hub.get<Application>(API_VERSION, 'Application', 'api-refused', NS);
@@ -224,8 +222,8 @@ describe('per-region secrets on the local fleet: nothing planted leaks', () => {
     // The drift may have been healed by now (the dashboard diffs what is live); either way the body is grepped below.
     expect(seen.get(`GET /api/v1/dashboard/diff?app=${encodeURIComponent(`${NS}/api-allowed`)}`)).toMatch(/api-key|no differences/);
     expect(await readStream('/api/v1/dashboard/stream')).toContain('event: snapshot');
-    const hook = await fetch(`http://127.0.0.1:${httpPort}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repository: { clone_url: repoURL } }) });
-    seen.set('POST /api/v1/webhooks/git', await hook.text());
+    const hook = await httpOnce(`http://127.0.0.1:${httpPort}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repository: { clone_url: repoURL } }) });
+    seen.set('POST /api/v1/webhooks/git', hook.body);
 
     const clients: Array<[string, KubeClient]> = [['hub', fleet.hub], ...members];
     for (const [name, c] of clients) seen.set(`Events in ${name}`, JSON.stringify((await c.list('v1', 'Event')).items));
