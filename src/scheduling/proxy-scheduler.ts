@@ -11,7 +11,7 @@ import { recordEvent } from './events.js';
 import { profile, unschedulableMessage, type Profile } from './framework.js';
 import type { Node, Pod } from './kinds.js';
 import { PROXY_SCHEDULER_NAME } from './labels.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from '../util/limiter.js';
 
 /** True for a pod Meridian's proxy scheduler must place (elected, not yet bound, not going away). */
 export function needsPlacement(pod: Pod): boolean {

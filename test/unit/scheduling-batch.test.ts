@@ -3,7 +3,6 @@ import { AssumedPods } from '../../src/scheduling/assumed-pods.js';
 import { byQueueOrder, placeBatch, type BatchView, type PendingPod } from '../../src/scheduling/batch.js';
 import type { Node, Pod } from '../../src/scheduling/kinds.js';
 import { PROXY_SCHEDULER_NAME, VIRTUAL_NODE_TAINT } from '../../src/scheduling/labels.js';
-import { Limiter } from '../../src/scheduling/limiter.js';
 
 const GiB = 2 ** 30;
 /** A timestamp as the wire carries it (client-node types it Date & string). */
@@ -129,38 +128,5 @@ describe('assume cache', () => {
     expect(a.totals('us-east', 0).assumed.get('n1')).toEqual(r);
     a.observed('eu-west\tns/p', { metadata: { deletionTimestamp: stamp('2026-01-01T00:00:00Z') } });
     expect(a.size).toBe(1);
-  });
-});
-
-describe('limiter', () => {
-  it('runs at most N tasks at once, in order, and frees the slot of a failed task', async () => {
-    const l = new Limiter(3);
-    let active = 0;
-    let peak = 0;
-    const started: number[] = [];
-    const releases: Array<() => void> = [];
-    const tasks = Array.from({ length: 8 }, (_, i) => l.run(async () => {
-      started.push(i);
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      active--;
-      if (i === 1) throw new Error('boom');
-      return i;
-    }));
-    const settled = Promise.allSettled(tasks);
-    while (started.length < 8) {
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(l.active).toBeLessThanOrEqual(3);
-      releases.shift()?.();
-    }
-    for (const r of releases.splice(0)) r();
-    const results = await settled;
-    expect(peak).toBe(3);
-    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(results[1]).toMatchObject({ status: 'rejected', reason: new Error('boom') });
-    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(7);
-    expect(l.active).toBe(0);
-    expect(() => new Limiter(0)).toThrow(/positive integer/);
   });
 });

@@ -9,7 +9,7 @@ import { desiredState, SourceError } from '../desired.js';
 import type { GitCache } from '../git/cache.js';
 import type { SourceRenders } from '../sources.js';
 import { timed, type StageObserver } from '../stages.js';
-import type { RequestPool } from '../sync/pool.js';
+import type { Limiter } from '../../util/limiter.js';
 import { syncApplication, type SyncRequest, type SyncResult } from '../sync/engine.js';
 import type { KubeObject } from '../../kube/types.js';
 import { planPrune, prune, type KindRef } from '../sync/prune.js';
@@ -47,7 +47,7 @@ export interface ApplicationDeps {
   /** Receives the duration of each stage of a sync (metrics). */
   onStage?: StageObserver;
   /** The request pool of a member, shared by its Applications (bounds what all of them send at once). */
-  memberPool?: (cluster: string) => RequestPool;
+  memberPool?: (cluster: string) => Limiter;
 }
 
 /** The kinds an Application managed last time, so a kind it no longer renders is still pruned. */

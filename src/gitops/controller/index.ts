@@ -18,7 +18,7 @@ import { registerGitWebhook } from './webhook.js';
 import { HUB_SHARD } from '../../serve/ownership.js';
 import { stageMetrics } from './stage-metrics.js';
 import { SourceRenders } from '../sources.js';
-import { RequestPool } from '../sync/pool.js';
+import { Limiter } from '../../util/limiter.js';
 
 /** Applications synced at once: a commit to every Application is taken in one go (the reconciles mostly wait on requests). */
 const APP_CONCURRENCY = 64;
@@ -40,7 +40,7 @@ export class GitopsController implements Controller {
   /** Aborted on stop (ends the webhook secret's background reads). */
   private readonly stopping = new AbortController();
   /** One request pool per member, shared by its Applications. */
-  private readonly pools = new Map<string, RequestPool>();
+  private readonly pools = new Map<string, Limiter>();
   private readonly onShard = (key: string) => {
     if (key === HUB_SHARD) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
   };
@@ -59,7 +59,7 @@ export class GitopsController implements Controller {
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const onStage = stageMetrics(ctx.metrics);
     const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
-      renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new RequestPool(MEMBER_REQUESTS)).get(cluster) as RequestPool };
+      renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new Limiter(MEMBER_REQUESTS)).get(cluster) as Limiter };
     // Per-Application memory goes with the Application, or these maps grow with every one ever seen.
     this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); });
     const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });

@@ -2,7 +2,7 @@ import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { waitFor } from '../../util/wait.js';
 import { objectId, planSyncGroups } from './order.js';
-import { pooled, type RequestPool } from './pool.js';
+import { limited, type Limiter } from '../../util/limiter.js';
 
 /** What happened to one object in an apply pass. */
 export interface ApplyOutcome { id: string; result?: KubeObject; error?: string }
@@ -12,7 +12,7 @@ export interface ApplyPassOptions {
   crdTimeoutMs?: number;
   onProgress?: (message: string) => void;
   /** Bounds the applies sent to the member at once (shared with other Applications of the member). */
-  pool?: RequestPool;
+  pool?: Limiter;
 }
 
 /**
@@ -25,7 +25,7 @@ export async function applyInOrder(member: KubeClient, objects: KubeObject[], op
   const outcomes: ApplyOutcome[] = [];
   for (const group of planSyncGroups(objects)) {
     opts.onProgress?.(`${group.phase === 'bootstrap' ? 'namespaces and CRDs' : `wave ${group.wave}`}: applying ${group.objects.length}`);
-    const results = await Promise.allSettled(group.objects.map((o) => pooled(opts.pool, () => member.apply(o))));
+    const results = await Promise.allSettled(group.objects.map((o) => limited(opts.pool, () => member.apply(o))));
     results.forEach((r, i) => outcomes.push({ id: objectId(group.objects[i]), result: r.status === 'fulfilled' ? r.value : undefined, error: r.status === 'rejected' ? (r.reason as Error).message : undefined }));
     if (results.some((r) => r.status === 'rejected')) break;
     const crds = group.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name ?? '');

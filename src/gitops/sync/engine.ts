@@ -7,7 +7,7 @@ import { objectId } from './order.js';
 import { fingerprint, hashOf } from './project.js';
 import { planPrune, prune, type KindRef } from './prune.js';
 import { timed, type StageObserver } from '../stages.js';
-import { pooled, type RequestPool } from './pool.js';
+import { limited, type Limiter } from '../../util/limiter.js';
 
 /** What a sync is asked to do. */
 export interface SyncRequest {
@@ -40,7 +40,7 @@ export interface SyncRequest {
   /** Receives the durations of the live_read, apply and prune stages. */
   onStage?: StageObserver;
   /** Bounds the reads and applies sent to the member at once (shared by every Application of the member). */
-  pool?: RequestPool;
+  pool?: Limiter;
 }
 
 /** What a sync did and found. */
@@ -65,12 +65,12 @@ export interface SyncResult {
 
 const LIMIT = 8;
 
-async function getLive(member: KubeClient, desired: KubeObject[], pool?: RequestPool): Promise<Map<string, KubeObject | undefined>> {
+async function getLive(member: KubeClient, desired: KubeObject[], pool?: Limiter): Promise<Map<string, KubeObject | undefined>> {
   const live = new Map<string, KubeObject | undefined>();
   for (let i = 0; i < desired.length; i += LIMIT) {
     const batch = desired.slice(i, i + LIMIT);
     // A failed read throws: without live state nothing is decided (and nothing pruned).
-    const got = await Promise.all(batch.map((o) => pooled(pool, () => member.get(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace)).catch((err: Error) => {
+    const got = await Promise.all(batch.map((o) => limited(pool, () => member.get(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace)).catch((err: Error) => {
       if (/does not serve/.test(err.message)) return undefined; // a CRD this sync installs
       throw err;
     })));
