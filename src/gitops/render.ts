@@ -3,7 +3,7 @@ import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
-import { renderKustomization, renderObjects } from './kustomize/index.js';
+import { renderKustomization, renderObjects, type RenderCache } from './kustomize/index.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -29,11 +29,14 @@ export async function renderText(dir: string, root: string): Promise<string> {
   return renderKustomization(dir, { root });
 }
 
-/** Renders a directory of an Application's source into objects: a kustomization, or plain YAML/JSON files. */
-export async function renderDirectory(root: string, path: string): Promise<KubeObject[]> {
+/**
+ * Renders a directory of an Application's source into objects: a kustomization, or plain YAML/JSON
+ * files. `cache` shares parsed files and bases between renders of one revision (SourceRenders).
+ */
+export async function renderDirectory(root: string, path: string, opts: { cache?: RenderCache } = {}): Promise<KubeObject[]> {
   const dir = await insideRoot(root, path);
   if (!isKustomization(dir)) return renderPlainDirectory(dir, root);
-  return toObjects(await renderObjects(dir, { root }), relative(root, dir) || '.');
+  return toObjects(await renderObjects(dir, { root, cache: opts.cache }), relative(root, dir) || '.');
 }
 
 /**

@@ -1,7 +1,6 @@
-import { relative } from 'node:path';
 import type { KubeObject } from '../kube/types.js';
-import { RenderCache, renderObjects } from './kustomize/index.js';
-import { insideRoot, isKustomization, renderPlainDirectory } from './render.js';
+import { RenderCache } from './kustomize/index.js';
+import { renderDirectory } from './render.js';
 
 /** Options of the render memo. */
 export interface SourceRendersOptions {
@@ -39,7 +38,7 @@ export class SourceRenders {
     const rev = this.revision(sha);
     let result = rev.results.get(path);
     if (!result) {
-      result = renderSource(root, path, rev.cache);
+      result = renderDirectory(root, path, { cache: rev.cache });
       rev.results.set(path, result);
       // A failure is not remembered: it may be the disk, not the commit.
       result.catch(() => { if (rev.results.get(path) === result) rev.results.delete(path); });
@@ -55,21 +54,4 @@ export class SourceRenders {
     while (this.revisions.size > this.maxRevisions) this.revisions.delete(this.revisions.keys().next().value as string);
     return rev;
   }
-}
-
-/** renderDirectory (src/gitops/render.ts) with a RenderCache: same checks, same objects. */
-export async function renderSource(root: string, path: string, cache: RenderCache): Promise<KubeObject[]> {
-  const dir = await insideRoot(root, path);
-  if (!isKustomization(dir)) return renderPlainDirectory(dir, root);
-  return checkObjects(await renderObjects(dir, { root, cache }), relative(root, dir) || '.');
-}
-
-function checkObjects(items: unknown[], where: string): KubeObject[] {
-  return items.flatMap((item, i) => {
-    if (!item || typeof item !== 'object') throw new Error(`${where}: item ${i} is not an object`);
-    const o = item as KubeObject;
-    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return checkObjects(o.items, `${where}.items`);
-    if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new Error(`${where}: apiVersion, kind and metadata.name are required`);
-    return [o];
-  });
 }
