@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { rm, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep, waitFor } from '../util/wait.js';
 import { clusterPaths, fleetKubeconfigPath, supervisorIdOf, supervisorPaths, type FleetCluster, type FleetSpec } from './layout.js';
@@ -108,6 +108,7 @@ function requestStart(spec: FleetSpec, id: string, name: string): void {
 
 /** Starts a supervisor process, detached in its own session, and records its pid. */
 function spawnSupervisor(spec: FleetSpec, id: string, clusters: string[]): number {
+  if (!isAbsolute(spec.stateDir)) throw new Error(`fleet state directory "${spec.stateDir}" must be an absolute path`);
   const paths = supervisorPaths(spec, id);
   mkdirSync(paths.dir, { recursive: true });
   const out = openSync(paths.log, 'a');

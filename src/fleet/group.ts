@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 
 /** Perl is part of every Debian system (perl-base is essential); its builtin setpgrp is setpgid(2). */
 const PERL = '/usr/bin/perl';
@@ -23,6 +24,7 @@ const JOIN_SCRIPT = 'setpgrp(0, shift @ARGV) or die "setpgid: $!\\n"; exec { $AR
  * and the cluster, so a recycled pid is never taken for it.
  */
 export function spawnGroupLeader(stateDir: string, cluster: string): ChildProcess {
+  if (!isAbsolute(stateDir)) throw new Error(`fleet state directory "${stateDir}" must be an absolute path`);
   const child = spawn(PERL, ['-e', LEADER_SCRIPT, GROUP_MARKER, '--state-dir', stateDir, '--cluster', cluster], {
     stdio: ['pipe', 'ignore', 'ignore'], env: {},
   });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 
 /** One cluster of the local fleet: names, ports, addresses and CIDRs, all derived from its index. */
@@ -91,7 +91,7 @@ export function layoutFleet(options: FleetShapeOptions = {}): FleetSpec {
     nodes: index === 0 ? 1 : options.nodes ?? 3,
   }));
   return {
-    stateDir: options.stateDir ?? defaultStateDir(), portBase, ingressNet, ingressPort, clusters,
+    stateDir: resolve(options.stateDir ?? defaultStateDir()), portBase, ingressNet, ingressPort, clusters,
     supervisors: options.supervisors ?? 'shared', tuning: options.tuning ?? 'small',
   };
 }

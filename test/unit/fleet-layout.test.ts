@@ -1,4 +1,6 @@
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnGroupLeader } from '../../src/fleet/group.js';
 import { kubernetesServiceIp, layoutFleet, nodePodCidr } from '../../src/fleet/layout.js';
 import { parseFleetUp } from '../../src/cli/options/fleet.js';
 
@@ -16,6 +18,12 @@ function overlaps(a: string, b: string): boolean {
 }
 
 describe('layoutFleet', () => {
+  it('keeps the state directory absolute, so a value starting with "-" is a path on the supervisor\'s command line, never an option', () => {
+    expect(layoutFleet({ stateDir: '--upload-pack=x' }).stateDir).toBe(resolve('--upload-pack=x'));
+    expect(parseFleetUp({ stateDir: '-x' }, {}).stateDir).toBe(join(process.cwd(), '-x'));
+    expect(() => spawnGroupLeader('-x', 'us-east')).toThrow(/must be an absolute path/);
+  });
+
   it('lays out hub, us-east, eu-west and ap-south by default', () => {
     const spec = layoutFleet({ stateDir: '/tmp/x' });
     expect(spec.clusters.map((c) => c.name)).toEqual(['hub', 'us-east', 'eu-west', 'ap-south']);

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { KubeClient } from '../../kube/client.js';
 import { defaultStateDir } from '../../fleet/layout.js';
 
@@ -16,7 +16,8 @@ export function resolveKubeconfig(flag: string | undefined, env: NodeJS.ProcessE
 
 /** The local fleet's state directory: --state-dir, else $MERIDIAN_STATE_DIR, else ~/.meridian/fleet. */
 export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.MERIDIAN_STATE_DIR ?? defaultStateDir();
+  // Absolute, so that a value starting with `-` reaches the fleet supervisor's command line as a path, never as an option.
+  return resolve(flag ?? env.MERIDIAN_STATE_DIR ?? defaultStateDir());
 }
 
 /** A client for a context of the resolved kubeconfig. */
