@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookServer } from '../../src/scheduling/webhook-server.js';
 import { webhookConfiguration } from '../../src/scheduling/webhook-config.js';
 import { silentLogger } from '../../src/util/log.js';
+import { waitFor } from '../../src/util/wait.js';
 import type { NamespaceOffloading } from '../../src/api/offloading.js';
 
 function post(url: string, ca: string, body: string): Promise<{ status: number; json: Record<string, unknown> | undefined; text: string }> {
@@ -62,4 +67,45 @@ describe('scheduling webhook over HTTPS', () => {
     expect(Buffer.from(cfg.webhooks[0].clientConfig.caBundle, 'base64').toString()).toBe(server.caPem);
     expect(cfg.webhooks[0].namespaceSelector).toEqual({ matchExpressions: [{ key: 'multicluster-scheduler', operator: 'In', values: ['enabled'] }] });
   });
+});
+
+describe('scheduling webhook process', () => {
+  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const elected = () => review({ metadata: { name: 'p', annotations: { 'multicluster.admiralty.io/elect': '' } }, spec: { containers: [{ name: 'c' }] } });
+
+  it('answers from its own process, whose event loop this one cannot hold up', async () => {
+    const server = new WebhookServer('127.0.0.1', 0, () => undefined, silentLogger);
+    const base = await server.start('127.0.0.1');
+    try {
+      expect(server.pid).toBeGreaterThan(0);
+      expect(server.pid).not.toBe(process.pid);
+      // A client in another process is answered while this event loop is held (the old in-process
+      // server could answer nothing until the loop was free): it writes the status into a file,
+      // which this loop polls synchronously, bounded at 60 s.
+      const answered = join(mkdtempSync(join(tmpdir(), 'webhook-')), 'status');
+      const script = `require('https').request(process.env.URL, { method: 'POST', ca: process.env.CA }, (r) => { r.resume(); r.on('end', () => require('fs').writeFileSync(process.env.OUT, String(r.statusCode))); }).end(process.env.BODY)`;
+      const client = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: `${base}/elect/us-east`, CA: server.caPem, BODY: elected(), OUT: answered }, stdio: 'ignore' });
+      const spinStart = Date.now();
+      while (!existsSync(answered) && Date.now() - spinStart < 60_000) { /* hold the loop */ }
+      const status = existsSync(answered) ? readFileSync(answered, 'utf8') : 'no answer while the loop was held';
+      await new Promise<void>((resolve) => (client.exitCode !== null ? resolve() : client.once('exit', () => resolve())));
+      rmSync(dirname(answered), { recursive: true, force: true });
+      expect(status).toBe('200');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('is restarted on the same port when it dies, and stop leaves no process behind', async () => {
+    const server = new WebhookServer('127.0.0.1', 0, () => undefined, silentLogger);
+    const base = await server.start('127.0.0.1');
+    const first = server.pid as number;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => server.pid !== first && server.pid !== undefined, { timeoutMs: 30_000, what: 'a new webhook process' });
+    const r = await waitFor(async () => { const x = await post(`${base}/elect/us-east`, server.caPem, elected()).catch(() => undefined); return x?.status === 200 ? x : undefined; }, { timeoutMs: 60_000, what: 'an answer on the same URL' });
+    expect(decode(r.json).find((o) => o.path === '/spec/schedulerName')?.value).toBe('admiralty-proxy');
+    const second = server.pid as number;
+    await server.stop();
+    expect(alive(second)).toBe(false);
+  }, 120_000);
 });
