@@ -14,6 +14,7 @@
 //    to reach eu-west's own watch (the floor for anyone watching).
 // Times are taken from watch events in this process (client clock on both ends).
 
+import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { API_VERSION } from '../../src/api/schema.js';
@@ -24,7 +25,7 @@ import { silentLogger } from '../../src/util/log.js';
 import { formatTable } from '../../src/util/table.js';
 import { waitFor } from '../../src/util/wait.js';
 import { startTestFleet } from '../../test/support/fleet.js';
-import { meridianBackground, stopChild } from '../../test/support/cli.js';
+import { CLI, meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startSchedulingStack } from '../../test/support/scheduling.js';
 import { between, bound, firstSeen, pct, present, row, running, span } from './stages.js';
@@ -71,6 +72,7 @@ async function namespaceReady(client: KubeClient, ns: string, labels: Record<str
 
 /** `meridian serve --controllers clusters,scheduling` as its own process (built CLI: `npm run build` first), as a user runs it. */
 async function serveStack(kubeconfig: string): Promise<{ stop: () => Promise<void> }> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (or pass --inline)`);
   const port = await freePort();
   const serve = meridianBackground(['serve', '--kubeconfig', kubeconfig, '--controllers', 'clusters,scheduling', '--probe-interval', '1', '--http-port', String(port), '--no-leader-elect', '--dns-port', '0']);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, { timeoutMs: 120_000, what: 'meridian serve /readyz', onTimeout: () => serve.output().slice(-2000) });
