@@ -45,7 +45,7 @@ async function replica(): Promise<AppSetDeps & { stop(): void }> {
   await appsets.waitForSync();
   const apps = new Informer<Application>(env.client, { apiVersion: API_VERSION, kind: 'Application' }).start();
   const registry = { clusterObjects: () => [] } as unknown as ClusterRegistry;
-  return { hub: env.client, registry, git, appsets, apps, log: silentLogger, resyncMs: 10_000, stop: () => { appsets.stop(); apps.stop(); } };
+  return { hub: env.client, registry, git, appsets, apps, log: silentLogger, resyncMs: 10_000, written: { sets: new Map(), apps: new Map() }, stop: () => { appsets.stop(); apps.stop(); } };
 }
 
 /** Reconciles right away, and again while it says it cannot yet (as the work queue retries). */
@@ -123,7 +123,18 @@ describe('RollingSync across restarts of the controller', () => {
     // eu-west turns Degraded at B: rolled back to A; then another restart must not re-pin B.
     await report('eu-west', revB, 'Degraded');
     await caught(r);
+    const setBefore = r.appsets.get(KEY);
     await reconcileNow(r);
+    expect(await pins()).toEqual({ 'us-east': revB, 'eu-west': revA, 'ap-south': revA });
+    expect((await env.client.get<ApplicationSet>(API_VERSION, 'ApplicationSet', 'web', NS))?.status?.rollout?.phase).toBe('RolledBack');
+    // eu-west is back and healthy at A; the next reconcile comes before the ApplicationSet informer
+    // delivered the rollback (a loaded hub), so its cache still holds the rollout Progressing at B.
+    // Before the fix that reconcile started step 2 again and pinned B (seen in a loaded e2e run as the
+    // bad image back in a member after the rollback, every Application having been Healthy at A).
+    await report('eu-west', revA, 'Healthy');
+    await caught(r);
+    const lagging = { ...r, appsets: { get: () => setBefore, hasSynced: () => true } } as unknown as AppSetDeps;
+    await reconcileAppSet(lagging, KEY);
     expect(await pins()).toEqual({ 'us-east': revB, 'eu-west': revA, 'ap-south': revA });
     expect((await env.client.get<ApplicationSet>(API_VERSION, 'ApplicationSet', 'web', NS))?.status?.rollout?.phase).toBe('RolledBack');
     r.stop();

@@ -32,6 +32,21 @@ export interface AppSetDeps {
   apps: Informer<Application>;
   log: Logger;
   resyncMs: number;
+  /**
+   * Objects this process wrote (the set's status, the Applications it applied), by namespace/name:
+   * a reconcile that comes before the informers delivered them uses these instead of the older cached
+   * copies. Without it a reconcile right after a rollback read the rollout as it stood before (still
+   * Progressing) and pinned the bad revision again. Kept by the caller across reconciles.
+   */
+  written?: { sets: Map<string, ApplicationSet>; apps: Map<string, Application> };
+}
+
+/** The newer of a cached object and one this process wrote (by resourceVersion, an etcd revision here). */
+function newer<T extends { metadata?: { resourceVersion?: string } }>(cached: T | undefined, mine: T | undefined): T | undefined {
+  if (!cached || !mine) return cached;
+  const have = Number(cached.metadata?.resourceVersion);
+  const wrote = Number(mine.metadata?.resourceVersion);
+  return Number.isFinite(have) && Number.isFinite(wrote) && have < wrote ? mine : cached;
 }
 
 /** Members as the clusters generator sees them (every registered Cluster, connected or not). */
@@ -66,7 +81,8 @@ export async function generateApplications(set: ApplicationSet, clusters: Cluste
 
 async function writeSetStatus(deps: AppSetDeps, set: ApplicationSet, next: ApplicationSetStatus): Promise<void> {
   if (canonical(set.status ?? {}) === canonical(next)) return;
-  await deps.hub.patchStatus(API_VERSION, 'ApplicationSet', set.metadata?.name ?? '', set.metadata?.namespace, next);
+  const after = await deps.hub.patchStatus<ApplicationSet>(API_VERSION, 'ApplicationSet', set.metadata?.name ?? '', set.metadata?.namespace, next);
+  if (after) deps.written?.sets.set(`${set.metadata?.namespace}/${set.metadata?.name}`, after);
   for (const e of newRolloutEvents(set.status?.rollout, next.rollout)) emitEvent(deps.hub, set, e);
 }
 
@@ -79,9 +95,12 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
   // An unsynced Application cache looks like a first deployment: every Application would be pinned
   // to the newest revision at once (RollingSync skipped, a rollback undone). Wait for the caches.
   if (!deps.apps.hasSynced() || !deps.appsets.hasSynced()) throw new Error(`applicationset ${key}: caches not synced yet`);
-  const set = deps.appsets.get(key);
+  const cached = deps.appsets.get(key);
+  if (!cached) deps.written?.sets.delete(key);
+  const set = newer(cached, deps.written?.sets.get(key));
   if (!set || set.metadata?.deletionTimestamp) return;
-  const existing = deps.apps.list().filter((a) => a.metadata?.namespace === set.metadata?.namespace && a.metadata?.labels?.[APPSET_LABEL] === set.metadata?.name);
+  const mine = (a: Application) => newer(a, deps.written?.apps.get(`${a.metadata?.namespace}/${a.metadata?.name}`)) as Application;
+  const existing = deps.apps.list().filter((a) => a.metadata?.namespace === set.metadata?.namespace && a.metadata?.labels?.[APPSET_LABEL] === set.metadata?.name).map(mine);
   let desired: Application[];
   try {
     desired = await generateApplications(set, clusterInfos(deps.registry), deps.git);
@@ -128,7 +147,8 @@ async function upsertApplications(deps: AppSetDeps, policy: Policy, desired: App
     if (current && (policy === 'create-only' || policy === 'create-delete')) continue;
     if (current && canonical(pick(current)) === canonical(pick(app))) continue;
     try {
-      await deps.hub.apply(app, { fieldManager: FIELD_MANAGER, force: true });
+      const after = await deps.hub.apply(app, { fieldManager: FIELD_MANAGER, force: true });
+      if (after) deps.written?.apps.set(`${app.metadata?.namespace}/${app.metadata?.name}`, after);
     } catch (err) {
       if (!isTerminal(err, !current)) throw err;
       rejected.push(`application ${app.metadata?.name}: ${(err as Error).message}`);

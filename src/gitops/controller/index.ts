@@ -68,7 +68,10 @@ export class GitopsController implements Controller {
       log.error({ queue, key, runningMs: ms }, 'reconcile stuck past its deadline; retrying the key');
     };
     this.appQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applications', instrumentMemberSync(ctx.metrics, (key) => this.apps.get(key)?.spec.destination.name, (key, signal) => this.owned(key, () => reconcileApplication(appDeps, key, signal)))), { concurrency: APP_CONCURRENCY, ratePerSecond: 100, deadlineMs: 120_000, onStuck: onStuck('applications'), onStart: (_key, ms) => onStage('queue_wait', ms) }, (key, err) => log.warn({ application: key, err: (err as Error).message }, 'application sync failed'));
-    this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => this.ownedHub(() => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs }, key))), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
+    const setsWritten = { sets: new Map<string, ApplicationSet>(), apps: new Map<string, Application>() };
+    this.appsets.on('delete', (s: ApplicationSet) => setsWritten.sets.delete(objectKey(s)));
+    this.apps.on('delete', (a: Application) => setsWritten.apps.delete(objectKey(a)));
+    this.setQueue = new WorkQueue(instrumentReconciler(ctx.metrics, 'gitops-applicationsets', (key) => this.ownedHub(() => reconcileAppSet({ hub: ctx.hub, registry: ctx.registry, git: this.git, appsets: this.appsets, apps: this.apps, log, resyncMs, written: setsWritten }, key))), { concurrency: 2, deadlineMs: 120_000, onStuck: onStuck('applicationsets') }, (key, err) => log.warn({ applicationset: key, err: (err as Error).message }, 'applicationset reconcile failed'));
     this.writes = new Counter({ name: 'meridian_gitops_member_writes_total', help: 'Write requests (apply, delete) the gitops controller sent to members', labelNames: ['cluster'], registers: [ctx.metrics] });
     watchQueueDepth(ctx.metrics, 'gitops-applications', () => this.appQueue.length);
     watchQueueDepth(ctx.metrics, 'gitops-applicationsets', () => this.setQueue.length);
