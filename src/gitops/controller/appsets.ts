@@ -49,6 +49,16 @@ function newer<T extends { metadata?: { resourceVersion?: string } }>(cached: T 
   return Number.isFinite(have) && Number.isFinite(wrote) && have < wrote ? mine : cached;
 }
 
+/** The set and its Applications as the caches hold them, or as this process last wrote them where that is newer. */
+function currentState(deps: AppSetDeps, key: string): { set?: ApplicationSet; existing: Application[] } {
+  const cached = deps.appsets.get(key);
+  if (!cached) deps.written?.sets.delete(key);
+  const set = newer(cached, deps.written?.sets.get(key));
+  if (!set) return { existing: [] };
+  const mine = (a: Application) => newer(a, deps.written?.apps.get(`${a.metadata?.namespace}/${a.metadata?.name}`)) as Application;
+  return { set, existing: deps.apps.list().filter((a) => a.metadata?.namespace === set.metadata?.namespace && a.metadata?.labels?.[APPSET_LABEL] === set.metadata?.name).map(mine) };
+}
+
 /** Members as the clusters generator sees them (every registered Cluster, connected or not). */
 export function clusterInfos(registry: ClusterRegistry): ClusterInfo[] {
   return registry.clusterObjects().map((c) => ({ name: c.metadata?.name ?? '', server: c.spec.server, labels: c.metadata?.labels ?? {}, annotations: c.metadata?.annotations ?? {} }));
@@ -95,12 +105,8 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
   // An unsynced Application cache looks like a first deployment: every Application would be pinned
   // to the newest revision at once (RollingSync skipped, a rollback undone). Wait for the caches.
   if (!deps.apps.hasSynced() || !deps.appsets.hasSynced()) throw new Error(`applicationset ${key}: caches not synced yet`);
-  const cached = deps.appsets.get(key);
-  if (!cached) deps.written?.sets.delete(key);
-  const set = newer(cached, deps.written?.sets.get(key));
+  const { set, existing } = currentState(deps, key);
   if (!set || set.metadata?.deletionTimestamp) return;
-  const mine = (a: Application) => newer(a, deps.written?.apps.get(`${a.metadata?.namespace}/${a.metadata?.name}`)) as Application;
-  const existing = deps.apps.list().filter((a) => a.metadata?.namespace === set.metadata?.namespace && a.metadata?.labels?.[APPSET_LABEL] === set.metadata?.name).map(mine);
   let desired: Application[];
   try {
     desired = await generateApplications(set, clusterInfos(deps.registry), deps.git);
