@@ -8,8 +8,6 @@ import type { NamespaceOffloading } from '../api/offloading.js';
 import type { Logger } from '../util/log.js';
 import type { FromWebhook, ToWebhook } from './webhook-protocol.js';
 
-export { admissionResponse } from './webhook-handler.js';
-
 /** What the webhook needs to know about a source cluster (read from the controller's caches). */
 export type OffloadingLookup = (cluster: string, namespace: string) => NamespaceOffloading | undefined;
 
