@@ -6,7 +6,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, setupFiles: ['test/support/yield-between-tests.ts'] } },
+      // A few unit files start a process in a hook (the webhook's TLS process, under tsx): on a loaded
+      // machine that alone has taken more than vitest's default 10 s, so hooks get a liveness bound
+      // above the product's own 60 s start deadline, whose error then says what did not start.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 90_000, setupFiles: ['test/support/yield-between-tests.ts'] } },
       {
         test: {
           name: 'integration',

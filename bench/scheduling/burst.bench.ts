@@ -1,5 +1,5 @@
 // Bursting latency on the local fleet:
-//   npm run build && npx tsx bench/scheduling/burst.bench.ts [--pods 100] [--changes 10] [--port-base 27500] [--ingress-net 17] [--inline]
+//   npm run build && npx tsx bench/scheduling/burst.bench.ts [--pods 100] [--changes 10] [--port-base 27500] [--ingress-net 17] [--inline] [--profile-serve DIR]
 // The scheduling stack runs as `meridian serve --controllers clusters,scheduling` (its own process), or
 // with --inline in this process (then its event loop delay is added to every timestamp taken here).
 // 1. Baseline, same run: N ordinary pods created in us-east and placed by kube-scheduler at home,
@@ -28,7 +28,7 @@ import { startTestFleet } from '../../test/support/fleet.js';
 import { CLI, meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startSchedulingStack } from '../../test/support/scheduling.js';
-import { between, bound, firstSeen, pct, present, row, running, span } from './stages.js';
+import { between, bound, bucketQuantile, firstSeen, histograms, pct, present, row, running, span } from './stages.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +38,8 @@ const { values } = parseArgs({
     // The scheduling stack in this process instead of a `meridian serve` process: its event loop is
     // then the measuring client's too, and every timestamp of the elected wave is late by its delay.
     inline: { type: 'boolean', default: false },
+    // A CPU profile of `meridian serve` over the run, written into this directory when serve exits.
+    'profile-serve': { type: 'string' },
   },
 });
 const N = Number(values.pods);
@@ -71,12 +73,13 @@ async function namespaceReady(client: KubeClient, ns: string, labels: Record<str
 }
 
 /** `meridian serve --controllers clusters,scheduling` as its own process (built CLI: `npm run build` first), as a user runs it. */
-async function serveStack(kubeconfig: string): Promise<{ stop: () => Promise<void> }> {
+async function serveStack(kubeconfig: string): Promise<{ stop: () => Promise<void>; metrics?: () => Promise<string> }> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (or pass --inline)`);
   const port = await freePort();
-  const serve = meridianBackground(['serve', '--kubeconfig', kubeconfig, '--controllers', 'clusters,scheduling', '--probe-interval', '1', '--http-port', String(port), '--no-leader-elect', '--dns-port', '0']);
+  const serve = meridianBackground(['serve', '--kubeconfig', kubeconfig, '--controllers', 'clusters,scheduling', '--probe-interval', '1', '--http-port', String(port), '--no-leader-elect', '--dns-port', '0'], values['profile-serve'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-serve']}`] : []);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, { timeoutMs: 120_000, what: 'meridian serve /readyz', onTimeout: () => serve.output().slice(-2000) });
   return {
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     stop: async () => {
       await stopChild(serve);
       // What serve warned about, by message (a placement retried or a binding refused shows here).
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
   try {
     const c: Record<string, KubeClient> = {};
     for (const name of ['us-east', ...PEERS]) c[name] = await fleet.client(name);
-    const stack = values.inline ? await startSchedulingStack(fleet.hub, silentLogger, 1, { heartbeatMs: 2000 }) : await serveStack(fleet.kubeconfig);
+    const stack: { stop: () => Promise<void>; metrics?: () => Promise<string> } = values.inline ? await startSchedulingStack(fleet.hub, silentLogger, 1, { heartbeatMs: 2000 }) : await serveStack(fleet.kubeconfig);
     for (const to of PEERS) await fleet.hub.apply({ apiVersion: API_VERSION, kind: 'Peering', metadata: { name: `us-east-to-${to}` }, spec: { from: 'us-east', to } });
     for (const to of PEERS) await waitFor(async () => (await c['us-east'].get<Node>('v1', 'Node', `liqo-${to}`))?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'), { timeoutMs: 90_000, what: `liqo-${to} Ready` });
     const home = new Informer<Pod>(c['us-east'], { apiVersion: 'v1', kind: 'Pod' }).start();
@@ -159,6 +162,7 @@ async function main(): Promise<void> {
       watchFloor.push((seenAt || Date.now()) - t0);
       euPods.off('add', onPod).off('delete', onPod);
     }
+    const queues = await stack.metrics?.();
     await stack.stop();
 
     const h = between(homeCreated, homeSeen);
@@ -182,10 +186,26 @@ async function main(): Promise<void> {
     console.log(`\nfirst to last: home bound ${span(homeBound)} ms; elected bound ${span(proxyBound)} ms, delegates created ${span(delegateCreated)} ms, proxies Running ${span(proxySeen)} ms; FailedScheduling events on elected pods: ${failedScheduling} (each one a retry after the scheduler's retry delay)`);
     console.log(`scheduling stack: ${values.inline ? 'in this process (--inline)' : 'meridian serve, its own process'}; event loop delay of this process${values.inline ? ' (scheduler, reflector, watches)' : ' (the measuring watches)'} during the elected wave: p50 ${Math.round(loop.percentile(50) / 1e6)} ms, p99 ${Math.round(loop.percentile(99) / 1e6)} ms, max ${Math.round(loop.max / 1e6)} ms`);
     console.log(`p99 proxy Running minus p99 home baseline: ${pct(p, 99) - pct(h, 99)} ms; p99 delegate Running minus p99 home baseline: ${pct(between(burstCreated, delegateSeen), 99) - pct(h, 99)} ms (goal: both within 2000 ms)`);
+    if (queues) printQueues(queues);
   } finally {
     for (const i of informers) i.stop();
     await fleet.stop();
   }
+}
+
+/** Where serve spent the run, from its own /metrics: per scheduling queue, how long keys waited and how long reconciles took. */
+function printQueues(text: string): void {
+  const waits = histograms(text, 'meridian_controller_queue_wait_seconds', 'controller');
+  const runs = histograms(text, 'meridian_controller_reconcile_duration_seconds', 'controller');
+  const ms = (s: number) => (Number.isFinite(s) ? `${Math.round(s * 1000)} ms` : '> 30 s');
+  const rows = [...runs].filter(([c]) => c.startsWith('scheduling-')).map(([c, r]) => {
+    const w = waits.get(c) ?? { buckets: [], sum: 0, count: 0 };
+    return [c, `${r.count}`, ms(w.count ? w.sum / w.count : 0), `<= ${ms(bucketQuantile(w, 0.99))}`, ms(r.count ? r.sum / r.count : 0), `<= ${ms(bucketQuantile(r, 0.99))}`];
+  });
+  console.log(`\nmeridian serve's scheduling queues over the whole run (its /metrics; p99 as the histogram bucket that holds it):\n`);
+  console.log(formatTable(['queue', 'reconciles', 'wait mean', 'wait p99', 'reconcile mean', 'reconcile p99'], rows));
+  const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  console.log(`serve's event loop delay since its last scrape: p50 ${ms(gauge('meridian_nodejs_eventloop_lag_p50_seconds'))}, p99 ${ms(gauge('meridian_nodejs_eventloop_lag_p99_seconds'))}, max ${ms(gauge('meridian_nodejs_eventloop_lag_max_seconds'))}; CPU time ${gauge('meridian_process_cpu_seconds_total').toFixed(1)} s since it started`);
 }
 
 main().catch((err: Error) => {

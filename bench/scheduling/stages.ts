@@ -47,3 +47,34 @@ export function span(xs: Map<string, number>): number {
   const v = [...xs.values()];
   return v.length ? Math.max(...v) - Math.min(...v) : NaN;
 }
+
+/** One histogram series of a Prometheus text exposition: cumulative bucket counts by upper bound, sum and count. */
+export interface Histo {
+  buckets: Array<[number, number]>;
+  sum: number;
+  count: number;
+}
+
+/** The series of histogram `name` in `text`, keyed by the value of `label`. */
+export function histograms(text: string, name: string, label: string): Map<string, Histo> {
+  const out = new Map<string, Histo>();
+  const get = (key: string) => out.get(key) ?? out.set(key, { buckets: [], sum: 0, count: 0 }).get(key)!;
+  const line = new RegExp(`^${name}_(bucket|sum|count)\\{([^}]*)\\} (\\S+)$`);
+  for (const l of text.split('\n')) {
+    const m = line.exec(l);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const h = get(labels[label] ?? '');
+    if (m[1] === 'bucket') h.buckets.push([labels.le === '+Inf' ? Infinity : Number(labels.le), Number(m[3])]);
+    else if (m[1] === 'sum') h.sum = Number(m[3]);
+    else h.count = Number(m[3]);
+  }
+  return out;
+}
+
+/** The upper bound (seconds) of the bucket holding quantile q: "at most this long". */
+export function bucketQuantile(h: Histo, q: number): number {
+  const rank = q * h.count;
+  for (const [le, n] of h.buckets) if (n >= rank) return le;
+  return Infinity;
+}

@@ -1,6 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { Limiter } from '../util/limiter.js';
 import type { KubeClient } from './client.js';
 import type { KubeObject } from './types.js';
+
+/**
+ * Events are written a few at a time per API server, as client-go's broadcaster writes them from
+ * one goroutine: a burst (a Scheduled Event per pod of a 100-pod wave) then waits
+ * behind the bindings and status writes it describes instead of competing with them. Past the
+ * backlog an Event is dropped (Events are best effort; the object's status holds the truth).
+ */
+const EVENT_WRITES_IN_FLIGHT = 4;
+const EVENT_BACKLOG = 1000;
+const writers = new WeakMap<KubeClient, Limiter>();
+
+function writerOf(client: KubeClient): Limiter {
+  let w = writers.get(client);
+  if (!w) writers.set(client, (w = new Limiter(EVENT_WRITES_IN_FLIGHT)));
+  return w;
+}
 
 /** Label on every Event Meridian writes, so the dashboard's timeline watches only its own. */
 export const EVENT_SOURCE_LABEL = 'meridian.dev/event';
@@ -26,19 +43,25 @@ export async function recordEvent(hub: KubeClient, about: KubeObject, e: EventIn
   const namespace = about.metadata?.namespace || 'default';
   const name = `${about.metadata?.name ?? 'object'}.${now.getTime().toString(16)}${randomBytes(2).toString('hex')}`;
   const time = now.toISOString();
+  const writer = writerOf(hub);
+  if (writer.queued >= EVENT_BACKLOG) return new Error(`Event ${reasonText(e.reason)} about ${namespace}/${about.metadata?.name ?? ''} dropped: ${EVENT_BACKLOG} Events already wait to be written`);
   try {
-    await hub.create({
+    await writer.run(() => hub.create({
       apiVersion: 'v1', kind: 'Event',
       metadata: { name, namespace, labels: { [EVENT_SOURCE_LABEL]: e.reason.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 63) || 'event' } },
       involvedObject: { apiVersion: about.apiVersion, kind: about.kind, name: about.metadata?.name, namespace: about.metadata?.namespace, uid: about.metadata?.uid },
       type: e.type, reason: e.reason, message: e.message.slice(0, 1024),
       source: { component: e.component }, reportingComponent: `meridian.dev/${e.component}`, reportingInstance: e.component,
       firstTimestamp: time, lastTimestamp: time, count: 1,
-    });
+    }));
     return undefined;
   } catch (err) {
     return err as Error;
   }
+}
+
+function reasonText(reason: string): string {
+  return reason.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 63);
 }
 
 /** Fire-and-forget form of recordEvent for one-line calls on a controller's path. */

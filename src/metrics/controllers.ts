@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Reconciler } from '../controller/queue.js';
+import { WorkQueue, type QueueOptions, type Reconciler } from '../controller/queue.js';
 
 interface ControllerMetrics {
   reconciles: Counter<'controller' | 'result'>;
   duration: Histogram<'controller'>;
   depth: Gauge<'controller'>;
+  wait: Histogram<'controller'>;
   depthSources: Map<string, () => number>;
 }
 
@@ -21,6 +22,7 @@ function metricsOf(registry: Registry): ControllerMetrics {
       name: 'meridian_controller_queue_depth', help: 'Keys waiting or running in a controller\'s work queue.', labelNames: ['controller'], registers: [registry],
       collect() { for (const [name, read] of depthSources) this.set({ controller: name }, read()); },
     }),
+    wait: new Histogram({ name: 'meridian_controller_queue_wait_seconds', help: 'Time a key waited in a controller\'s work queue before its reconcile started, by controller.', labelNames: ['controller'], buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     depthSources,
   };
   byRegistry.set(registry, m);
@@ -52,4 +54,21 @@ export function instrumentReconciler(registry: Registry, controller: string, rec
 /** Reports a work queue's length as meridian_controller_queue_depth{controller} at every scrape. */
 export function watchQueueDepth(registry: Registry, controller: string, length: () => number): void {
   metricsOf(registry).depthSources.set(controller, length);
+}
+
+/** An `onStart` for a work queue: records each key's wait as meridian_controller_queue_wait_seconds{controller}. */
+export function queueWaitRecorder(registry: Registry, controller: string): (key: string, waitedMs: number) => void {
+  const h = metricsOf(registry).wait;
+  return (_key, waitedMs) => h.observe({ controller }, waitedMs / 1000);
+}
+
+/**
+ * A work queue whose reconciles are counted and timed, whose length is reported at every scrape and
+ * whose keys' waits are recorded, all under `controller`; without a registry (unit tests), a plain queue.
+ */
+export function observedQueue(registry: Registry | undefined, controller: string, reconcile: Reconciler, options: QueueOptions, onError?: (key: string, err: unknown) => void): WorkQueue {
+  if (!registry) return new WorkQueue(reconcile, options, onError);
+  const queue = new WorkQueue(instrumentReconciler(registry, controller, reconcile), { ...options, onStart: queueWaitRecorder(registry, controller) }, onError);
+  watchQueueDepth(registry, controller, () => queue.length);
+  return queue;
 }

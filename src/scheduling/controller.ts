@@ -37,8 +37,10 @@ export class SchedulingController implements Controller {
     const log = ctx.log.child({ controller: 'scheduling' });
     this.options = schedulingOptions(overrides);
     this.peerings = new Informer<Peering>(ctx.hub, { apiVersion: API_VERSION, kind: 'Peering' });
-    this.reflector = new Reflector(ctx.registry, log, this.options.lostAfterMs, this.options.reflectConcurrency);
-    this.scheduler = new ProxyScheduler(ctx.registry, log, { retryMs: this.options.retryUnschedulableMs, bindConcurrency: this.options.bindConcurrency, bindTimeoutMs: this.options.bindTimeoutMs });
+    this.reflector = new Reflector(ctx.registry, log, this.options.lostAfterMs, this.options.reflectConcurrency, ctx.metrics);
+    this.scheduler = new ProxyScheduler(ctx.registry, log, { retryMs: this.options.retryUnschedulableMs, bindConcurrency: this.options.bindConcurrency, bindTimeoutMs: this.options.bindTimeoutMs,
+      onVirtualBinding: (key, node, failed) => this.reflector.binding(key, node, failed),
+    }, undefined, ctx.metrics);
     this.offloading = new OffloadingController(ctx.registry, log);
     this.webhook = new WebhookServer(this.options.webhookAddress, this.options.webhookPort, (cluster, ns) => this.offloadingOf(cluster, ns), log);
     const setup = new SourceSetup(() => ({ url: this.webhookUrl, caPem: this.webhook.caPem }), (m) => this.watchSource(m));
@@ -81,6 +83,7 @@ export class SchedulingController implements Controller {
     const onPod = (pod: Pod, previous?: Pod) => {
       const key = reflectKey(member.name, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
       this.scheduler.observed(key, pod);
+      this.reflector.observed(key, pod);
       if (needsPlacement(pod)) this.scheduler.add(key);
       const node = pod.spec?.nodeName ? member.informer<Node>('v1', 'Node').get(pod.spec.nodeName) : undefined;
       if (node?.metadata?.labels?.[LIQO_TYPE_LABEL] === VIRTUAL_NODE_TYPE || pod.spec?.nodeName?.startsWith('liqo-')) this.reflector.add(key);
@@ -89,6 +92,7 @@ export class SchedulingController implements Controller {
     };
     pods.on('add', (p: Pod) => onPod(p)).on('update', (p: Pod, prev: Pod) => onPod(p, prev)).on('delete', (p: Pod) => {
       onPod(p);
+      this.reflector.observed(reflectKey(member.name, p.metadata?.namespace ?? '', p.metadata?.name ?? ''), undefined);
       this.scheduler.observed(reflectKey(member.name, p.metadata?.namespace ?? '', p.metadata?.name ?? ''), { ...p, metadata: { ...p.metadata, deletionTimestamp: 'deleted' } } as Pod);
     });
     const nodes = member.informer<Node>('v1', 'Node');

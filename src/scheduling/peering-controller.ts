@@ -32,6 +32,8 @@ export interface PeeringDeps {
 }
 
 const FINALIZER = 'scheduling.meridian.dev/virtual-node';
+/** Least time between two Peering status writes that change only counts (offer, offloaded pods). */
+const STATUS_COUNTS_MS = 2000;
 
 /**
  * Peerings: for each `Peering` on the hub, a virtual node in the source kept Ready while the peer
@@ -43,6 +45,8 @@ const FINALIZER = 'scheduling.meridian.dev/virtual-node';
 export class PeeringController {
   private readonly queue: WorkQueue;
   private readonly written = new Map<string, { json: string; at: number }>();
+  /** When each Peering's status was last written (counts are written at most once per STATUS_COUNTS_MS). */
+  private readonly statusWrittenAt = new Map<string, number>();
 
   private readonly hub: KubeClient;
   private readonly peerings: Informer<Peering>;
@@ -188,6 +192,16 @@ export class PeeringController {
       next.offloadedPods = state.pods;
     }
     if (JSON.stringify(next) === JSON.stringify(peering.status)) return;
+    // Counts alone (offer, offloaded pods) change with every pod of a burst: written at most once per
+    // STATUS_COUNTS_MS, the last change caught by a requeue. The virtual node itself follows at once.
+    const name = peering.metadata?.name ?? '';
+    const sameCondition = JSON.stringify(next.conditions) === JSON.stringify(peering.status?.conditions);
+    const wait = (this.statusWrittenAt.get(name) ?? 0) + STATUS_COUNTS_MS - Date.now();
+    if (sameCondition && wait > 0) {
+      this.queue.addAfter(name, wait);
+      return;
+    }
+    this.statusWrittenAt.set(name, Date.now());
     try {
       await this.hub.patchStatus(API_VERSION, 'Peering', peering.metadata?.name ?? '', undefined, next);
     } catch (err) {

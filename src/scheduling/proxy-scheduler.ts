@@ -1,8 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { ADMIRALTY_API_VERSION, type Target } from '../api/offloading.js';
 import type { ClusterRegistry, MemberCluster } from '../clusters/registry.js';
-import { WorkQueue } from '../controller/queue.js';
-import { isNotFound } from '../kube/errors.js';
+import type { Registry } from 'prom-client';
+import type { WorkQueue } from '../controller/queue.js';
+import { observedQueue } from '../metrics/controllers.js';
+import { isNotFound, KubeApiError } from '../kube/errors.js';
 import type { Logger } from '../util/log.js';
 import { AssumedPods } from './assumed-pods.js';
 import { placeBatch, type BatchDecision, type PendingPod } from './batch.js';
@@ -26,6 +28,12 @@ export interface ProxySchedulerOptions {
   bindConcurrency: number;
   /** Deadline of one binding request. */
   bindTimeoutMs: number;
+  /**
+   * Told as a binding to a virtual node is sent (so the delegate can be made beside it), and again
+   * with `failed` when the server refused it; a binding without an answer is not withdrawn (it may
+   * have landed: the cache will say).
+   */
+  onVirtualBinding?: (key: string, node: string, failed: boolean) => void;
 }
 
 /**
@@ -51,11 +59,11 @@ export class ProxyScheduler {
   private readonly lastMessage = new Map<string, string>();
   private readonly stopping = new AbortController();
 
-  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly options: ProxySchedulerOptions, private readonly plugins: Profile = profile()) {
+  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly options: ProxySchedulerOptions, private readonly plugins: Profile = profile(), metrics?: Registry) {
     this.binder = new Limiter(options.bindConcurrency);
     // Every binding in flight listens on it (bindConcurrency of them, plus those waiting for a slot).
     setMaxListeners(0, this.stopping.signal);
-    this.queue = new WorkQueue((source) => this.reconcile(source), { concurrency: 4, ratePerSecond: 200 }, (source, err) => log.warn({ cluster: source, err: (err as Error).message }, 'placement batch failed; will retry'));
+    this.queue = observedQueue(metrics, 'scheduling-placement', (source) => this.reconcile(source), { concurrency: 4, ratePerSecond: 200 }, (source, err) => log.warn({ cluster: source, err: (err as Error).message }, 'placement batch failed; will retry'));
   }
 
   /** Queues a pod (`source<TAB>namespace/name`). */
@@ -137,12 +145,14 @@ export class ProxyScheduler {
     const { name = '', namespace = '' } = d.pod.metadata ?? {};
     const chosen = d.placement.chosen!;
     const node = chosen.name;
+    if (chosen.virtual) this.options.onVirtualBinding?.(d.key, node, false);
     try {
       await this.binder.run(() => source.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, {
         body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: d.pod.metadata?.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
         timeoutMs: this.options.bindTimeoutMs, signal: this.stopping.signal,
       }));
     } catch (err) {
+      if (chosen.virtual && err instanceof KubeApiError && err.status > 0) this.options.onVirtualBinding?.(d.key, node, true);
       if (isNotFound(err)) {
         this.assumed.forget(d.key);
         return;

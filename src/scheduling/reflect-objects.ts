@@ -4,15 +4,26 @@ import { isConflict, isNotFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { referencedObjects, sourceLabels } from './delegate.js';
 
+/** Namespace checks in flight, by peer: the pods of a burst going to one namespace share one check. */
+const ensuring = new WeakMap<MemberCluster, Map<string, Promise<void>>>();
+
 /** Creates the mapped namespace in the peer if it is missing (labelled, so unpeer can remove it). */
 export async function ensureRemoteNamespace(peer: MemberCluster, name: string, source: string): Promise<void> {
-  const existing = peer.informer('v1', 'Namespace').get(name) ?? await peer.client.get('v1', 'Namespace', name);
-  if (existing) return;
-  try {
-    await peer.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: sourceLabels(source) } });
-  } catch (err) {
-    if (!isConflict(err)) throw err;
-  }
+  if (peer.informer('v1', 'Namespace').get(name)) return;
+  let inFlight = ensuring.get(peer);
+  if (!inFlight) ensuring.set(peer, (inFlight = new Map()));
+  const pending = inFlight.get(name);
+  if (pending) return pending;
+  const check = (async () => {
+    if (await peer.client.get('v1', 'Namespace', name)) return;
+    try {
+      await peer.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: sourceLabels(source) } });
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  })().finally(() => inFlight.delete(name));
+  inFlight.set(name, check);
+  return check;
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Node, Pod } from './kinds.js';
 import { LIQO_OFFLOADING_API_VERSION, type NamespaceOffloading } from '../api/offloading.js';
 import type { ClusterRegistry, MemberCluster } from '../clusters/registry.js';
-import { WorkQueue } from '../controller/queue.js';
+import type { Registry } from 'prom-client';
+import type { WorkQueue } from '../controller/queue.js';
+import { observedQueue } from '../metrics/controllers.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import type { Logger } from '../util/log.js';
 import { delegatePod, mirroredStatus } from './delegate.js';
@@ -25,7 +27,12 @@ interface Target {
   /** The peer, when it answers. */
   peer?: MemberCluster;
   remoteNs: string;
+  /** True when the local pod is bound to the virtual node as far as the cache knows (not only expected). */
+  bound: boolean;
 }
+
+/** How long a binding the scheduler announced is trusted before the cache shows it (the binding's deadline, and then some). */
+const EXPECTATION_MS = 60_000;
 
 /** The queue key of a local pod: `source<TAB>namespace/name`. */
 export function reflectKey(source: string, namespace: string, name: string): string {
@@ -41,6 +48,10 @@ export function reflectKey(source: string, namespace: string, name: string): str
  */
 export class Reflector {
   private readonly queue: WorkQueue;
+  /** The status lane: delegates that changed, mirrored without waiting behind creates. */
+  private readonly mirrors: WorkQueue;
+  /** Bindings to virtual nodes the scheduler has sent and the cache does not show yet, by key. */
+  private readonly expected = new Map<string, { node: string; until: number }>();
   /** When each peer was first seen not answering (cleared when it answers). */
   private readonly downSince = new Map<string, number>();
 
@@ -49,8 +60,9 @@ export class Reflector {
    * failed probe is not a death). `concurrency`: pods synced at once; each sync is a few API round
    * trips, so a burst of delegates waits on round trips, not CPU.
    */
-  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly lostAfterMs = 0, concurrency = 32) {
-    this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency, ratePerSecond: 400 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate sync failed; will retry'));
+  constructor(private readonly registry: ClusterRegistry, private readonly log: Logger, private readonly lostAfterMs = 0, concurrency = 32, metrics?: Registry) {
+    this.queue = observedQueue(metrics, 'scheduling-reflector', (key) => this.reconcile(key), { concurrency, ratePerSecond: 400 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate sync failed; will retry'));
+    this.mirrors = observedQueue(metrics, 'scheduling-mirror', (key) => this.mirror(key), { concurrency, ratePerSecond: 400 }, (key, err) => log.warn({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate status mirror failed; will retry'));
   }
 
   /** Queues a local pod. */
@@ -58,20 +70,54 @@ export class Reflector {
     this.queue.add(key);
   }
 
-  /** Queues the parent of a remote (delegate) pod. */
-  addRemote(pod: Pod): void {
-    const l = pod.metadata?.labels ?? {};
-    if (l[SOURCE_CLUSTER_LABEL] && l[PARENT_NAMESPACE_LABEL] && l[PARENT_NAME_LABEL]) this.queue.add(reflectKey(l[SOURCE_CLUSTER_LABEL], l[PARENT_NAMESPACE_LABEL], l[PARENT_NAME_LABEL]));
+  /**
+   * The scheduler is binding a local pod to a virtual node: its delegate is created now, beside the
+   * binding, as Admiralty creates the delegate before it binds the proxy, instead of after the
+   * binding has come back through the watch. Its status is mirrored only once the cache shows the
+   * pod bound; garbage collection keeps the delegate meanwhile. `failed` withdraws it (the binding
+   * was refused: the delegate, if made, is collected as any other whose pod is not bound there).
+   */
+  binding(key: string, node: string, failed = false): void {
+    if (failed) {
+      this.expected.delete(key);
+      return;
+    }
+    this.expected.set(key, { node, until: Date.now() + EXPECTATION_MS });
+    this.queue.add(key);
   }
 
-  /** Stops the queue. */
+  /** A local pod as its watch delivered it: an expected binding the cache now shows (or a pod gone) is settled. */
+  observed(key: string, pod: Pod | undefined): void {
+    if (!pod || pod.spec?.nodeName || pod.metadata?.deletionTimestamp) this.expected.delete(key);
+  }
+
+  /** Queues the parent of a remote (delegate) pod on the status lane. */
+  addRemote(pod: Pod): void {
+    const l = pod.metadata?.labels ?? {};
+    if (l[SOURCE_CLUSTER_LABEL] && l[PARENT_NAMESPACE_LABEL] && l[PARENT_NAME_LABEL]) this.mirrors.add(reflectKey(l[SOURCE_CLUSTER_LABEL], l[PARENT_NAMESPACE_LABEL], l[PARENT_NAME_LABEL]));
+  }
+
+  /** Stops the queues. */
   stop(): void {
     this.queue.stop();
+    this.mirrors.stop();
   }
 
   /** Resolves when nothing is queued. */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await Promise.all([this.queue.idle(), this.mirrors.idle()]);
+  }
+
+  /** The node a local pod is bound to, or the virtual node its binding was announced for (not for a pod going away). */
+  private nodeOf(key: string, local: Pod): string | undefined {
+    return local.spec?.nodeName ?? (local.metadata?.deletionTimestamp ? undefined : this.expectedNode(key));
+  }
+
+  /** The virtual node a binding was announced for and the cache does not show yet. */
+  private expectedNode(key: string): string | undefined {
+    const e = this.expected.get(key);
+    if (e && e.until < Date.now()) this.expected.delete(key);
+    return e && e.until >= Date.now() ? e.node : undefined;
   }
 
   /** Deletes delegates in `peer` whose local pod is gone, finished, or bound elsewhere; returns how many. */
@@ -83,8 +129,9 @@ export class Reflector {
     for (const remote of remotePods.list()) {
       const l = remote.metadata?.labels ?? {};
       if (l[SOURCE_CLUSTER_LABEL] !== source.name) continue;
-      const local = localPods.get(`${l[PARENT_NAMESPACE_LABEL]}/${l[PARENT_NAME_LABEL]}`);
-      const keep = local && local.metadata?.uid === l[SOURCE_UID_LABEL] && local.spec?.nodeName === virtualNode && !terminal(local);
+      const key = reflectKey(source.name, l[PARENT_NAMESPACE_LABEL] ?? '', l[PARENT_NAME_LABEL] ?? '');
+      const local = localPods.get(key.slice(source.name.length + 1));
+      const keep = local && local.metadata?.uid === l[SOURCE_UID_LABEL] && this.nodeOf(key, local) === virtualNode && !terminal(local);
       if (keep) continue;
       if (await peer.client.delete('v1', 'Pod', remote.metadata?.name ?? '', remote.metadata?.namespace, { gracePeriodSeconds: 0 })) deleted++;
       if (local) this.queue.add(reflectKey(source.name, local.metadata?.namespace ?? '', local.metadata?.name ?? ''));
@@ -108,10 +155,9 @@ export class Reflector {
     const pods = source.informer<Pod>('v1', 'Pod');
     if (!pods.hasSynced()) return { requeueAfterMs: 500 };
     const local = pods.get(podKey);
-    const nodeName = local?.spec?.nodeName;
+    const nodeName = local && this.nodeOf(key, local);
     if (!local?.metadata?.name || !nodeName) return undefined;
-    const node = source.informer<Node>('v1', 'Node').get(nodeName);
-    const peerName = node?.metadata?.labels?.[PEER_LABEL] ?? (nodeName.startsWith('liqo-') ? nodeName.slice(5) : undefined);
+    const peerName = peerOf(source, nodeName);
     if (!peerName) return undefined;
     const namespace = local.metadata.namespace ?? '';
     const offloading = source.informer<NamespaceOffloading>(LIQO_OFFLOADING_API_VERSION, 'NamespaceOffloading').list().find((o) => o.metadata?.namespace === namespace);
@@ -119,7 +165,7 @@ export class Reflector {
     const peer = this.registry.get(peerName);
     if (peer?.ready) this.downSince.delete(peerName);
     else if (!this.downSince.has(peerName)) this.downSince.set(peerName, Date.now());
-    return { source, local, name: local.metadata.name, namespace, peerName, peer: peer?.ready ? peer : undefined, remoteNs };
+    return { source, local, name: local.metadata.name, namespace, peerName, peer: peer?.ready ? peer : undefined, remoteNs, bound: Boolean(local.spec?.nodeName) };
   }
 
   /** Deletion, finished pods and a peer that does not answer; 'sync' when the delegate should be kept in step. */
@@ -150,7 +196,7 @@ export class Reflector {
 
   /** Creates the delegate, or mirrors its status back. */
   private async syncDelegate(t: Target): Promise<Result> {
-    const { source, local, name, namespace, remoteNs, peerName } = t;
+    const { source, local, name, remoteNs, peerName } = t;
     const peer = t.peer as MemberCluster;
     const remotePods = peer.informer<Pod>('v1', 'Pod');
     if (!remotePods.hasSynced()) return { requeueAfterMs: 500 };
@@ -171,14 +217,39 @@ export class Reflector {
       return undefined;
     }
     if (!remote) return this.createDelegate(t, peer);
+    // Mirrored once bound: a pod whose binding is still on its way is not Running anywhere yet.
+    if (t.bound) await this.writeStatus(source, local, remote);
+    return undefined;
+  }
+
+  /**
+   * The status lane: a delegate changed; mirror it if its pod is bound, its peer answers and the
+   * delegate in the cache is this pod's. Anything else (a delegate gone, a pod going away) is the
+   * full sync's, so the key goes there.
+   */
+  private async mirror(key: string): Promise<Result> {
+    const t = this.locate(key);
+    if (!t || 'requeueAfterMs' in t) return t;
+    const remote = t.peer?.informer<Pod>('v1', 'Pod').get(`${t.remoteNs}/${t.name}`);
+    const plain = t.bound && !t.local.metadata?.deletionTimestamp && !terminal(t.local);
+    if (!plain || !remote || remote.metadata?.labels?.[SOURCE_UID_LABEL] !== t.local.metadata?.uid) {
+      this.queue.add(key);
+      return undefined;
+    }
+    await this.writeStatus(t.source, t.local, remote);
+    return undefined;
+  }
+
+  /** Writes the delegate's status onto the local pod unless it already says the same, or says nothing yet. */
+  private async writeStatus(source: MemberCluster, local: Pod, remote: Pod): Promise<void> {
+    if (!worthMirroring(remote)) return;
     const status = mirroredStatus(remote);
-    if (sameStatus(local.status as Record<string, unknown> | undefined, status)) return undefined;
+    if (sameStatus(local.status as Record<string, unknown> | undefined, status)) return;
     try {
-      await source.client.patchStatus('v1', 'Pod', name, namespace, status);
+      await source.client.patchStatus('v1', 'Pod', local.metadata?.name ?? '', local.metadata?.namespace, status);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    return undefined;
   }
 
   private async createDelegate(t: Target, peer: MemberCluster): Promise<Result> {
@@ -192,9 +263,8 @@ export class Reflector {
       if (isConflict(err)) return { requeueAfterMs: 200 };
       throw err;
     }
+    // Where the delegate is, on the pod itself (the Scheduled Event already named the cluster).
     await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: { [DELEGATE_CLUSTER_ANNOTATION]: peerName, [DELEGATE_NAMESPACE_ANNOTATION]: remoteNs, [DELEGATE_UID_ANNOTATION]: created.metadata?.uid ?? '' } } });
-    // Best effort, and not worth a round trip of this pod's sync (the delegate is already running).
-    void recordEvent(source.client, { ...local, kind: 'Pod' }, 'Normal', 'Delegated', `delegate ${remoteNs}/${name} created in cluster ${peerName}`);
     return undefined;
   }
 
@@ -210,6 +280,24 @@ export class Reflector {
     await recordEvent(source.client, { ...local, kind: 'Pod' }, 'Warning', LOST_REASON, message);
     this.log.info({ pod: `${local.metadata?.namespace}/${local.metadata?.name}`, cluster: source.name }, message);
   }
+}
+
+/** The peer a (virtual) node of `source` stands for. */
+function peerOf(source: MemberCluster, nodeName: string): string | undefined {
+  const node = source.informer<Node>('v1', 'Node').get(nodeName);
+  return node?.metadata?.labels?.[PEER_LABEL] ?? (nodeName.startsWith('liqo-') ? nodeName.slice(5) : undefined);
+}
+
+/**
+ * A delegate that is merely Pending on its way to Running (just created, or scheduled in the peer)
+ * tells the local pod nothing it does not already say: it is not mirrored, which spares its API
+ * server two writes per pod of a burst. A Pending delegate that has a reason to give (a condition
+ * False, such as Unschedulable in the peer, or a container waiting, such as ImagePullBackOff) is.
+ */
+function worthMirroring(remote: Pod): boolean {
+  const s = remote.status ?? {};
+  if ((s.phase ?? 'Pending') !== 'Pending') return true;
+  return Boolean(s.conditions?.some((c) => c.status === 'False') || s.containerStatuses?.some((c) => c.state?.waiting?.reason) || s.reason);
 }
 
 function terminal(pod: Pod): boolean {

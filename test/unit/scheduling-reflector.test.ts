@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterRegistry, MemberCluster } from '../../src/clusters/registry.js';
+import type { Node, Pod } from '../../src/scheduling/kinds.js';
+import { DELEGATE_UID_ANNOTATION, LOST_REASON, PEER_LABEL, SOURCE_UID_LABEL } from '../../src/scheduling/labels.js';
+import { Reflector, reflectKey } from '../../src/scheduling/reflector.js';
+import { silentLogger } from '../../src/util/log.js';
+import { waitFor } from '../../src/util/wait.js';
+
+// The reflector against two fake members (caches the test fills, API calls recorded): a delegate
+// made beside its binding, kept while the binding is on its way and collected when it is refused;
+// the status lane mirrors a delegate that changed and hands anything else to the full sync.
+
+type Call = { verb: string; cluster: string; kind: string; name: string; body?: Record<string, unknown> };
+
+function fakeMember(name: string, calls: Call[]) {
+  const caches: Record<string, Map<string, unknown>> = { Pod: new Map(), Node: new Map(), Namespace: new Map(), NamespaceOffloading: new Map() };
+  const informer = (_v: string, kind: string) => ({ hasSynced: () => true, get: (k: string) => caches[kind]?.get(k), list: () => [...(caches[kind]?.values() ?? [])] });
+  let uid = 0;
+  const client = {
+    async create(obj: Pod) {
+      calls.push({ verb: 'create', cluster: name, kind: obj.kind ?? '', name: obj.metadata?.name ?? '', body: obj as Record<string, unknown> });
+      return { ...obj, metadata: { ...obj.metadata, uid: `remote-${++uid}` } };
+    },
+    async get(_v: string, kind: string, n: string, ns?: string) {
+      return caches[kind]?.get(ns ? `${ns}/${n}` : n);
+    },
+    async mergePatch(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>) {
+      calls.push({ verb: 'mergePatch', cluster: name, kind, name: n, body });
+      return {};
+    },
+    async patchStatus(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>) {
+      calls.push({ verb: 'patchStatus', cluster: name, kind, name: n, body });
+      return {};
+    },
+    async delete(_v: string, kind: string, n: string) {
+      calls.push({ verb: 'delete', cluster: name, kind, name: n });
+      return true;
+    },
+  };
+  const member = { name, ready: true, client, informer } as unknown as MemberCluster;
+  return { member, caches };
+}
+
+function setup() {
+  const calls: Call[] = [];
+  const home = fakeMember('us-east', calls);
+  const peer = fakeMember('eu-west', calls);
+  const vnode: Node = { metadata: { name: 'liqo-eu-west', labels: { [PEER_LABEL]: 'eu-west' } } };
+  home.caches.Node.set('liqo-eu-west', vnode);
+  const members: Record<string, MemberCluster> = { 'us-east': home.member, 'eu-west': peer.member };
+  const registry = { get: (n: string) => members[n] } as unknown as ClusterRegistry;
+  return { calls, home, peer, registry };
+}
+
+function localPod(nodeName?: string, annotations: Record<string, string> = {}): Pod {
+  return {
+    metadata: { name: 'web-1', namespace: 'burst', uid: 'uid-web-1', annotations },
+    spec: { nodeName, containers: [{ name: 'c', image: 'nginx' }] },
+    status: { phase: 'Pending' },
+  };
+}
+
+const KEY = reflectKey('us-east', 'burst', 'web-1');
+
+describe('reflector: delegates beside their bindings, a status lane', () => {
+  let reflector: Reflector | undefined;
+  afterEach(() => reflector?.stop());
+
+  it('creates the delegate as the binding is sent, mirrors nothing until the cache shows the pod bound, and collection keeps it meanwhile', async () => {
+    const { calls, home, peer, registry } = setup();
+    reflector = new Reflector(registry, silentLogger);
+    home.caches.Pod.set('burst/web-1', localPod());
+    reflector.binding(KEY, 'liqo-eu-west');
+    await waitFor(() => calls.some((c) => c.verb === 'create' && c.kind === 'Pod'), { timeoutMs: 10_000, what: 'delegate created' });
+    await reflector.idle();
+    const created = calls.find((c) => c.verb === 'create' && c.kind === 'Pod')!;
+    expect(created.cluster).toBe('eu-west');
+    const delegate = created.body as unknown as Pod;
+    expect(delegate.metadata?.labels?.[SOURCE_UID_LABEL]).toBe('uid-web-1');
+    expect(calls.some((c) => c.verb === 'mergePatch' && c.cluster === 'us-east')).toBe(true);
+
+    // The delegate is Running in the peer; the pod's binding has not reached the cache.
+    const remoteNs = delegate.metadata?.namespace ?? '';
+    peer.caches.Pod.set(`${remoteNs}/web-1`, { ...delegate, status: { phase: 'Running' } });
+    home.caches.Pod.set('burst/web-1', localPod(undefined, { [DELEGATE_UID_ANNOTATION]: 'remote-1' }));
+    reflector.addRemote(delegate);
+    await reflector.idle();
+    expect(calls.filter((c) => c.verb === 'patchStatus')).toEqual([]);
+    expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(0);
+
+    // Bound now: the status lane mirrors Running.
+    home.caches.Pod.set('burst/web-1', localPod('liqo-eu-west', { [DELEGATE_UID_ANNOTATION]: 'remote-1' }));
+    reflector.observed(KEY, home.caches.Pod.get('burst/web-1') as Pod);
+    reflector.addRemote(delegate);
+    await waitFor(() => calls.some((c) => c.verb === 'patchStatus'), { timeoutMs: 10_000, what: 'status mirrored' });
+    const mirrored = calls.find((c) => c.verb === 'patchStatus')!;
+    expect([mirrored.cluster, mirrored.name, mirrored.body?.phase]).toEqual(['us-east', 'web-1', 'Running']);
+  });
+
+  it('a refused binding withdraws the delegate: collection deletes it once the pod is not bound there', async () => {
+    const { calls, home, peer, registry } = setup();
+    reflector = new Reflector(registry, silentLogger);
+    home.caches.Pod.set('burst/web-1', localPod());
+    reflector.binding(KEY, 'liqo-eu-west');
+    await waitFor(() => calls.some((c) => c.verb === 'create' && c.kind === 'Pod'), { timeoutMs: 10_000, what: 'delegate created' });
+    await reflector.idle();
+    const delegate = calls.find((c) => c.verb === 'create' && c.kind === 'Pod')!.body as unknown as Pod;
+    peer.caches.Pod.set(`${delegate.metadata?.namespace}/web-1`, delegate);
+    expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(0);
+    reflector.binding(KEY, 'liqo-eu-west', true);
+    expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(1);
+    expect(calls.filter((c) => c.verb === 'delete').map((c) => `${c.cluster}/${c.name}`)).toEqual(['eu-west/web-1']);
+  });
+
+  it('the status lane hands a delegate that is gone to the full sync, which reports the pod lost', async () => {
+    const { calls, home, registry } = setup();
+    reflector = new Reflector(registry, silentLogger);
+    home.caches.Pod.set('burst/web-1', { ...localPod('liqo-eu-west', { [DELEGATE_UID_ANNOTATION]: 'remote-1' }), status: { phase: 'Running' } });
+    reflector.addRemote({ metadata: { name: 'web-1', namespace: 'burst-x', labels: { 'meridian.dev/source-cluster': 'us-east', 'multicluster.admiralty.io/parent-namespace': 'burst', 'multicluster.admiralty.io/parent-name': 'web-1' } } });
+    await waitFor(() => calls.some((c) => c.verb === 'patchStatus'), { timeoutMs: 10_000, what: 'pod reported lost' });
+    await reflector.idle();
+    const lost = calls.find((c) => c.verb === 'patchStatus')!;
+    expect([lost.name, lost.body?.phase, lost.body?.reason]).toEqual(['web-1', 'Failed', LOST_REASON]);
+  });
+
+  it('a delegate merely Pending is not mirrored; one that says why it waits (Unschedulable in the peer) is', async () => {
+    const { calls, home, peer, registry } = setup();
+    reflector = new Reflector(registry, silentLogger);
+    home.caches.Pod.set('burst/web-1', localPod('liqo-eu-west', { [DELEGATE_UID_ANNOTATION]: 'remote-1', 'meridian.dev/delegate-namespace': 'burst-x' }));
+    const labels = { 'meridian.dev/source-cluster': 'us-east', 'multicluster.admiralty.io/parent-namespace': 'burst', 'multicluster.admiralty.io/parent-name': 'web-1', [SOURCE_UID_LABEL]: 'uid-web-1' };
+    const delegate: Pod = { metadata: { name: 'web-1', namespace: 'burst-x', labels }, spec: { containers: [] }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } };
+    peer.caches.Pod.set('burst-x/web-1', delegate);
+    reflector.addRemote(delegate);
+    await reflector.idle();
+    expect(calls.filter((c) => c.verb === 'patchStatus' || c.verb === 'create')).toEqual([]);
+    const waiting: Pod = { ...delegate, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available' }] } };
+    peer.caches.Pod.set('burst-x/web-1', waiting);
+    reflector.addRemote(waiting);
+    await waitFor(() => calls.some((c) => c.verb === 'patchStatus'), { timeoutMs: 10_000, what: 'Unschedulable mirrored' });
+    expect((calls.find((c) => c.verb === 'patchStatus')!.body?.conditions as Array<{ reason?: string }>)[0].reason).toBe('Unschedulable');
+  });
+});
