@@ -39,7 +39,7 @@ export class SchedulingController implements Controller {
     this.peerings = new Informer<Peering>(ctx.hub, { apiVersion: API_VERSION, kind: 'Peering' });
     this.reflector = new Reflector(ctx.registry, log, this.options.lostAfterMs, this.options.reflectConcurrency, ctx.metrics);
     this.scheduler = new ProxyScheduler(ctx.registry, log, { retryMs: this.options.retryUnschedulableMs, bindConcurrency: this.options.bindConcurrency, bindTimeoutMs: this.options.bindTimeoutMs,
-      onVirtualBinding: (key, node, failed) => this.reflector.binding(key, node, failed),
+      delegates: this.reflector,
     }, undefined, ctx.metrics);
     this.offloading = new OffloadingController(ctx.registry, log);
     this.webhook = new WebhookServer(this.options.webhookAddress, this.options.webhookPort, (cluster, ns) => this.offloadingOf(cluster, ns), log);

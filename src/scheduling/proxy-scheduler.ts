@@ -28,12 +28,16 @@ export interface ProxySchedulerOptions {
   bindConcurrency: number;
   /** Deadline of one binding request. */
   bindTimeoutMs: number;
-  /**
-   * Told as a binding to a virtual node is sent (so the delegate can be made beside it), and again
-   * with `failed` when the server refused it; a binding without an answer is not withdrawn (it may
-   * have landed: the cache will say).
-   */
-  onVirtualBinding?: (key: string, node: string, failed: boolean) => void;
+  /** Delegates made before their bindings (the reflector); without it, bindings to virtual nodes go out bare. */
+  delegates?: DelegateMaker;
+}
+
+/** What the scheduler needs of the reflector around a binding to a virtual node. */
+export interface DelegateMaker {
+  /** Makes the delegate; the annotations the Binding should carry, or undefined (made later instead). */
+  prepare(key: string, node: string): Promise<Record<string, string> | undefined>;
+  /** The server refused the binding (one without an answer may have landed, and is not withdrawn). */
+  bindingRefused(key: string): void;
 }
 
 /**
@@ -145,14 +149,17 @@ export class ProxyScheduler {
     const { name = '', namespace = '' } = d.pod.metadata ?? {};
     const chosen = d.placement.chosen!;
     const node = chosen.name;
-    if (chosen.virtual) this.options.onVirtualBinding?.(d.key, node, false);
+    const delegates = chosen.virtual ? this.options.delegates : undefined;
     try {
-      await this.binder.run(() => source.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, {
-        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: d.pod.metadata?.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
-        timeoutMs: this.options.bindTimeoutMs, signal: this.stopping.signal,
-      }));
+      await this.binder.run(async () => {
+        const annotations = await delegates?.prepare(d.key, node);
+        return source.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, {
+          body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: d.pod.metadata?.uid, annotations }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
+          timeoutMs: this.options.bindTimeoutMs, signal: this.stopping.signal,
+        });
+      });
     } catch (err) {
-      if (chosen.virtual && err instanceof KubeApiError && err.status > 0) this.options.onVirtualBinding?.(d.key, node, true);
+      if (err instanceof KubeApiError && err.status > 0) delegates?.bindingRefused(d.key);
       if (isNotFound(err)) {
         this.assumed.forget(d.key);
         return;

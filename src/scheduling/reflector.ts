@@ -71,19 +71,30 @@ export class Reflector {
   }
 
   /**
-   * The scheduler is binding a local pod to a virtual node: its delegate is created now, beside the
-   * binding, as Admiralty creates the delegate before it binds the proxy, instead of after the
-   * binding has come back through the watch. Its status is mirrored only once the cache shows the
-   * pod bound; garbage collection keeps the delegate meanwhile. `failed` withdraws it (the binding
-   * was refused: the delegate, if made, is collected as any other whose pod is not bound there).
+   * The scheduler is about to bind a local pod to a virtual node: its delegate is created first, as
+   * Admiralty creates the delegate before it binds the proxy, rather than after the binding has come
+   * back through a watch and a queue. Returns the annotations that say where the delegate is, for
+   * the Binding to carry (the API server copies a Binding's annotations onto the pod, which spares
+   * the pod a write of its own); undefined when the delegate could not be made now, and the ordinary
+   * sync makes it once the pod is bound. Its status is mirrored only once the cache shows the pod
+   * bound; garbage collection keeps the delegate meanwhile.
    */
-  binding(key: string, node: string, failed = false): void {
-    if (failed) {
-      this.expected.delete(key);
-      return;
-    }
+  async prepare(key: string, node: string): Promise<Record<string, string> | undefined> {
     this.expected.set(key, { node, until: Date.now() + EXPECTATION_MS });
-    this.queue.add(key);
+    const t = this.locate(key);
+    if (!t || 'requeueAfterMs' in t || !t.peer || t.local.metadata?.annotations?.[DELEGATE_UID_ANNOTATION]) return undefined;
+    try {
+      const uid = await this.makeDelegate(t, t.peer);
+      return uid ? { [DELEGATE_CLUSTER_ANNOTATION]: t.peerName, [DELEGATE_NAMESPACE_ANNOTATION]: t.remoteNs, [DELEGATE_UID_ANNOTATION]: uid } : undefined;
+    } catch (err) {
+      this.log.debug({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate not made before the binding; the sync makes it once the pod is bound');
+      return undefined;
+    }
+  }
+
+  /** The binding `prepare` was for was refused: the delegate, if made, is collected as any whose pod is not bound there. */
+  bindingRefused(key: string): void {
+    this.expected.delete(key);
   }
 
   /** A local pod as its watch delivered it: an expected binding the cache now shows (or a pod gone) is settled. */
@@ -253,19 +264,26 @@ export class Reflector {
   }
 
   private async createDelegate(t: Target, peer: MemberCluster): Promise<Result> {
-    const { source, local, name, namespace, remoteNs, peerName } = t;
+    const { source, name, namespace, remoteNs, peerName } = t;
+    const uid = await this.makeDelegate(t, peer);
+    if (uid === undefined) return { requeueAfterMs: 200 };
+    // Where the delegate is, on the pod itself (the Scheduled Event already named the cluster).
+    await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: { [DELEGATE_CLUSTER_ANNOTATION]: peerName, [DELEGATE_NAMESPACE_ANNOTATION]: remoteNs, [DELEGATE_UID_ANNOTATION]: uid } } });
+    return undefined;
+  }
+
+  /** Creates the delegate with what it references; its uid, also when this pod's delegate was already there; undefined when the name is taken otherwise. */
+  private async makeDelegate(t: Target, peer: MemberCluster): Promise<string | undefined> {
+    const { source, local, name, remoteNs } = t;
     await ensureRemoteNamespace(peer, remoteNs, source.name);
     await reflectReferences(source, peer, local, remoteNs);
-    let created: Pod;
     try {
-      created = await peer.client.create(delegatePod(local, source.name, remoteNs));
+      return (await peer.client.create(delegatePod(local, source.name, remoteNs))).metadata?.uid ?? '';
     } catch (err) {
-      if (isConflict(err)) return { requeueAfterMs: 200 };
-      throw err;
+      if (!isConflict(err)) throw err;
+      const existing = await peer.client.get<Pod>('v1', 'Pod', name, remoteNs);
+      return existing?.metadata?.labels?.[SOURCE_UID_LABEL] === local.metadata?.uid ? existing?.metadata?.uid ?? '' : undefined;
     }
-    // Where the delegate is, on the pod itself (the Scheduled Event already named the cluster).
-    await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: { [DELEGATE_CLUSTER_ANNOTATION]: peerName, [DELEGATE_NAMESPACE_ANNOTATION]: remoteNs, [DELEGATE_UID_ANNOTATION]: created.metadata?.uid ?? '' } } });
-    return undefined;
   }
 
   private async deleteRemote(peer: MemberCluster, namespace: string, name: string, uid: string | undefined): Promise<void> {

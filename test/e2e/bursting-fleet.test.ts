@@ -117,7 +117,11 @@ describe('bursting into peer clusters on the local fleet', () => {
     for (const peer of PEERS) {
       const ds = await delegates(peer);
       expect(ds.filter(running).length).toBe(onPeer(peer).length);
-      for (const p of onPeer(peer)) expect(p.metadata?.annotations).toMatchObject({ 'meridian.dev/delegate-cluster': peer, 'meridian.dev/delegate-namespace': 'burst' });
+      // Where each delegate is, on its proxy (carried by the Binding when the delegate was made first).
+      for (const p of onPeer(peer)) {
+        const d = ds.find((x) => x.metadata?.labels?.['multicluster.admiralty.io/parent-name'] === p.metadata?.name);
+        expect(p.metadata?.annotations).toMatchObject({ 'meridian.dev/delegate-cluster': peer, 'meridian.dev/delegate-namespace': 'burst', 'meridian.dev/delegate-uid': d?.metadata?.uid });
+      }
     }
     expect(home.find((p) => p.spec?.nodeName?.startsWith('liqo-'))?.status?.podIP).toMatch(/^10\.(102|103)\./);
     // What `meridian nodes` prints: physical and virtual nodes, and where offloaded pods run.

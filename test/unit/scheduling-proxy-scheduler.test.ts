@@ -32,15 +32,17 @@ function pod(name: string, cpu: string): Pod {
 function fakeMember(nodes: string[]) {
   const caches: Record<string, Map<string, unknown>> = { Node: new Map(nodes.map((n) => [n, node(n)])), Pod: new Map() };
   const informer = (_v: string, kind: string) => ({ hasSynced: () => true, get: (k: string) => caches[kind]?.get(k), list: () => [...(caches[kind]?.values() ?? [])] });
-  const state = { inflight: 0, peak: 0, bindings: [] as Array<{ pod: string; node: string; ok: boolean }>, statuses: [] as Array<{ pod: string; message: string }>, gate: Promise.resolve(), failFirst: new Set<string>(), onFail: () => undefined as void };
+  const state = { inflight: 0, peak: 0, bindings: [] as Array<{ pod: string; node: string; ok: boolean }>, statuses: [] as Array<{ pod: string; message: string }>, gate: Promise.resolve(), failFirst: new Set<string>(), refuse: new Set<string>(), onFail: () => undefined as void, annotations: {} as Record<string, Record<string, string> | undefined> };
   const client = {
-    async request(_method: string, path: string, opts: { body: { metadata: { name: string }; target: { name: string } } }) {
+    async request(_method: string, path: string, opts: { body: { metadata: { name: string; annotations?: Record<string, string> }; target: { name: string } } }) {
       state.inflight++;
       state.peak = Math.max(state.peak, state.inflight);
       try {
         await state.gate;
         await new Promise((resolve) => setImmediate(resolve));
         const p = opts.body.metadata.name;
+        state.annotations[p] = opts.body.metadata.annotations;
+        if (state.refuse.has(p)) throw new KubeApiError(`POST ${path}: 409 already bound`, 409, 'Conflict');
         const fail = state.failFirst.delete(p);
         state.bindings.push({ pod: p, node: opts.body.target.name, ok: !fail });
         if (fail) {
@@ -124,5 +126,32 @@ describe('proxy scheduler: batched decisions, parallel bindings', () => {
     expect(state.bindings).toEqual(expect.arrayContaining([{ pod: 'a', node: 'home-1', ok: false }, { pod: 'a', node: 'home-1', ok: true }, { pod: 'b', node: 'liqo-eu-west', ok: true }]));
     expect(state.bindings).toHaveLength(3);
     expect(state.bindings[1]).toEqual({ pod: 'b', node: 'liqo-eu-west', ok: true });
+  });
+
+  it('a binding to a virtual node carries the annotations of the delegate made before it; one refused by the server withdraws it, one without an answer does not', async () => {
+    const { caches, state, registry } = fakeMember(['home-1', 'liqo-eu-west']);
+    const prepared: string[] = [];
+    const refused: string[] = [];
+    const delegates = {
+      async prepare(k: string, node: string) {
+        prepared.push(`${k.split('/')[1]}@${node}`);
+        return { 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-uid': `uid-of-${k.split('/')[1]}` };
+      },
+      bindingRefused: (k: string) => void refused.push(k.split('/')[1]),
+    };
+    state.refuse.add('r');
+    state.failFirst.add('n');
+    scheduler = new ProxyScheduler(registry, silentLogger, { retryMs: 600_000, bindConcurrency: 4, bindTimeoutMs: 30_000, delegates });
+    for (const [name, cpu] of [['h', '2'], ['v', '1'], ['r', '1'], ['n', '1']] as const) {
+      caches.Pod.set(`burst/${name}`, pod(name, cpu));
+      scheduler.add(key(name));
+    }
+    await waitFor(() => state.bindings.filter((b) => b.ok).length === 3 && refused.length >= 1, { timeoutMs: 10_000, what: 'bindings sent', onTimeout: () => JSON.stringify({ b: state.bindings, refused }) });
+    expect(state.annotations.h).toBeUndefined();
+    expect(state.annotations.v).toEqual({ 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-uid': 'uid-of-v' });
+    expect([...new Set(prepared)].sort()).toEqual(['n@liqo-eu-west', 'r@liqo-eu-west', 'v@liqo-eu-west']);
+    // n's first binding got no answer (it may have landed) and r's was refused: only r is withdrawn.
+    expect(state.bindings.filter((b) => b.pod === 'n').map((b) => b.ok)).toEqual([false, true]);
+    expect([...new Set(refused)]).toEqual(['r']);
   });
 });

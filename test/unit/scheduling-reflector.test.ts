@@ -66,18 +66,18 @@ describe('reflector: delegates beside their bindings, a status lane', () => {
   let reflector: Reflector | undefined;
   afterEach(() => reflector?.stop());
 
-  it('creates the delegate as the binding is sent, mirrors nothing until the cache shows the pod bound, and collection keeps it meanwhile', async () => {
+  it('creates the delegate before the binding and returns the annotations the Binding carries; mirrors nothing until the cache shows the pod bound, and collection keeps it meanwhile', async () => {
     const { calls, home, peer, registry } = setup();
     reflector = new Reflector(registry, silentLogger);
     home.caches.Pod.set('burst/web-1', localPod());
-    reflector.binding(KEY, 'liqo-eu-west');
-    await waitFor(() => calls.some((c) => c.verb === 'create' && c.kind === 'Pod'), { timeoutMs: 10_000, what: 'delegate created' });
-    await reflector.idle();
+    const annotations = await reflector.prepare(KEY, 'liqo-eu-west');
     const created = calls.find((c) => c.verb === 'create' && c.kind === 'Pod')!;
     expect(created.cluster).toBe('eu-west');
     const delegate = created.body as unknown as Pod;
     expect(delegate.metadata?.labels?.[SOURCE_UID_LABEL]).toBe('uid-web-1');
-    expect(calls.some((c) => c.verb === 'mergePatch' && c.cluster === 'us-east')).toBe(true);
+    expect(annotations).toEqual({ 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-namespace': delegate.metadata?.namespace, [DELEGATE_UID_ANNOTATION]: expect.stringMatching(/^remote-/) });
+    // The Binding carries them: the pod is not written on its own.
+    expect(calls.filter((c) => c.cluster === 'us-east')).toEqual([]);
 
     // The delegate is Running in the peer; the pod's binding has not reached the cache.
     const remoteNs = delegate.metadata?.namespace ?? '';
@@ -101,13 +101,11 @@ describe('reflector: delegates beside their bindings, a status lane', () => {
     const { calls, home, peer, registry } = setup();
     reflector = new Reflector(registry, silentLogger);
     home.caches.Pod.set('burst/web-1', localPod());
-    reflector.binding(KEY, 'liqo-eu-west');
-    await waitFor(() => calls.some((c) => c.verb === 'create' && c.kind === 'Pod'), { timeoutMs: 10_000, what: 'delegate created' });
-    await reflector.idle();
+    expect(await reflector.prepare(KEY, 'liqo-eu-west')).toBeDefined();
     const delegate = calls.find((c) => c.verb === 'create' && c.kind === 'Pod')!.body as unknown as Pod;
     peer.caches.Pod.set(`${delegate.metadata?.namespace}/web-1`, delegate);
     expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(0);
-    reflector.binding(KEY, 'liqo-eu-west', true);
+    reflector.bindingRefused(KEY);
     expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(1);
     expect(calls.filter((c) => c.verb === 'delete').map((c) => `${c.cluster}/${c.name}`)).toEqual(['eu-west/web-1']);
   });
