@@ -2,16 +2,17 @@
 //   npx tsx bench/scale/shards.bench.ts [--replicas 3] [--members 48] [--drills 5] [--lease 6] [--renew 4] [--retry 1]
 // Each drill cuts one replica off the API server (a TCP black hole, as a dead or partitioned host
 // looks) and measures, on the one clock the replicas share here: when the victim stops acting (on
-// its clock alone) and when every one of its members is held by the survivors rendezvous hashing
-// names. Then it heals the victim and measures how long until the group is back as hashing says.
-// Also: a replica joining moves how many members, against its fair share. Baselines printed beside
+// its clock alone) and when every one of its members is held by the survivors bounded-load
+// rendezvous hashing names. Then it heals the victim and measures how long until the group is back
+// as hashing says. Also: a replica joining moves how many members, against its fair share, and the
+// shard sizes after. Baselines printed beside
 // the figures: the renew deadline and the lease duration, the bounds the design promises (a member
 // of a dead replica cannot safely be taken before its Lease has been still for a lease duration).
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../../src/kube/client.js';
-import { ownerOf } from '../../src/serve/hrw.js';
+import { assignBounded } from '../../src/serve/hrw.js';
 import { HUB_SHARD } from '../../src/serve/ownership.js';
 import { ShardCoordinator } from '../../src/serve/shards.js';
 import { silentLogger } from '../../src/util/log.js';
@@ -53,10 +54,10 @@ async function startReplica(id: string): Promise<Replica> {
 
 const holder = (k: string) => replicas.filter((r) => r.shards.owns(k)).map((r) => r.id);
 const settled = (live: Replica[]) => {
-  const ids = live.map((r) => r.id);
+  const owners = assignBounded(KEYS, live.map((r) => r.id));
   return KEYS.every((k) => {
     const h = holder(k);
-    return h.length === 1 && h[0] === ownerOf(k, ids);
+    return h.length === 1 && h[0] === owners.get(k);
   });
 };
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
@@ -92,6 +93,7 @@ try {
   const joinMs = Date.now() - joinAt;
   const moved = KEYS.filter((k) => holder(k)[0] !== before.get(k));
   const movedElsewhere = moved.filter((k) => holder(k)[0] !== newcomer.id).length;
+  const sizes = replicas.map((r) => r.shards.ownedKeys().length).join('/');
 
   process.stdout.write(`\n${replicas.length - 1} replicas, ${MEMBERS.length} members + the hub shard; lease ${LEASE_MS} ms, renew deadline ${RENEW_MS} ms, retry ${RETRY_MS} ms; ${values.drills} drills\n\n`);
   process.stdout.write(formatTable(['measure', 'p50', 'max', 'baseline'], [
@@ -99,7 +101,7 @@ try {
     ['its members taken over (cut -> all held by survivors)', `${pct(takeover, 50)} ms`, `${Math.max(...takeover)} ms`, `lease ${LEASE_MS} ms (+ up to two retry periods to notice)`],
     ['healed replica back with its share', `${pct(rejoin, 50)} ms`, `${Math.max(...rejoin)} ms`, `retry period ${RETRY_MS} ms`],
   ]) + '\n');
-  process.stdout.write(`\na replica joined: ${moved.length} of ${KEYS.length} shards moved (fair share ${(KEYS.length / replicas.length).toFixed(1)}), ${movedElsewhere} moved between the old replicas, settled after ${joinMs} ms\n`);
+  process.stdout.write(`\na replica joined: ${moved.length} of ${KEYS.length} shards moved (fair share ${(KEYS.length / replicas.length).toFixed(1)}), ${movedElsewhere} moved between the old replicas, shards ${sizes}, settled after ${joinMs} ms\n`);
   process.stdout.write(`samples with a shard held by two replicas at once: ${overlaps}\n`);
 } finally {
   clearInterval(sampler);

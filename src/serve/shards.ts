@@ -6,7 +6,7 @@ import { classifyError, isNotFound } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
 import { WakeableSleep } from '../util/wait.js';
-import { ownerOf } from './hrw.js';
+import { assignBounded } from './hrw.js';
 import { validateLeaderTimings } from './leader.js';
 import { HUB_SHARD, type Ownership } from './ownership.js';
 
@@ -35,13 +35,14 @@ const microTime = (d = new Date()) => d.toISOString().replace('Z', '000Z');
 
 /**
  * Splits the member clusters between `meridian serve` replicas. Each replica keeps a replica Lease
- * alive; every replica computes the same owner for each member by rendezvous hashing over the live
- * replicas, and the owner takes the member's own Lease, with client-go's rules: a Lease is taken
- * only when free or unchanged for a lease duration (on the taker's clock), renewed every retry
- * period, and acted on only until the renew deadline after the last successful renewal, which is
- * shorter than the lease: a replica that is killed, paused or cut off has stopped acting on a
- * member before anyone else may take it. A replica that is no longer a member's owner (one joined)
- * stops acting and hands the Lease over at once, so adding a replica moves only its share.
+ * alive; every replica computes the same owner for each member by bounded-load rendezvous hashing
+ * over all members and the live replicas (shards differ by at most one member), and the owner takes
+ * the member's own Lease, with client-go's rules: a Lease is taken only when free or unchanged for
+ * a lease duration (on the taker's clock), renewed every retry period, and acted on only until the
+ * renew deadline after the last successful renewal, which is shorter than the lease: a replica that
+ * is killed, paused or cut off has stopped acting on a member before anyone else may take it. A
+ * replica that is no longer a member's owner (one joined) stops acting and hands the Lease over at
+ * once, so adding a replica moves its share and a few more (members pushed off a full replica).
  *
  * Writes are fenced per member: `memberFence(name)` for a member's own client, and `hubFence()`
  * for the hub client, which judges each write by the shard whose work is running
@@ -146,10 +147,11 @@ export class ShardCoordinator extends EventEmitter implements Ownership {
     this.live = this.liveReplicas(leases);
     const keys = [HUB_SHARD, ...new Set(this.opts.keys())];
     const wanted = new Set(keys);
+    const owners = assignBounded(keys, this.live);
     const work: Array<Promise<void>> = [];
     for (const key of keys) {
       const lease = leases.get(this.memberLeaseName(key));
-      const mine = ownerOf(key, this.live) === this.opts.identity;
+      const mine = owners.get(key) === this.opts.identity;
       const holder = lease?.spec?.holderIdentity ?? '';
       if (this.held.has(key) && holder !== this.opts.identity) this.drop(key, `lease taken by ${holder || 'nobody'}`);
       else if (this.held.has(key) && !mine) work.push(this.release(key, lease as Lease, timeoutMs));
