@@ -28,6 +28,39 @@ function toIp(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
+/** A service that needs a ClusterSetIP, as every replica sees it in the members' caches. */
+export interface IpClaim {
+  key: string;
+  /** When it was first exported (its oldest export's timestamp): older services win contested addresses. */
+  exportedAt: string;
+  /** Addresses the members' ServiceImports already carry for it (any order, duplicates allowed). */
+  recorded: string[];
+}
+
+/**
+ * Every ClusterSetIP of the clusterset as a pure function of what the members record, so that
+ * replicas that each write only their own members agree without talking to each other (two
+ * replicas that allocated for new services at the same moment, in different orders, converge as
+ * soon as each sees the other's writes). Services are taken oldest first (then by key):
+ * 1. a service keeps an address its imports carry unless an older service holds it; of several
+ *    (replicas disagreed), the one nearest its hash probe start;
+ * 2. the others then probe from a hash of their key, oldest first.
+ * A service never loses its address to a younger one, and a new service never moves an existing one.
+ */
+export function planClusterSetIps(range: string, claims: readonly IpClaim[]): Map<string, string> {
+  const allocator = new ClusterSetIpAllocator(range);
+  const order = [...claims].sort((a, b) => (a.exportedAt < b.exportedAt ? -1 : a.exportedAt > b.exportedAt ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const out = new Map<string, string>();
+  const fresh: IpClaim[] = [];
+  for (const c of order) {
+    const ip = [...new Set(c.recorded)].filter((r) => allocator.contains(r)).sort((x, y) => allocator.probeDistance(c.key, x) - allocator.probeDistance(c.key, y)).find((r) => allocator.observe(c.key, r));
+    if (ip) out.set(c.key, ip);
+    else fresh.push(c);
+  }
+  for (const c of fresh) out.set(c.key, allocator.allocate(c.key));
+  return out;
+}
+
 /**
  * Allocates one ClusterSetIP per service key from a range, unique in the clusterset. The state
  * lives in the members' ServiceImports (Meridian keeps no database): an address a ServiceImport
@@ -68,7 +101,7 @@ export class ClusterSetIpAllocator {
     for (const ip of found) if (this.observe(key, ip)) return ip;
     const usable = this.range.size - 2;
     if (this.byIp.size >= usable) throw new Error(`clusterset IP range ${this.range.text} is exhausted (${usable} addresses) allocating for ${key}`);
-    const start = createHash('sha256').update(key).digest().readUInt32BE(0) % usable;
+    const start = this.probeStart(key);
     for (let i = 0; i < usable; i++) {
       const ip = toIp(this.range.base + 1 + ((start + i) % usable));
       if (!this.byIp.has(ip)) {
@@ -77,6 +110,16 @@ export class ClusterSetIpAllocator {
       }
     }
     throw new Error(`clusterset IP range ${this.range.text} is exhausted allocating for ${key}`);
+  }
+
+  /** How far from the key's probe start an address lies (0: where probing starts). */
+  probeDistance(key: string, ip: string): number {
+    const usable = this.range.size - 2;
+    return (toNumber(ip) - this.range.base - 1 - this.probeStart(key) + usable) % usable;
+  }
+
+  private probeStart(key: string): number {
+    return createHash('sha256').update(key).digest().readUInt32BE(0) % (this.range.size - 2);
   }
 
   /** The key's address if it has one (no allocation). */

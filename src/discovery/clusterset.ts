@@ -1,7 +1,6 @@
 import type { KubeObject } from '../kube/types.js';
 import { affinityOf, collectExport, isGlobalService } from './collect.js';
 import { resolveService } from './conflicts.js';
-import type { ClusterSetIpAllocator } from './allocator.js';
 import { buildDnsSnapshot, type DiscoverySnapshot, type SnapshotInput } from './dns-snapshot.js';
 import { MCS_SERVICE_NAME, SERVICE_NAME } from './labels.js';
 import type { MemberState } from './member-state.js';
@@ -57,7 +56,7 @@ export function affinities(states: MemberState[], key: string): Record<string, A
 }
 
 /** The DNS snapshot of the whole clusterset, straight from the member caches. */
-export function clustersetSnapshot(states: MemberState[], allocator: ClusterSetIpAllocator, ttl: number, serial: number, origin?: string): DiscoverySnapshot {
+export function clustersetSnapshot(states: MemberState[], clusterSetIp: (key: string) => string | undefined, ttl: number, serial: number, origin?: string): DiscoverySnapshot {
   const inputs: SnapshotInput[] = [];
   for (const key of [...knownKeys(states)].sort()) {
     const svc = exportedService(states, key);
@@ -65,7 +64,7 @@ export function clustersetSnapshot(states: MemberState[], allocator: ClusterSetI
     if (resolved.participants.length === 0) continue;
     inputs.push({
       namespace: svc.namespace, name: svc.name, resolved,
-      clusterSetIp: resolved.type === 'ClusterSetIP' ? allocator.peek(key) : undefined,
+      clusterSetIp: resolved.type === 'ClusterSetIP' ? clusterSetIp(key) : undefined,
       exporters: svc.exports.map((e) => e.cluster), affinityByCluster: affinities(states, key),
     });
   }

@@ -1,7 +1,7 @@
 import { WorkQueue } from '../controller/queue.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/log.js';
-import { ClusterSetIpAllocator } from './allocator.js';
+import { parseIpv4Range, planClusterSetIps, type IpClaim } from './allocator.js';
 import { clustersetSnapshot, exportedService, keysOf, knownKeys, recordedIps } from './clusterset.js';
 import { resolveService, type ResolvedService } from './conflicts.js';
 import { MemberState, type DiscoveryMember } from './member-state.js';
@@ -30,7 +30,8 @@ export class DiscoveryController {
   private readonly queue: WorkQueue;
   private readonly states = new Map<string, MemberState>();
   private readonly settingUp = new Set<MemberState>();
-  private readonly allocator: ClusterSetIpAllocator;
+  /** Every ClusterSetIP, planned from the members' records; dropped when exports or imports change. */
+  private ips: Map<string, string> | undefined;
   private readonly onChange = (name: string) => this.memberChanged(name);
   private serial = Math.floor(Date.now() / 1000);
   private snapshotTimer: NodeJS.Timeout | undefined;
@@ -38,7 +39,7 @@ export class DiscoveryController {
 
   /** `acts(member)`: whether this replica writes to the member (with `serve --shards`, the members it holds). */
   constructor(private readonly source: MemberSource, private readonly options: DiscoveryOptions, private readonly log: Logger, private readonly acts: (member: string) => boolean = () => true) {
-    this.allocator = new ClusterSetIpAllocator(options.clustersetIpRange);
+    parseIpv4Range(options.clustersetIpRange);
     this.zone = new ClustersetZone({ views: options.views, ttl: options.ttlSeconds, nameserverAddresses: options.nameserverAddresses, clusterSetIpAnswers: options.clusterSetIpAnswers });
     this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 8, ratePerSecond: 200 }, (key, err) => log.warn({ service: key, err: (err as Error).message }, 'discovery sync failed'));
   }
@@ -68,6 +69,7 @@ export class DiscoveryController {
   private memberChanged(name: string): void {
     const member = this.source.list().find((m) => m.name === name);
     const state = this.states.get(name);
+    this.ips = undefined;
     if (!member || (state && state.member !== member)) this.states.delete(name);
     if (member && !this.states.has(name)) this.states.set(name, new MemberState(member));
     this.rebuildSnapshot();
@@ -92,6 +94,8 @@ export class DiscoveryController {
   }
 
   private onEvent(obj: KubeObject, kind: string): void {
+    // Endpoints move often and decide no address; exports, services, imports and namespaces may.
+    if (kind !== 'EndpointSlice' && kind !== 'Endpoints') this.ips = undefined;
     if (kind === 'Namespace') for (const key of knownKeys(this.members())) this.queue.add(key);
     for (const key of keysOf(obj, kind)) this.queue.add(key);
     this.scheduleSnapshot();
@@ -102,7 +106,22 @@ export class DiscoveryController {
   }
 
   private rebuildSnapshot(): void {
-    this.zone.setSnapshot(clustersetSnapshot(this.members(), this.allocator, this.options.ttlSeconds, ++this.serial, this.zone.origin));
+    const ips = this.clusterSetIps();
+    this.zone.setSnapshot(clustersetSnapshot(this.members(), (key) => ips.get(key), this.options.ttlSeconds, ++this.serial, this.zone.origin));
+  }
+
+  /** The plan of every ClusterSetIP (planClusterSetIps), rebuilt after a change that may move one. */
+  private clusterSetIps(): Map<string, string> {
+    if (this.ips) return this.ips;
+    const states = this.members();
+    const claims: IpClaim[] = [];
+    for (const key of knownKeys(states)) {
+      const resolved = resolveService(exportedService(states, key));
+      if (resolved.participants.length === 0 || resolved.type !== 'ClusterSetIP') continue;
+      claims.push({ key, exportedAt: resolved.participants.map((p) => p.exportedAt).sort()[0] ?? '', recorded: recordedIps(states, key) });
+    }
+    this.ips = planClusterSetIps(this.options.clustersetIpRange, claims);
+    return this.ips;
   }
 
   private async reconcile(key: string): Promise<{ requeueAfterMs: number } | void> {
@@ -113,9 +132,7 @@ export class DiscoveryController {
     const ready = states.filter((s) => s.ready);
     const resolved = resolveService(exportedService(states, key));
     const exporting = resolved.participants.length > 0;
-    let ip: string | undefined;
-    if (exporting && resolved.type === 'ClusterSetIP') ip = this.allocator.allocate(key, recordedIps(states, key));
-    else if (!exporting) this.allocator.release(key);
+    const ip = exporting && resolved.type === 'ClusterSetIP' ? this.clusterSetIps().get(key) : undefined;
     this.scheduleSnapshot();
     // Every replica reads every member (the DNS snapshot is whole); each writes only to its own.
     const ours = ready.filter((m) => this.acts(m.name));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MCS_API_VERSION, type ServiceExport, type ServiceImport } from '../../src/api/mcs.js';
+import { ClusterSetIpAllocator } from '../../src/discovery/allocator.js';
 import { DiscoveryController } from '../../src/discovery/controller.js';
 import { ENDPOINT_SLICE_VERSIONS } from '../../src/discovery/member-state.js';
 import { discoveryOptions } from '../../src/discovery/options.js';
@@ -184,4 +185,57 @@ describe('discovery controller against two real API servers', () => {
       for (const m of partial.members) m.close();
     }
   });
+
+  it('two replicas, each writing only its own member, agree on the ClusterSetIPs of services exported at the same moment whose addresses collide', async () => {
+    await controller.stop(); // stopped already by the test before; the replicas below are the only writers now
+    // A 6-address range, and two names whose probing starts at the same address, one exported in
+    // each member. Each replica first reaches only its own member (as a replica does whose view of
+    // the other is late) and allocates the same address for its service; then both see both.
+    const range = '10.251.0.0/29';
+    const probe = new ClusterSetIpAllocator(range);
+    const names = Array.from({ length: 100 }, (_, i) => `race-${i}`);
+    const start = (n: string) => probe.probeDistance(`demo/${n}`, '10.251.0.1');
+    const [x, y] = names.flatMap((n) => names.filter((m) => m > n && start(m) === start(n)).map((m) => [n, m]))[0];
+    const clients: Record<string, KubeClient> = { 'us-east': us, 'eu-west': eu };
+    const replicas = ['us-east', 'eu-west'].map((own) => {
+      const src = new TestMemberSource();
+      src.members.push(new TestMember(own, clients[own]));
+      return { own, src, controller: new DiscoveryController(src, discoveryOptions({ clustersetIpRange: range, resyncMs: 1000 }), silentLogger, (m) => m === own) };
+    });
+    const ipsOf = async (name: string) => Promise.all([us, eu].map(async (c) => (await c.get<ServiceImport>(MCS_API_VERSION, 'ServiceImport', name, 'demo'))?.spec?.ips?.[0]));
+    try {
+      await Promise.all(replicas.map((r) => r.controller.start()));
+      await waitFor(() => replicas.every((r) => r.controller.members().length === 1 && r.controller.members()[0].synced()), { timeoutMs: 30_000, what: 'each replica set up in its own member' });
+      await Promise.all([serviceWithEndpoints(us, x, { ips: ['10.101.9.1'] }), serviceWithEndpoints(eu, y, { ips: ['10.102.9.1'] })]);
+      await Promise.all([exportService(us, x), exportService(eu, y)]);
+      const apart = await waitFor(async () => {
+        const [ax, ay] = [await ipsOf(x), await ipsOf(y)];
+        return ax[0] && ay[1] ? [ax[0], ay[1]] : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 250, what: 'each replica importing its own member\'s service' });
+      expect(apart[0]).toBe(apart[1]); // the race: both handed out the same address
+      for (const r of replicas) {
+        const other = r.own === 'us-east' ? 'eu-west' : 'us-east';
+        r.src.members.push(new TestMember(other, clients[other]));
+        r.src.emit('change', other);
+      }
+      let seen = '';
+      const agreed = await waitFor(async () => {
+        const [ax, ay] = [await ipsOf(x), await ipsOf(y)];
+        seen = JSON.stringify({ [x]: ax, [y]: ay });
+        const ok = ax[0] && ax[0] === ax[1] && ay[0] && ay[0] === ay[1] && ax[0] !== ay[0];
+        return ok ? { [x]: ax[0], [y]: ay[0] } : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 250, what: `both members carrying one address per service for ${x} and ${y}`, onTimeout: () => `addresses in us-east and eu-west: ${seen}` });
+      expect(Object.values(agreed).every((ip) => probe.contains(ip ?? ''))).toBe(true);
+      // And it stays so over several resyncs of both replicas (1 s): no flapping between two plans.
+      await sleep(3000);
+      expect({ [x]: (await ipsOf(x))[0], [y]: (await ipsOf(y))[0] }).toEqual(agreed);
+      expect(await ipsOf(x)).toEqual([agreed[x], agreed[x]]);
+    } finally {
+      for (const r of replicas) {
+        await r.controller.stop();
+        for (const m of r.src.members) m.close();
+      }
+    }
+  });
 });
+

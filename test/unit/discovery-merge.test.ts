@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterSetIpAllocator } from '../../src/discovery/allocator.js';
+import { ClusterSetIpAllocator, planClusterSetIps, type IpClaim } from '../../src/discovery/allocator.js';
 import { collectExport, type MemberCaches, type ServiceObject } from '../../src/discovery/collect.js';
 import { resolveService } from '../../src/discovery/conflicts.js';
 import { derivedSliceName, desiredImport, desiredSlices, importStatus } from '../../src/discovery/desired.js';
@@ -131,3 +131,52 @@ describe('ClusterViews with member networks', () => {
     expect(v.match(ctx('10.101.8.1'))?.cluster).toBe('ap-south');
   });
 });
+
+describe('planClusterSetIps: replicas that allocate apart agree', () => {
+  const RANGE = '10.250.0.0/29'; // 6 usable addresses: probe starts collide often
+  const probe = new ClusterSetIpAllocator(RANGE);
+  // Two keys whose probing starts at the same address.
+  const keys = Array.from({ length: 200 }, (_, i) => `ns/svc-${i}`);
+  const [a, b] = (() => {
+    for (const x of keys) for (const y of keys) if (x < y && probe.probeDistance(x, '10.250.0.1') === probe.probeDistance(y, '10.250.0.1')) return [x, y];
+    throw new Error('no colliding pair');
+  })();
+  const claim = (key: string, exportedAt: string, recorded: string[] = []): IpClaim => ({ key, exportedAt, recorded });
+
+  it('two replicas allocating for two new services at once, in different orders, converge once each sees the other\'s writes', () => {
+    // Replica 1 has seen only the younger service b; replica 2 has seen both.
+    const one = planClusterSetIps(RANGE, [claim(b, '2026-12-02T10:00:01Z')]);
+    const two = planClusterSetIps(RANGE, [claim(a, '2026-12-02T10:00:00Z'), claim(b, '2026-12-02T10:00:01Z')]);
+    expect(one.get(b)).toBe(two.get(a)); // the race: both handed out the same address
+    // Each wrote its own members; now both read every member's ServiceImports.
+    const seen = [claim(a, '2026-12-02T10:00:00Z', [two.get(a)!]), claim(b, '2026-12-02T10:00:01Z', [one.get(b)!, two.get(b)!])];
+    const after1 = planClusterSetIps(RANGE, seen);
+    const after2 = planClusterSetIps(RANGE, [...seen].reverse().map((c) => ({ ...c, recorded: [...c.recorded].reverse() })));
+    expect([...after1].sort()).toEqual([...after2].sort());
+    expect(after1.get(a)).toBe(two.get(a)); // the older service keeps the contested address
+    expect(after1.get(b)).toBe(two.get(b));
+    expect(after1.get(a)).not.toBe(after1.get(b));
+  });
+
+  it('the same plan whatever the order of services and records; a new service never moves an existing one', () => {
+    const existing = keys.slice(0, 4).map((k, i) => claim(k, `2026-12-01T00:00:0${i}Z`));
+    const first = planClusterSetIps(RANGE, existing);
+    const recorded = existing.map((c) => ({ ...c, recorded: [first.get(c.key)!] }));
+    const withNew = planClusterSetIps(RANGE, [claim(keys[10], '2026-12-02T00:00:00Z'), ...[...recorded].reverse()]);
+    for (const c of existing) expect(withNew.get(c.key)).toBe(first.get(c.key));
+    expect(new Set(withNew.values()).size).toBe(5);
+    // Members that disagree on one service's address: every replica keeps the same one of the two.
+    const pair = ['10.250.0.2', '10.250.0.5'];
+    expect(planClusterSetIps(RANGE, [claim(keys[20], 't', pair)]).get(keys[20])).toBe(planClusterSetIps(RANGE, [claim(keys[20], 't', [...pair].reverse())]).get(keys[20]));
+    // A service exported earlier but recorded nowhere yet does not take an address a younger one carries.
+    const late = planClusterSetIps(RANGE, [claim(keys[11], '2026-11-01T00:00:00Z'), ...recorded]);
+    for (const c of existing) expect(late.get(c.key)).toBe(first.get(c.key));
+  });
+
+  it('an address recorded outside the range is not kept; the range exhausted is an error naming it', () => {
+    const plan = planClusterSetIps(RANGE, [claim('ns/x', '2026-12-02T00:00:00Z', ['192.168.1.1'])]);
+    expect(probe.contains(plan.get('ns/x')!)).toBe(true);
+    expect(() => planClusterSetIps(RANGE, keys.slice(0, 7).map((k) => claim(k, '2026-12-02T00:00:00Z')))).toThrow(/10\.250\.0\.0\/29 is exhausted/);
+  });
+});
+
