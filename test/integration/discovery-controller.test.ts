@@ -64,7 +64,9 @@ describe('discovery controller against two real API servers', () => {
     for (const [name, client] of [['us-east', us], ['eu-west', eu]] as const) {
       const id = await waitFor(() => client.get<KubeObject & { spec: { value: string } }>('about.k8s.io/v1alpha1', 'ClusterProperty', 'id.k8s.io').catch(() => undefined), { timeoutMs: 30_000, what: `ClusterProperty id.k8s.io in ${name}` });
       expect(id.spec.value).toBe(name);
-      expect((await client.get<KubeObject & { spec: { value: string } }>('about.k8s.io/v1alpha1', 'ClusterProperty', 'clusterset.k8s.io'))?.spec.value).toBe('meridian');
+      // Written after id.k8s.io: wait for it too rather than read it at once.
+      const clusterset = await waitFor(() => client.get<KubeObject & { spec: { value: string } }>('about.k8s.io/v1alpha1', 'ClusterProperty', 'clusterset.k8s.io').catch(() => undefined), { timeoutMs: 30_000, what: `ClusterProperty clusterset.k8s.io in ${name}` });
+      expect(clusterset.spec.value).toBe('meridian');
       expect(await client.discovery.has(MCS_API_VERSION, 'ServiceImport')).toBe(true);
     }
   });
