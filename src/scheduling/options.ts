@@ -14,7 +14,12 @@ export interface SchedulingOptions {
   lostAfterMs: number;
   /** How long a pod that no candidate fits waits before it is tried again. */
   retryUnschedulableMs: number;
-  /** Bindings of elected pods in flight at once (decisions stay serial; only the API calls overlap). */
+  /**
+   * Bindings of elected pods in flight at once (decisions stay serial; only the API calls overlap).
+   * A binding to a virtual node first makes its delegate in the peer, so one slot spans two round
+   * trips: 128 lets a 100-pod wave reach both API servers at once (32 held the wave's last
+   * delegates back by about 1.5 s, bench/scheduling/burst.bench.ts).
+   */
   bindConcurrency: number;
   /** Deadline of one binding request. */
   bindTimeoutMs: number;
@@ -26,7 +31,7 @@ export interface SchedulingOptions {
 export function schedulingOptions(overrides: Partial<SchedulingOptions> = {}): SchedulingOptions {
   const o: SchedulingOptions = {
     defaultSharePercent: 90, heartbeatMs: 10_000, webhookAddress: '127.0.0.1', webhookPort: 0, webhookHost: '127.0.0.1', retryUnschedulableMs: 2000, lostAfterMs: 3000,
-    bindConcurrency: 32, bindTimeoutMs: 30_000, reflectConcurrency: 32, ...overrides,
+    bindConcurrency: 128, bindTimeoutMs: 30_000, reflectConcurrency: 32, ...overrides,
   };
   if (!(o.defaultSharePercent > 0 && o.defaultSharePercent <= 100)) throw new Error(`scheduling: defaultSharePercent must be in (0, 100], got ${o.defaultSharePercent}`);
   if (!(o.heartbeatMs >= 1000)) throw new Error(`scheduling: heartbeatMs must be at least 1000, got ${o.heartbeatMs}`);
