@@ -138,7 +138,12 @@ describe('meridian serve --shards on the local fleet', () => {
     await waitFor(() => converged(revB, 'b'), { timeoutMs: 240_000, intervalMs: 1000, what: 'twelve members synced at the second commit', onTimeout: outputs });
     const was = ownersAmong(IDS);
     const now = ownersAmong(survivors.map((r) => r.id));
-    const holders = await leaseHolders();
+    // A member the cap moves between two survivors is released by one and taken by the other a round
+    // later (once the taker also sees the victim gone): wait, bounded, for every Lease to be with its owner.
+    const holders = await waitFor(async () => {
+      const h = await leaseHolders();
+      return MEMBERS.every((m) => h.get(m) === now.get(m)) ? h : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500, what: 'every member Lease with its owner among the survivors', onTimeout: outputs });
     const after = await Promise.all(survivors.map(writesBy));
     for (const m of MEMBERS) {
       const owner = now.get(m);
