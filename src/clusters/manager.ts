@@ -2,12 +2,12 @@ import { STATUS_REFRESH_MS, statusFreshness } from './freshness.js';
 import type { Cluster, ClusterStatus } from '../api/cluster.js';
 import { setCondition } from '../kube/conditions.js';
 import type { Condition } from '../kube/types.js';
-import { WorkQueue } from '../controller/queue.js';
+import type { WorkQueue } from '../controller/queue.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import { summarizeCapacity } from './capacity.js';
 import { writeClusterStatusPart } from './status-write.js';
 import { emitEvent, memberReadyEvent } from '../kube/events.js';
-import { instrumentReconciler, watchQueueDepth } from '../metrics/controllers.js';
+import { observedQueue } from '../metrics/controllers.js';
 import type { MemberCluster } from './registry.js';
 
 
@@ -23,8 +23,7 @@ export class ClusterManager implements Controller {
   private readonly onChange = (name: string) => this.queue.add(name);
 
   constructor(private readonly ctx: ControllerContext) {
-    this.queue = new WorkQueue(instrumentReconciler(ctx.metrics, 'clusters', (key) => this.reconcile(key)), { concurrency: 16, ratePerSecond: 100 }, (key, err) => ctx.log.warn({ cluster: key, err: (err as Error).message }, 'cluster status update failed'));
-    watchQueueDepth(ctx.metrics, 'clusters', () => this.queue.length);
+    this.queue = observedQueue(ctx.metrics, 'clusters', (key) => this.reconcile(key), { concurrency: 16, ratePerSecond: 100 }, (key, err) => ctx.log.warn({ cluster: key, err: (err as Error).message }, 'cluster status update failed'));
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 import { API_VERSION } from '../api/schema.js';
 import type { GlobalService } from '../api/globalservice.js';
-import { WorkQueue } from '../controller/queue.js';
+import type { WorkQueue } from '../controller/queue.js';
 import { Informer, objectKey } from '../kube/informer.js';
 import { isNotFound } from '../kube/errors.js';
 import { answersMovedEvent, emitEvent } from '../kube/events.js';
@@ -10,7 +10,7 @@ import { loadEdges } from './edgeconfig.js';
 import { TrafficEngine } from './engine.js';
 import { validatePolicy } from './snapshot.js';
 import { buildStatus, comparableStatus } from './status.js';
-import { instrumentReconciler, watchQueueDepth } from '../metrics/controllers.js';
+import { observedQueue } from '../metrics/controllers.js';
 import { countedProbe, countHealthTransition } from '../metrics/health.js';
 import { GslbZone } from './zone.js';
 
@@ -37,9 +37,8 @@ export class TrafficController implements Controller {
   constructor(private readonly ctx: ControllerContext) {
     this.zones = ctx.options.gslbZones.map((origin) => new GslbZone(origin, { nameservers: [{ name: `ns1.${origin}`, addresses: [ctx.options.dnsAddress] }] }));
     this.engine = new TrafficEngine({ zones: this.zones, log: ctx.log, probe: countedProbe(ctx.metrics), onHealthChange: (key) => { countHealthTransition(ctx.metrics, key); this.queue.add(key); } });
-    this.queue = new WorkQueue(instrumentReconciler(ctx.metrics, 'traffic', (key) => this.reconcile(key)), { concurrency: 4 }, (key, err) => ctx.log.warn({ globalService: key, err: (err as Error).message }, 'GlobalService reconcile failed'));
+    this.queue = observedQueue(ctx.metrics, 'traffic', (key) => this.reconcile(key), { concurrency: 4 }, (key, err) => ctx.log.warn({ globalService: key, err: (err as Error).message }, 'GlobalService reconcile failed'));
     this.informer = new Informer<GlobalService>(ctx.hub, { apiVersion: API_VERSION, kind: 'GlobalService' });
-    watchQueueDepth(ctx.metrics, 'traffic', () => this.queue.length);
   }
 
   async start(): Promise<void> {
