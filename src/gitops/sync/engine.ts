@@ -92,7 +92,11 @@ function resourceStatus(o: KubeObject, status: ResourceStatus['status'], health:
  */
 export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   const hash = hashOf(req.desired);
-  const live = await timed(req.onStage, 'live_read', () => getLive(req.member, req.desired, req.pool));
+  // An object whose desired state changed is applied whatever the member holds, so reading it first
+  // decides nothing: the apply's answer is its live state. Only the others are read (drift, no-ops).
+  const changed = new Set(req.desired.filter((o) => desiredChanged(req.previous[objectId(o)], o)));
+  const applyUnread = (o: KubeObject) => req.apply && !req.dryRun && changed.has(o);
+  const live = await timed(req.onStage, 'live_read', () => getLive(req.member, req.desired.filter((o) => !applyUnread(o)), req.pool));
   const fingerprints: Record<string, string> = {};
   const toApply: KubeObject[] = [];
   for (const o of req.desired) {
@@ -101,8 +105,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
     const fp = current ? fingerprint(o, current) : '';
     const prev = req.previous[id];
     if (fp && prev === fp) { fingerprints[id] = fp; continue; }
-    const desiredChanged = !prev || prev.split(':')[0] !== hashOf(o).slice(0, 16);
-    if ((desiredChanged && req.apply) || (!desiredChanged && req.selfHeal)) toApply.push(o);
+    if ((changed.has(o) && req.apply) || (!changed.has(o) && req.selfHeal)) toApply.push(o);
     else if (prev) fingerprints[id] = prev;
   }
   const result: SyncResult = { hash, synced: false, health: { status: 'Healthy' }, resources: [], fingerprints, writes: 0, applied: [], pruned: [], pendingPrune: [], errors: [], kinds: [] };
@@ -114,8 +117,10 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
       if (out.result) { live.set(out.id, out.result); fingerprints[out.id] = fingerprint(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
     }
     // A CRD's answer predates its Established condition, which applyInOrder waited for: read it again.
-    const crds = toApply.filter((o) => o.kind === 'CustomResourceDefinition' && result.applied.includes(objectId(o)));
-    for (const [id, obj] of (await getLive(req.member, crds, req.pool)).entries()) live.set(id, obj);
+    // So is an unread object whose apply failed or never ran (an earlier group failed): status and
+    // health then show what the member holds, as when every object was read first.
+    const reread = toApply.filter((o) => (o.kind === 'CustomResourceDefinition' && result.applied.includes(objectId(o))) || (applyUnread(o) && !live.has(objectId(o))));
+    for (const [id, obj] of (await getLive(req.member, reread, req.pool)).entries()) live.set(id, obj);
   }
   await timed(req.onStage, 'prune', () => prunePass(req, result));
   const desiredKinds = req.desired.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }));
@@ -130,6 +135,11 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   result.health = worstHealth(result.resources.map((r, i) => (r.health ? { status: r.health as Health['status'], message: `${r.kind} ${r.name}: ${assessHealth(live.get(objectId(req.desired[i])))?.message ?? r.health}` } : undefined)));
   result.synced = result.errors.length === 0 && result.resources.every((r) => r.status === 'Synced') && result.pendingPrune.length === 0;
   return result;
+}
+
+/** True when the object differs from what the previous sync recorded for it (or was not recorded). */
+function desiredChanged(prev: string | undefined, o: KubeObject): boolean {
+  return !prev || prev.split(':')[0] !== hashOf(o).slice(0, 16);
 }
 
 function uniqueKinds(kinds: KindRef[]): KindRef[] {
