@@ -7,8 +7,8 @@
 // 2. us-east filled (pinned pods request what is left), then N pods elected with Admiralty's
 //    annotation: creation -> delegate Running in eu-west/ap-south, and creation -> proxy Running at
 //    home (the proxy mirrors the delegate, so it is never Running first). Per stage, p50/p99:
-//    created -> accepted by the API (webhook included) -> bound (placement decided) -> delegate
-//    created in the peer -> delegate Running -> proxy Running.
+//    created -> accepted by the API (webhook included) -> delegate created in the peer -> proxy
+//    bound -> delegate Running -> proxy Running; serve's own figures per binding step come from its /metrics.
 // 3. A peer's capacity changes (a pod requesting 1 CPU appears or goes in eu-west): time until the
 //    virtual node liqo-eu-west in us-east shows the new allocatable, beside the time the change took
 //    to reach eu-west's own watch (the floor for anyone watching).
@@ -177,7 +177,8 @@ async function main(): Promise<void> {
       row('elected: created -> proxy Running at home', p),
       row('  elected: created -> accepted by the API (webhook)', between(burstCreated, burstAccepted)),
       row('  elected: accepted -> bound (placement decided)', between(burstAccepted, proxyBound)),
-      row('  elected: bound -> delegate created in peer', between(proxyBound, delegateCreated)),
+      row('  elected: accepted -> delegate created in peer', between(burstAccepted, delegateCreated)),
+      row('  elected: delegate created -> bound', between(delegateCreated, proxyBound)),
       row('  elected: delegate created -> delegate Running', between(delegateCreated, delegateSeen)),
       row('  elected: delegate Running -> proxy Running', between(delegateSeen, proxySeen)),
       row('peer pod change -> seen by a watch in the peer (floor)', watchFloor),
@@ -204,6 +205,9 @@ function printQueues(text: string): void {
   });
   console.log(`\nmeridian serve's scheduling queues over the whole run (its /metrics; p99 as the histogram bucket that holds it):\n`);
   console.log(formatTable(['queue', 'reconciles', 'wait mean', 'wait p99', 'reconcile mean', 'reconcile p99'], rows));
+  const steps = histograms(text, 'meridian_scheduling_binding_step_seconds', 'step');
+  console.log(`\nmeridian serve's bindings to virtual nodes, by step (slot: decided until a binding slot was free; delegate: made in the peer; bind: the Binding request):\n`);
+  console.log(formatTable(['step', 'n', 'mean', 'p50', 'p99'], [...steps].map(([step, h]) => [step, `${h.count}`, ms(h.count ? h.sum / h.count : 0), `<= ${ms(bucketQuantile(h, 0.5))}`, `<= ${ms(bucketQuantile(h, 0.99))}`])));
   const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   console.log(`serve's event loop delay since its last scrape: p50 ${ms(gauge('meridian_nodejs_eventloop_lag_p50_seconds'))}, p99 ${ms(gauge('meridian_nodejs_eventloop_lag_p99_seconds'))}, max ${ms(gauge('meridian_nodejs_eventloop_lag_max_seconds'))}; CPU time ${gauge('meridian_process_cpu_seconds_total').toFixed(1)} s since it started`);
 }

@@ -50,6 +50,8 @@ export class Reflector {
   private readonly queue: WorkQueue;
   /** The status lane: delegates that changed, mirrored without waiting behind creates. */
   private readonly mirrors: WorkQueue;
+  /** Delegates being made beside their bindings, by key: a sync of the same pod waits for its making rather than racing it. */
+  private readonly making = new Map<string, Promise<void>>();
   /** Bindings to virtual nodes the scheduler has sent and the cache does not show yet, by key. */
   private readonly expected = new Map<string, { node: string; until: number }>();
   /** When each peer was first seen not answering (cleared when it answers). */
@@ -71,25 +73,25 @@ export class Reflector {
   }
 
   /**
-   * The scheduler is about to bind a local pod to a virtual node: its delegate is created first, as
-   * Admiralty creates the delegate before it binds the proxy, rather than after the binding has come
-   * back through a watch and a queue. Returns the annotations that say where the delegate is, for
-   * the Binding to carry (the API server copies a Binding's annotations onto the pod, which spares
-   * the pod a write of its own); undefined when the delegate could not be made now, and the ordinary
-   * sync makes it once the pod is bound. Its status is mirrored only once the cache shows the pod
-   * bound; garbage collection keeps the delegate meanwhile.
+   * The scheduler is about to bind a local pod to a virtual node: its delegate is made now, beside
+   * the binding, rather than after the binding has come back through a watch and a queue (Admiralty
+   * makes its delegate before it binds the proxy; here neither waits for the other). Returns the
+   * annotations that say where the delegate goes (cluster and namespace), for the Binding to carry
+   * (the API server copies a Binding's annotations onto the pod, which spares the pod a write of its
+   * own), and the delegate's making, which never rejects: a delegate not made now is made by the
+   * ordinary sync once the pod is bound. Undefined when the delegate cannot be placed now. The
+   * delegate's uid reaches the pod with its first mirrored status; its status is mirrored only once
+   * the cache shows the pod bound, and garbage collection keeps the delegate meanwhile.
    */
-  async prepare(key: string, node: string): Promise<Record<string, string> | undefined> {
+  prepare(key: string, node: string): { annotations: Record<string, string>; made: Promise<void> } | undefined {
     this.expected.set(key, { node, until: Date.now() + EXPECTATION_MS });
     const t = this.locate(key);
     if (!t || 'requeueAfterMs' in t || !t.peer || t.local.metadata?.annotations?.[DELEGATE_UID_ANNOTATION]) return undefined;
-    try {
-      const uid = await this.makeDelegate(t, t.peer);
-      return uid ? { [DELEGATE_CLUSTER_ANNOTATION]: t.peerName, [DELEGATE_NAMESPACE_ANNOTATION]: t.remoteNs, [DELEGATE_UID_ANNOTATION]: uid } : undefined;
-    } catch (err) {
-      this.log.debug({ pod: key.replace('\t', ':'), err: (err as Error).message }, 'delegate not made before the binding; the sync makes it once the pod is bound');
-      return undefined;
-    }
+    const made = this.makeDelegate(t, t.peer).then(() => undefined, (err: Error) => {
+      this.log.debug({ pod: key.replace('\t', ':'), err: err.message }, 'delegate not made beside the binding; the sync makes it once the pod is bound');
+    }).finally(() => this.making.delete(key));
+    this.making.set(key, made);
+    return { annotations: { [DELEGATE_CLUSTER_ANNOTATION]: t.peerName, [DELEGATE_NAMESPACE_ANNOTATION]: t.remoteNs }, made };
   }
 
   /** The binding `prepare` was for was refused: the delegate, if made, is collected as any whose pod is not bound there. */
@@ -151,6 +153,7 @@ export class Reflector {
   }
 
   private async reconcile(key: string): Promise<Result> {
+    await this.making.get(key);
     const target = this.locate(key);
     if (!target || 'requeueAfterMs' in target) return target;
     const settled = await this.settle(target);
@@ -251,23 +254,36 @@ export class Reflector {
     return undefined;
   }
 
-  /** Writes the delegate's status onto the local pod unless it already says the same, or says nothing yet. */
+  /**
+   * Writes the delegate's status onto the local pod unless it already says the same, or says
+   * nothing yet. The delegate's uid goes with it when the pod does not carry it yet (a delegate made
+   * beside its binding): one write, not two. A server that keeps metadata out of pods/status gets
+   * the annotation in a write of its own.
+   */
   private async writeStatus(source: MemberCluster, local: Pod, remote: Pod): Promise<void> {
     if (!worthMirroring(remote)) return;
     const status = mirroredStatus(remote);
-    if (sameStatus(local.status as Record<string, unknown> | undefined, status)) return;
+    const uid = remote.metadata?.uid;
+    const annotate = uid && local.metadata?.annotations?.[DELEGATE_UID_ANNOTATION] !== uid ? { [DELEGATE_UID_ANNOTATION]: uid } : undefined;
+    if (!annotate && sameStatus(local.status as Record<string, unknown> | undefined, status)) return;
+    const name = local.metadata?.name ?? '';
+    const namespace = local.metadata?.namespace;
     try {
-      await source.client.patchStatus('v1', 'Pod', local.metadata?.name ?? '', local.metadata?.namespace, status);
+      const written = await source.client.mergePatch<Pod>('v1', 'Pod', name, namespace, annotate ? { metadata: { annotations: annotate }, status } : { status }, 'status');
+      if (annotate && written?.metadata?.annotations?.[DELEGATE_UID_ANNOTATION] !== uid) await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: annotate } });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
   }
 
   private async createDelegate(t: Target, peer: MemberCluster): Promise<Result> {
-    const { source, name, namespace, remoteNs, peerName } = t;
+    const { source, local, name, namespace, remoteNs, peerName } = t;
     const uid = await this.makeDelegate(t, peer);
     if (uid === undefined) return { requeueAfterMs: 200 };
-    // Where the delegate is, on the pod itself (the Scheduled Event already named the cluster).
+    // A pod bound by another scheduler (a Liqo-style offloaded pod) learns here where its delegate
+    // is; one whose Binding said so gets the uid with its first mirrored status.
+    const a = local.metadata?.annotations ?? {};
+    if (a[DELEGATE_CLUSTER_ANNOTATION] === peerName && a[DELEGATE_NAMESPACE_ANNOTATION] === remoteNs) return undefined;
     await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: { [DELEGATE_CLUSTER_ANNOTATION]: peerName, [DELEGATE_NAMESPACE_ANNOTATION]: remoteNs, [DELEGATE_UID_ANNOTATION]: uid } } });
     return undefined;
   }

@@ -128,14 +128,16 @@ describe('proxy scheduler: batched decisions, parallel bindings', () => {
     expect(state.bindings[1]).toEqual({ pod: 'b', node: 'liqo-eu-west', ok: true });
   });
 
-  it('a binding to a virtual node carries the annotations of the delegate made before it; one refused by the server withdraws it, one without an answer does not', async () => {
+  it('a binding to a virtual node carries where its delegate goes and is sent while the delegate is still being made; one refused by the server withdraws it, one without an answer does not', async () => {
     const { caches, state, registry } = fakeMember(['home-1', 'liqo-eu-west']);
     const prepared: string[] = [];
     const refused: string[] = [];
+    let finishMaking = () => undefined as void;
+    const making = new Promise<void>((resolve) => { finishMaking = resolve; });
     const delegates = {
-      async prepare(k: string, node: string) {
+      prepare(k: string, node: string) {
         prepared.push(`${k.split('/')[1]}@${node}`);
-        return { 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-uid': `uid-of-${k.split('/')[1]}` };
+        return { annotations: { 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-namespace': 'burst-x' }, made: making };
       },
       bindingRefused: (k: string) => void refused.push(k.split('/')[1]),
     };
@@ -146,9 +148,12 @@ describe('proxy scheduler: batched decisions, parallel bindings', () => {
       caches.Pod.set(`burst/${name}`, pod(name, cpu));
       scheduler.add(key(name));
     }
-    await waitFor(() => state.bindings.filter((b) => b.ok).length === 3 && refused.length >= 1, { timeoutMs: 10_000, what: 'bindings sent', onTimeout: () => JSON.stringify({ b: state.bindings, refused }) });
+    // No delegate is made yet: the bindings go out all the same (the home pod's, and v's and r's beside their delegates).
+    await waitFor(() => state.bindings.some((b) => b.pod === 'v' && b.ok) && state.bindings.some((b) => b.pod === 'h' && b.ok) && 'r' in state.annotations, { timeoutMs: 10_000, what: 'bindings sent before the delegates are made', onTimeout: () => JSON.stringify({ b: state.bindings, refused }) });
+    finishMaking();
+    await waitFor(() => state.bindings.filter((b) => b.ok).length === 3 && refused.length >= 1, { timeoutMs: 10_000, what: 'n bound on its retry, r withdrawn', onTimeout: () => JSON.stringify({ b: state.bindings, refused }) });
     expect(state.annotations.h).toBeUndefined();
-    expect(state.annotations.v).toEqual({ 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-uid': 'uid-of-v' });
+    expect(state.annotations.v).toEqual({ 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-namespace': 'burst-x' });
     expect([...new Set(prepared)].sort()).toEqual(['n@liqo-eu-west', 'r@liqo-eu-west', 'v@liqo-eu-west']);
     // n's first binding got no answer (it may have landed) and r's was refused: only r is withdrawn.
     expect(state.bindings.filter((b) => b.pod === 'n').map((b) => b.ok)).toEqual([false, true]);

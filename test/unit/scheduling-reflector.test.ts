@@ -10,9 +10,10 @@ import { waitFor } from '../../src/util/wait.js';
 // made beside its binding, kept while the binding is on its way and collected when it is refused;
 // the status lane mirrors a delegate that changed and hands anything else to the full sync.
 
-type Call = { verb: string; cluster: string; kind: string; name: string; body?: Record<string, unknown> };
+type Call = { verb: string; cluster: string; kind: string; name: string; body?: Record<string, unknown>; meta?: Record<string, unknown> };
 
-function fakeMember(name: string, calls: Call[]) {
+/** keepsStatusMeta: the server applies metadata sent to pods/status (as v1.20 does); false: it drops it. */
+function fakeMember(name: string, calls: Call[], keepsStatusMeta = true) {
   const caches: Record<string, Map<string, unknown>> = { Pod: new Map(), Node: new Map(), Namespace: new Map(), NamespaceOffloading: new Map() };
   const informer = (_v: string, kind: string) => ({ hasSynced: () => true, get: (k: string) => caches[kind]?.get(k), list: () => [...(caches[kind]?.values() ?? [])] });
   let uid = 0;
@@ -24,9 +25,14 @@ function fakeMember(name: string, calls: Call[]) {
     async get(_v: string, kind: string, n: string, ns?: string) {
       return caches[kind]?.get(ns ? `${ns}/${n}` : n);
     },
-    async mergePatch(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>) {
-      calls.push({ verb: 'mergePatch', cluster: name, kind, name: n, body });
-      return {};
+    async mergePatch(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>, subresource?: string) {
+      if (subresource !== 'status') {
+        calls.push({ verb: 'mergePatch', cluster: name, kind, name: n, body });
+        return {};
+      }
+      const meta = body.metadata as Record<string, unknown> | undefined;
+      calls.push({ verb: 'patchStatus', cluster: name, kind, name: n, body: body.status as Record<string, unknown>, meta });
+      return keepsStatusMeta ? { metadata: meta } : { metadata: {} };
     },
     async patchStatus(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>) {
       calls.push({ verb: 'patchStatus', cluster: name, kind, name: n, body });
@@ -41,9 +47,9 @@ function fakeMember(name: string, calls: Call[]) {
   return { member, caches };
 }
 
-function setup() {
+function setup(keepsStatusMeta = true) {
   const calls: Call[] = [];
-  const home = fakeMember('us-east', calls);
+  const home = fakeMember('us-east', calls, keepsStatusMeta);
   const peer = fakeMember('eu-west', calls);
   const vnode: Node = { metadata: { name: 'liqo-eu-west', labels: { [PEER_LABEL]: 'eu-west' } } };
   home.caches.Node.set('liqo-eu-west', vnode);
@@ -66,42 +72,58 @@ describe('reflector: delegates beside their bindings, a status lane', () => {
   let reflector: Reflector | undefined;
   afterEach(() => reflector?.stop());
 
-  it('creates the delegate before the binding and returns the annotations the Binding carries; mirrors nothing until the cache shows the pod bound, and collection keeps it meanwhile', async () => {
+  it('makes the delegate beside the binding, which carries where it goes; mirrors nothing until the cache shows the pod bound (collection keeps the delegate meanwhile), then its status with its uid in one write', async () => {
     const { calls, home, peer, registry } = setup();
     reflector = new Reflector(registry, silentLogger);
     home.caches.Pod.set('burst/web-1', localPod());
-    const annotations = await reflector.prepare(KEY, 'liqo-eu-west');
+    const prepared = reflector.prepare(KEY, 'liqo-eu-west')!;
+    await prepared.made;
     const created = calls.find((c) => c.verb === 'create' && c.kind === 'Pod')!;
     expect(created.cluster).toBe('eu-west');
-    const delegate = created.body as unknown as Pod;
+    const delegate = { ...(created.body as unknown as Pod), metadata: { ...(created.body as unknown as Pod).metadata, uid: 'remote-1' } };
     expect(delegate.metadata?.labels?.[SOURCE_UID_LABEL]).toBe('uid-web-1');
-    expect(annotations).toEqual({ 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-namespace': delegate.metadata?.namespace, [DELEGATE_UID_ANNOTATION]: expect.stringMatching(/^remote-/) });
+    expect(prepared.annotations).toEqual({ 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-namespace': delegate.metadata?.namespace });
     // The Binding carries them: the pod is not written on its own.
     expect(calls.filter((c) => c.cluster === 'us-east')).toEqual([]);
 
     // The delegate is Running in the peer; the pod's binding has not reached the cache.
     const remoteNs = delegate.metadata?.namespace ?? '';
     peer.caches.Pod.set(`${remoteNs}/web-1`, { ...delegate, status: { phase: 'Running' } });
-    home.caches.Pod.set('burst/web-1', localPod(undefined, { [DELEGATE_UID_ANNOTATION]: 'remote-1' }));
     reflector.addRemote(delegate);
     await reflector.idle();
     expect(calls.filter((c) => c.verb === 'patchStatus')).toEqual([]);
     expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(0);
 
-    // Bound now: the status lane mirrors Running.
-    home.caches.Pod.set('burst/web-1', localPod('liqo-eu-west', { [DELEGATE_UID_ANNOTATION]: 'remote-1' }));
+    // Bound now (the Binding's annotations on it): the status lane mirrors Running, the uid with it.
+    home.caches.Pod.set('burst/web-1', localPod('liqo-eu-west', prepared.annotations));
     reflector.observed(KEY, home.caches.Pod.get('burst/web-1') as Pod);
     reflector.addRemote(delegate);
     await waitFor(() => calls.some((c) => c.verb === 'patchStatus'), { timeoutMs: 10_000, what: 'status mirrored' });
+    await reflector.idle();
     const mirrored = calls.find((c) => c.verb === 'patchStatus')!;
-    expect([mirrored.cluster, mirrored.name, mirrored.body?.phase]).toEqual(['us-east', 'web-1', 'Running']);
+    expect([mirrored.cluster, mirrored.name, mirrored.body?.phase, mirrored.meta]).toEqual(['us-east', 'web-1', 'Running', { annotations: { [DELEGATE_UID_ANNOTATION]: 'remote-1' } }]);
+    expect(calls.filter((c) => c.cluster === 'us-east' && c.verb !== 'patchStatus')).toEqual([]);
+  });
+
+  it('a server that keeps metadata out of pods/status gets the uid in a write of its own', async () => {
+    const { calls, home, peer, registry } = setup(false);
+    reflector = new Reflector(registry, silentLogger);
+    const labels = { 'meridian.dev/source-cluster': 'us-east', 'multicluster.admiralty.io/parent-namespace': 'burst', 'multicluster.admiralty.io/parent-name': 'web-1', [SOURCE_UID_LABEL]: 'uid-web-1' };
+    const delegate: Pod = { metadata: { name: 'web-1', namespace: 'burst-x', uid: 'remote-7', labels }, spec: { containers: [] }, status: { phase: 'Running' } };
+    peer.caches.Pod.set('burst-x/web-1', delegate);
+    home.caches.Pod.set('burst/web-1', localPod('liqo-eu-west', { 'meridian.dev/delegate-cluster': 'eu-west', 'meridian.dev/delegate-namespace': 'burst-x' }));
+    reflector.addRemote(delegate);
+    await waitFor(() => calls.some((c) => c.verb === 'mergePatch'), { timeoutMs: 10_000, what: 'uid written on its own' });
+    expect(calls.filter((c) => c.cluster === 'us-east').map((c) => [c.verb, c.verb === 'mergePatch' ? c.body : c.body?.phase])).toEqual([
+      ['patchStatus', 'Running'], ['mergePatch', { metadata: { annotations: { [DELEGATE_UID_ANNOTATION]: 'remote-7' } } }],
+    ]);
   });
 
   it('a refused binding withdraws the delegate: collection deletes it once the pod is not bound there', async () => {
     const { calls, home, peer, registry } = setup();
     reflector = new Reflector(registry, silentLogger);
     home.caches.Pod.set('burst/web-1', localPod());
-    expect(await reflector.prepare(KEY, 'liqo-eu-west')).toBeDefined();
+    await reflector.prepare(KEY, 'liqo-eu-west')?.made;
     const delegate = calls.find((c) => c.verb === 'create' && c.kind === 'Pod')!.body as unknown as Pod;
     peer.caches.Pod.set(`${delegate.metadata?.namespace}/web-1`, delegate);
     expect(await reflector.collectGarbage(home.member, peer.member, 'liqo-eu-west')).toBe(0);
