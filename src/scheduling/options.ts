@@ -16,8 +16,8 @@ export interface SchedulingOptions {
   retryUnschedulableMs: number;
   /**
    * Bindings of elected pods in flight at once (decisions stay serial; only the API calls overlap).
-   * A binding to a virtual node first makes its delegate in the peer, so one slot spans two round
-   * trips: 128 lets a 100-pod wave reach both API servers at once (32 held the wave's last
+   * A binding to a virtual node makes its delegate in the peer beside the Binding, and one slot
+   * spans both: 128 lets a 100-pod wave reach both API servers at once (32 held the wave's last
    * delegates back by about 1.5 s, bench/scheduling/burst.bench.ts).
    */
   bindConcurrency: number;
