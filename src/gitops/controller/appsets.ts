@@ -60,7 +60,7 @@ function currentState(deps: AppSetDeps, key: string): { set?: ApplicationSet; ex
 }
 
 /** Members as the clusters generator sees them (every registered Cluster, connected or not). */
-export function clusterInfos(registry: ClusterRegistry): ClusterInfo[] {
+export function clusterInfos(registry: Pick<ClusterRegistry, 'clusterObjects'>): ClusterInfo[] {
   return registry.clusterObjects().map((c) => ({ name: c.metadata?.name ?? '', server: c.spec.server, labels: c.metadata?.labels ?? {}, annotations: c.metadata?.annotations ?? {} }));
 }
 

@@ -15,6 +15,7 @@ import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
 import { instrumentReconciler, watchQueueDepth } from '../../metrics/controllers.js';
 import { instrumentMemberSync } from '../../metrics/gitops.js';
 import { registerGitWebhook } from './webhook.js';
+import { MemberChanges } from './member-changes.js';
 import { HUB_SHARD } from '../../serve/ownership.js';
 import { stageMetrics } from './stage-metrics.js';
 import { SourceRenders } from '../sources.js';
@@ -44,9 +45,11 @@ export class GitopsController implements Controller {
   private readonly onShard = (key: string) => {
     if (key === HUB_SHARD) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
   };
+  private readonly memberChanges: MemberChanges;
   private readonly onMember = (cluster: string) => {
-    for (const a of this.apps.list()) if (a.spec.destination.name === cluster) this.appQueue.add(objectKey(a));
-    for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
+    const impact = this.memberChanges.impact(cluster);
+    if (impact.apps) for (const a of this.apps.list()) if (a.spec.destination.name === cluster) this.appQueue.add(objectKey(a));
+    if (impact.sets) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
   };
 
   constructor(private readonly ctx: ControllerContext) {
@@ -55,6 +58,7 @@ export class GitopsController implements Controller {
       allowFileRepos: opts.gitopsAllowFileRepos ?? false, maxTreeBytes: opts.gitopsTreeCacheMaxBytes });
     this.apps = new Informer<Application>(ctx.hub, { apiVersion: API_VERSION, kind: 'Application' });
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
+    this.memberChanges = new MemberChanges(ctx.registry);
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const onStage = stageMetrics(ctx.metrics);
@@ -110,6 +114,8 @@ export class GitopsController implements Controller {
     this.apps.on('add', (a: Application) => onApp(a)).on('update', onApp).on('delete', (a: Application) => onApp(a));
     const onSet = (s: ApplicationSet) => this.setQueue.add(objectKey(s));
     this.appsets.on('add', onSet).on('update', onSet);
+    // Every key is queued below: members as they are now are known, only later changes re-queue.
+    for (const name of new Set([...this.ctx.registry.list().map((m) => m.name), ...this.ctx.registry.clusterObjects().map((c) => c.metadata?.name ?? '')])) this.memberChanges.impact(name);
     this.ctx.registry.on('change', this.onMember);
     for (const a of this.apps.list()) this.appQueue.add(objectKey(a));
     for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
