@@ -30,43 +30,69 @@ export const noDnsMetrics: DnsMetrics = { query: () => undefined, drop: () => un
 /** The metrics already created per registry. */
 const registries = new WeakMap<Registry, DnsMetrics>();
 
+/** Queries of one label set counted since prom-client last read them. */
+interface Tally {
+  labels: { transport: string; qtype: string; rcode: string; forwarded: string };
+  pending: number;
+}
+
 /**
  * Counts DNS traffic in `registry` as meridian_dns_queries_total, _truncated_total and
- * _dropped_total. Several servers may share one registry: the counters are created once.
+ * _dropped_total. Several servers may share one registry: the counters are created once. The
+ * query path only adds to plain numbers; they reach prom-client when the registry is read
+ * (`collect`), because one prom-client `inc` (label hashing and validation) cost more than the
+ * rest of a cached answer.
  */
 export function prometheusDnsMetrics(registry: Registry): DnsMetrics {
   const existing = registries.get(registry);
   if (existing) return existing;
-  const queries = new Counter({
+  const tallies = new Map<string, Tally>();
+  // Cached replies pass the same frozen event object every time: skip building the label key for them.
+  const byEvent = new WeakMap<DnsQueryEvent, Tally>();
+  const drops = new Map<string, Tally>();
+  let truncatedPending = 0;
+  new Counter({
     name: 'meridian_dns_queries_total',
     help: 'DNS queries answered, by transport, question type, response code and whether forwarded.',
     labelNames: ['transport', 'qtype', 'rcode', 'forwarded'] as const,
     registers: [registry],
+    collect() {
+      for (const t of tallies.values()) if (t.pending > 0) { this.inc(t.labels, t.pending); t.pending = 0; }
+    },
   });
-  const truncated = new Counter({ name: 'meridian_dns_truncated_total', help: 'UDP replies sent with the TC bit.', registers: [registry] });
-  const dropped = new Counter({
+  new Counter({
+    name: 'meridian_dns_truncated_total', help: 'UDP replies sent with the TC bit.', registers: [registry],
+    collect() {
+      if (truncatedPending > 0) { this.inc(truncatedPending); truncatedPending = 0; }
+    },
+  });
+  new Counter({
     name: 'meridian_dns_dropped_total',
     help: 'Packets that got no reply, by reason.',
     labelNames: ['reason', 'transport'] as const,
     registers: [registry],
+    collect() {
+      for (const t of drops.values()) if (t.pending > 0) { this.inc({ reason: t.labels.rcode, transport: t.labels.transport }, t.pending); t.pending = 0; }
+    },
   });
-  const children = new Map<string, { inc(): void }>();
-  // Cached replies pass the same event object every time: skip building the label key for them.
-  const byEvent = new WeakMap<DnsQueryEvent, { inc(): void }>();
+  const tallyOf = (map: Map<string, Tally>, transport: string, qtype: string, rcode: string, forwarded: string): Tally => {
+    const key = `${transport} ${qtype} ${rcode} ${forwarded}`;
+    let tally = map.get(key);
+    if (!tally) map.set(key, (tally = { labels: { transport, qtype, rcode, forwarded }, pending: 0 }));
+    return tally;
+  };
   const metrics: DnsMetrics = {
     query(e) {
-      let child = byEvent.get(e);
-      if (!child) {
-        const key = `${e.transport} ${e.qtype} ${e.rcode} ${e.forwarded}`;
-        child = children.get(key);
-        if (!child) children.set(key, (child = queries.labels(e.transport, e.qtype, e.rcode, String(e.forwarded))));
-        if (Object.isFrozen(e)) byEvent.set(e, child);
+      let tally = byEvent.get(e);
+      if (!tally) {
+        tally = tallyOf(tallies, e.transport, e.qtype, e.rcode, String(e.forwarded));
+        if (Object.isFrozen(e)) byEvent.set(e, tally);
       }
-      child.inc();
-      if (e.truncated) truncated.inc();
+      tally.pending++;
+      if (e.truncated) truncatedPending++;
     },
     drop(reason, transport) {
-      dropped.labels(reason, transport).inc();
+      tallyOf(drops, transport, '', reason, '').pending++;
     },
   };
   registries.set(registry, metrics);
