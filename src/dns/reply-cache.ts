@@ -23,12 +23,18 @@ export interface CachedReply {
   event: DnsQueryEvent;
 }
 
-/** Per question bytes: the zone that answered and its replies by the zone's cache key. */
+/**
+ * Per question bytes: the zone that answered and its replies by the zone's cache key. Most zones
+ * give every asker one key, so the first reply is held in the slot itself and a hit costs one map
+ * lookup; further keys (views) go to `more`.
+ */
 interface Slot {
   zone: ZoneAuthority;
   qname: string;
   qtype: string;
-  byKey: Map<string, CachedReply>;
+  firstKey: string;
+  first: CachedReply;
+  more: Map<string, CachedReply> | undefined;
 }
 
 /** A bounded cache of UDP replies; see the file comment for what the key covers. */
@@ -50,10 +56,10 @@ export class ReplyCache {
     if (!slot) return undefined;
     const zoneKey = slot.zone.cacheKey?.(slot.qname, slot.qtype, ctx);
     if (zoneKey === undefined) return undefined;
-    const cached = slot.byKey.get(zoneKey);
+    const cached = zoneKey === slot.firstKey ? slot.first : slot.more?.get(zoneKey);
     if (!cached) return undefined;
     const reply = Buffer.allocUnsafe(cached.bytes.length);
-    cached.bytes.copy(reply);
+    reply.set(cached.bytes);
     reply[0] = query[0]!;
     reply[1] = query[1]!;
     return { reply, cached };
@@ -64,10 +70,18 @@ export class ReplyCache {
     const zoneKey = zone.cacheKey?.(qname, qtype, ctx);
     if (zoneKey === undefined) return;
     if (this.entries >= this.maxEntries) this.clear();
-    let slot = this.slots.get(key);
-    if (!slot || slot.zone !== zone) this.slots.set(key, (slot = { zone, qname, qtype, byKey: new Map() }));
-    if (!slot.byKey.has(zoneKey)) this.entries++;
-    slot.byKey.set(zoneKey, { ...reply, bytes: Buffer.from(reply.bytes) });
+    const cached = { ...reply, bytes: Buffer.from(reply.bytes) };
+    const slot = this.slots.get(key);
+    if (!slot || slot.zone !== zone) {
+      this.slots.set(key, { zone, qname, qtype, firstKey: zoneKey, first: cached, more: undefined });
+      this.entries++;
+    } else if (zoneKey === slot.firstKey) {
+      slot.first = cached;
+    } else {
+      slot.more ??= new Map();
+      if (!slot.more.has(zoneKey)) this.entries++;
+      slot.more.set(zoneKey, cached);
+    }
   }
 
   /** Forgets every reply (the data changed). */

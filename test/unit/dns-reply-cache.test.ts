@@ -24,6 +24,19 @@ describe('ReplyCache', () => {
     expect(cache.lookup(key, query(4), ctx('10.0.0.1'))).toBeUndefined();
   });
 
+  it('replaces a reply stored again under the same key, and starts the question over when another zone answers it', () => {
+    const byView: ZoneAuthority = { origin: 'example', answer: () => ({ rcode: 'NOERROR', answers: [], authority: [] }), cacheKey: (_q, _t, c) => c.clientAddress };
+    const cache = new ReplyCache();
+    const key = ReplyCache.keyOf(query(1));
+    for (const [client, tag] of [['10.0.0.1', 1], ['10.0.0.2', 2], ['10.0.0.3', 3], ['10.0.0.1', 4], ['10.0.0.3', 5]] as const) cache.store(key, byView, 'a.example', 'A', ctx(client), reply(tag));
+    expect(cache.size).toBe(3);
+    expect(['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((c) => cache.lookup(key, query(9), ctx(c))?.reply[2])).toEqual([4, 2, 5]);
+    const other: ZoneAuthority = { ...byView, origin: 'a.example' };
+    cache.store(key, other, 'a.example', 'A', ctx('10.0.0.2'), reply(6));
+    expect(cache.lookup(key, query(9), ctx('10.0.0.2'))?.reply[2]).toBe(6);
+    expect(cache.lookup(key, query(9), ctx('10.0.0.1'))).toBeUndefined();
+  });
+
   it('never keeps answers of zones without a cache key or that refuse one, and starts over when full', () => {
     const rotating: ZoneAuthority = { origin: 'example', answer: () => ({ rcode: 'NOERROR', answers: [], authority: [] }), cacheKey: () => undefined };
     const plain: ZoneAuthority = { origin: 'example', answer: () => ({ rcode: 'NOERROR', answers: [], authority: [] }) };
