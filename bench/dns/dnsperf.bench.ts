@@ -1,7 +1,10 @@
 // Meridian's DNS server against BIND 9 with dnsperf, in one run, on loopback.
-//   npx tsx bench/dns/dnsperf.bench.ts [--services 1000] [--seconds 10] [--rounds 3] [--clients 10] [--outstanding 100] [--bind-threads N] [--workers N]
+//   npx tsx bench/dns/dnsperf.bench.ts [--services 1000] [--seconds 10] [--rounds 3] [--clients 10] [--outstanding 100] [--bind-threads N] [--workers N] [--floor 1]
 // --workers: Meridian DNS worker processes sharing the port (default: the number of CPUs, as BIND's
-// threads); 0 is the in-process single-thread server.
+// threads); 0 is the in-process single-thread server. --floor 1 (the default) also measures the
+// Node floor (bench/dns/floor-server.ts: the same workers on one shared socket, each datagram
+// echoed with QR set and nothing else), in the same alternating rounds: what Node's datagram path
+// costs before any DNS work.
 // Both serve the same zone (BIND from a zone file rendered from Meridian's snapshot); answers are
 // compared first. Throughput runs alternate between the servers for several rounds (the machine
 // may be shared, so alternation spreads noise evenly) and the median counts; verbose runs, also
@@ -11,7 +14,7 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -25,7 +28,7 @@ import { BENCH_ORIGIN, benchSnapshot, queryFile } from './zone.js';
 
 const { values } = parseArgs({ options: {
   services: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, clients: { type: 'string', default: '10' },
-  outstanding: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' }, 'bind-threads': { type: 'string', default: String(cpus().length) }, workers: { type: 'string', default: String(cpus().length) }, named: { type: 'string', default: '/usr/sbin/named' },
+  outstanding: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' }, 'bind-threads': { type: 'string', default: String(cpus().length) }, workers: { type: 'string', default: String(cpus().length) }, floor: { type: 'string', default: '1' }, named: { type: 'string', default: '/usr/sbin/named' },
 } });
 const services = Number(values.services);
 const seconds = Number(values.seconds);
@@ -36,39 +39,49 @@ writeFileSync(queries, queryFile(services));
 
 const here = dirname(fileURLToPath(import.meta.url));
 const meridian = spawn(process.execPath, ['--import', 'tsx', join(here, 'meridian-server.ts'), String(services), values.workers!], { stdio: ['ignore', 'pipe', 'inherit'] });
+const withFloor = values.floor !== '0';
+const floor = withFloor ? spawn(process.execPath, ['--import', 'tsx', join(here, 'floor-server.ts'), String(await freePort()), values.workers!], { stdio: ['ignore', 'pipe', 'inherit'] }) : undefined;
 const bind = await startBind(values.named!, BENCH_ORIGIN, renderZoneFile(snapshot), await freePort(), Number(values['bind-threads']));
 try {
   const started = await firstJsonLine(meridian);
   const meridianPort = started.port;
-  console.log(`zone: ${services} services, ${snapshot.size} records; Meridian pid ${meridian.pid} port ${meridianPort} (${Number(values.workers) > 0 ? `${values.workers} workers` : 'one thread'}); named pid ${bind.pid} port ${bind.port} (-n ${bind.threads}); ${cpus().length} CPUs`);
+  const floorPort = floor ? (await firstJsonLine(floor)).port : 0;
+  console.log(`zone: ${services} services, ${snapshot.size} records; Meridian pid ${meridian.pid} port ${meridianPort} (${Number(values.workers) > 0 ? `${values.workers} workers` : 'one thread'}); named pid ${bind.pid} port ${bind.port} (-n ${bind.threads}); ${floor ? `Node floor pid ${floor.pid} port ${floorPort}; ` : ''}${cpus().length} CPUs`);
   await compareAnswers(meridianPort, bind.port);
-  const cpu = { meridian: { ms: 0, queries: 0 }, bind: { ms: 0, queries: 0 } };
+  const loads: number[] = [loadavg()[0]!];
+  const cpu = new Map<number, { ms: number; queries: number }>();
+  const pidOf = new Map([[meridianPort, meridian.pid!], [bind.port, bind.pid], ...(floor ? [[floorPort, floor.pid!] as [number, number]] : [])]);
   const run = async (port: number, verbose: boolean) => {
-    const who = port === meridianPort ? cpu.meridian : cpu.bind;
-    const pid = port === meridianPort ? meridian.pid! : bind.pid;
+    const pid = pidOf.get(port)!;
     const before = cpuMsOfTree(pid);
     const result = await runDnsperf({ port, queryFile: queries, seconds: verbose ? Math.min(5, seconds) : seconds, clients: Number(values.clients), outstanding: Number(values.outstanding), verbose });
+    const who = cpu.get(port) ?? { ms: 0, queries: 0 };
     who.ms += cpuMsOfTree(pid) - before;
     who.queries += result.completed;
+    cpu.set(port, who);
+    loads.push(loadavg()[0]!);
     return result;
   };
-  await run(meridianPort, false).then(() => run(bind.port, false)); // warm-up: JIT, caches
-  cpu.meridian = { ms: 0, queries: 0 };
-  cpu.bind = { ms: 0, queries: 0 };
+  for (const port of pidOf.keys()) await run(port, false); // warm-up: JIT, caches
+  cpu.clear();
   const ms: DnsperfResult[] = [];
   const bs: DnsperfResult[] = [];
+  const fs: DnsperfResult[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
     ms.push(await run(meridianPort, false));
     bs.push(await run(bind.port, false));
-    console.log(`round ${round + 1}: Meridian ${ms[round]!.qps.toFixed(0)} QPS, BIND ${bs[round]!.qps.toFixed(0)} QPS`);
+    if (floor) fs.push(await run(floorPort, false));
+    console.log(`round ${round + 1}: Meridian ${ms[round]!.qps.toFixed(0)} QPS, BIND ${bs[round]!.qps.toFixed(0)} QPS${floor ? `, Node floor ${fs[round]!.qps.toFixed(0)} QPS` : ''}`);
   }
   const m = median(ms);
   const b = median(bs);
   const mvs: DnsperfResult[] = [];
   const bvs: DnsperfResult[] = [];
+  const fvs: DnsperfResult[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
     mvs.push(await run(meridianPort, true));
     bvs.push(await run(bind.port, true));
+    if (floor) fvs.push(await run(floorPort, true));
   }
   const mv = pooled(mvs);
   const bv = pooled(bvs);
@@ -76,19 +89,25 @@ try {
   console.log(row('server', 'QPS', 'avg ms', 'lost', 'p50 ms (-v)', 'p99 ms (-v)', 'QPS (-v)'));
   console.log(row(`meridian -w ${values.workers}`, ...figures(m, mv)));
   console.log(row(`bind9 -n ${bind.threads}`, ...figures(b, bv)));
+  if (floor) console.log(row(`node floor -w ${values.workers}`, ...figures(median(fs), pooled(fvs))));
   const best = (rs: DnsperfResult[]) => Math.max(...rs.map((r) => r.qps));
   const paired = ms.map((r, i) => r.qps / bs[i]!.qps).sort((x, y) => x - y);
   console.log(`\nthroughput ratio Meridian/BIND (goal >= 1.00): medians ${(m.qps / b.qps).toFixed(2)}, best runs ${(best(ms) / best(bs)).toFixed(2)} (${best(ms).toFixed(0)} vs ${best(bs).toFixed(0)} QPS), per-round ${paired.map((x) => x.toFixed(2)).join(' ')}; verbose runs ${(mv.qps / bv.qps).toFixed(2)}`);
   console.log(`p99 (goal: Meridian <= BIND): Meridian ${mv.p99Ms!.toFixed(3)} ms, BIND ${bv.p99Ms!.toFixed(3)} ms; p50 Meridian ${mv.p50Ms!.toFixed(3)} ms, BIND ${bv.p50Ms!.toFixed(3)} ms`);
-  const perQuery = (c: { ms: number; queries: number }) => (c.queries > 0 ? (c.ms * 1000) / c.queries : NaN);
-  console.log(`CPU per query over all timed runs (server and its workers, /proc utime+stime): Meridian ${perQuery(cpu.meridian).toFixed(1)} us, BIND ${perQuery(cpu.bind).toFixed(1)} us (ratio ${(perQuery(cpu.meridian) / perQuery(cpu.bind)).toFixed(2)})`);
+  const perQuery = (port: number) => { const c = cpu.get(port); return c && c.queries > 0 ? (c.ms * 1000) / c.queries : NaN; };
+  console.log(`CPU per query over all timed runs (server and its workers, /proc utime+stime): Meridian ${perQuery(meridianPort).toFixed(1)} us, BIND ${perQuery(bind.port).toFixed(1)} us (ratio ${(perQuery(meridianPort) / perQuery(bind.port)).toFixed(2)})${floor ? `, Node floor ${perQuery(floorPort).toFixed(1)} us` : ''}`);
+  if (floor) {
+    const f = median(fs);
+    console.log(`Node floor (echo, no DNS work, same workers and socket): ${f.qps.toFixed(0)} QPS = ${(f.qps / b.qps).toFixed(2)}x BIND; Meridian reaches ${(m.qps / f.qps).toFixed(2)} of the floor's QPS and spends ${(perQuery(meridianPort) - perQuery(floorPort)).toFixed(1)} us per query above its CPU`);
+  }
+  console.log(`load average (1 min) over the runs: min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}, at the end ${loads[loads.length - 1]!.toFixed(2)}`);
   if (started.propagationMs?.length) {
     const p = [...started.propagationMs].sort((x, y) => x - y);
     console.log(`snapshot propagation (publish -> every one of ${values.workers} workers serving it, ${p.length} changes of the ${snapshot.size}-record zone): median ${p[Math.floor(p.length / 2)]!.toFixed(1)} ms, max ${p[p.length - 1]!.toFixed(1)} ms`);
   }
   console.log(`response codes (Meridian): ${m.rcodes}\nresponse codes (BIND):     ${b.rcodes}`);
 } finally {
-  await Promise.all([stopChild(meridian), bind.stop()]);
+  await Promise.all([stopChild(meridian), bind.stop(), ...(floor ? [stopChild(floor)] : [])]);
   rmSync(dir, { recursive: true, force: true });
 }
 
