@@ -40,7 +40,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       const hit = replyCache!.lookup(cacheKey, query, ctx);
       if (hit) {
         if (rrl) {
-          const verdict = rrl.check(ctx.clientAddress, rrlKey(hit.cached), Date.now());
+          const verdict = rrl.check(ctx.clientAddress, hit.cached.rrlKey ?? rrlKey(hit.cached), Date.now());
           if (verdict === 'drop') return metrics.drop('rate-limit', 'udp');
           if (verdict === 'slip') {
             send(slipReply(hit.reply));
@@ -95,7 +95,7 @@ function remember(cache: ReplyCache, key: string, router: ZoneRouter, outcome: E
   const zone = router.find(outcome.qname!);
   if (!zone || zone.origin !== outcome.zone) return;
   const event = Object.freeze({ transport: 'udp' as const, qtype: metricQtype(outcome.qtype), rcode: outcome.rcode, truncated: outcome.truncated, forwarded: false });
-  cache.store(key, zone, outcome.qname!, qtypeName(outcome.qtype), ctx, { bytes: outcome.bytes, rcode: outcome.rcode, qtype: outcome.qtype, qname: outcome.qname, zone: outcome.zone, event });
+  cache.store(key, zone, outcome.qname!, qtypeName(outcome.qtype), ctx, { bytes: outcome.bytes, rcode: outcome.rcode, qtype: outcome.qtype, qname: outcome.qname, zone: outcome.zone, event, rrlKey: rrlKey(outcome) });
 }
 
 /**

@@ -21,6 +21,8 @@ export interface CachedReply {
   zone?: string;
   /** The metrics event of this reply, one object reused on every hit. */
   event: DnsQueryEvent;
+  /** What response-rate limiting accounts this reply under, worked out once. */
+  rrlKey?: string;
 }
 
 /**

@@ -18,7 +18,7 @@ export interface RrlOptions {
   ipv4PrefixLength: number;
   /** Prefix length that groups IPv6 clients; default 56. */
   ipv6PrefixLength: number;
-  /** Accounts kept at once; the oldest go first past this; default 100 000. */
+  /** Accounts kept at once; the least recently used (to within a second) go first past this; default 100 000. */
   maxEntries: number;
 }
 
@@ -28,9 +28,17 @@ export const DEFAULT_RRL: RrlOptions = { responsesPerSecond: 5, windowSeconds: 1
 /** What to do with one reply. */
 export type RrlVerdict = 'send' | 'drop' | 'slip';
 
+/** Client prefixes remembered by address before the memo starts over (a spoofed flood of random sources). */
+const MAX_PREFIXES = 4096;
+
+/** How long an account keeps its place in the eviction order after it was last moved to the back. */
+const REORDER_MS = 1000;
+
 interface Account {
   balance: number;
   updatedMs: number;
+  /** When the account was last put at the back of the eviction order. */
+  movedMs: number;
   limited: number;
 }
 
@@ -53,6 +61,9 @@ export function rrlOptions(partial: Partial<RrlOptions> = {}): RrlOptions {
 export class ResponseRateLimiter {
   private readonly options: RrlOptions;
   private readonly accounts = new Map<string, Account>();
+  // Working out a prefix (parse, mask, format) cost more than the rest of a check; the same
+  // resolvers ask again and again, so it is done once per address.
+  private prefixes = new Map<string, string>();
 
   /** Options are validated; see rrlOptions. */
   constructor(options: Partial<RrlOptions> = {}) {
@@ -62,17 +73,23 @@ export class ResponseRateLimiter {
   /** Accounts one reply keyed `answerKey` to `clientAddress` at `nowMs` and says what to do with it. */
   check(clientAddress: string, answerKey: string, nowMs: number): RrlVerdict {
     const { responsesPerSecond: rate, windowSeconds, slip, maxEntries } = this.options;
-    const key = `${clientPrefix(clientAddress, this.options)}|${answerKey}`;
+    const key = `${this.prefixOf(clientAddress)}|${answerKey}`;
     let account = this.accounts.get(key);
     if (account) {
-      this.accounts.delete(key); // re-inserted below: the Map's order is least recently used first
       account.balance = Math.min(rate, account.balance + ((nowMs - account.updatedMs) / 1000) * rate);
       account.updatedMs = nowMs;
+      // The Map's order is least recently used first, to within REORDER_MS: moving a busy account
+      // to the back on every reply (a delete and a set in a large map) cost more than the rest.
+      if (nowMs - account.movedMs >= REORDER_MS) {
+        this.accounts.delete(key);
+        this.accounts.set(key, account);
+        account.movedMs = nowMs;
+      }
     } else {
-      account = { balance: rate, updatedMs: nowMs, limited: 0 };
+      account = { balance: rate, updatedMs: nowMs, movedMs: nowMs, limited: 0 };
       if (this.accounts.size >= maxEntries) this.accounts.delete(this.accounts.keys().next().value as string);
+      this.accounts.set(key, account);
     }
-    this.accounts.set(key, account);
     // Debt is capped at one window's worth, so a flood that stops is forgiven after the window.
     account.balance = Math.max(-rate * windowSeconds, account.balance - 1);
     if (account.balance >= 0) {
@@ -86,6 +103,21 @@ export class ResponseRateLimiter {
   /** Accounts held now (for tests and metrics). */
   get size(): number {
     return this.accounts.size;
+  }
+
+  /** Client prefixes remembered now (bounded by MAX_PREFIXES). */
+  get prefixesHeld(): number {
+    return this.prefixes.size;
+  }
+
+  private prefixOf(address: string): string {
+    let prefix = this.prefixes.get(address);
+    if (prefix === undefined) {
+      if (this.prefixes.size >= MAX_PREFIXES) this.prefixes = new Map();
+      prefix = clientPrefix(address, this.options);
+      this.prefixes.set(address, prefix);
+    }
+    return prefix;
   }
 }
 

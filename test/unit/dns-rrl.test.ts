@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDispatch } from '../../src/dns/dispatch.js';
 import { handleQuery } from '../../src/dns/handler.js';
 import { noDnsMetrics, type DnsDropReason } from '../../src/dns/metrics.js';
+import { ReplyCache } from '../../src/dns/reply-cache.js';
 import { ZoneRouter } from '../../src/dns/router.js';
 import { ResponseRateLimiter, clientPrefix, rrlOptions } from '../../src/dns/rrl.js';
 import { DnsServer } from '../../src/dns/server.js';
@@ -58,13 +59,43 @@ describe('response-rate limiter', () => {
     for (let i = 0; i < 10; i++) rrl.check(`10.0.${i}.1`, 'k', 0);
     expect(rrl.size).toBe(3);
   });
+
+  it('keeps an account in its place in the eviction order for a second after it moved (no map delete and set per reply)', () => {
+    const rrl = new ResponseRateLimiter({ maxEntries: 2, responsesPerSecond: 100 });
+    rrl.check('10.0.1.1', 'a', 0);
+    rrl.check('10.0.2.1', 'b', 0);
+    rrl.check('10.0.1.1', 'a', 999); // within the second: "a" stays first in line
+    rrl.check('10.0.3.1', 'c', 999); // so the newcomer evicts "a", not "b"
+    // "a" starts over with a full allowance of 100 (had it been kept, it would have 99 left).
+    expect(Array.from({ length: 100 }, () => rrl.check('10.0.1.1', 'a', 999))).toEqual(Array(100).fill('send'));
+
+    // After a second an account used again moves to the back: the newcomer evicts the other one.
+    const slow = new ResponseRateLimiter({ maxEntries: 2, responsesPerSecond: 1, slip: 0 });
+    for (let i = 0; i < 10; i++) slow.check('10.0.1.1', 'x', 0); // "x" deep in debt
+    slow.check('10.0.2.1', 'y', 0);
+    slow.check('10.0.1.1', 'x', 1000);
+    slow.check('10.0.3.1', 'z', 1000); // evicts "y"
+    expect(slow.check('10.0.1.1', 'x', 1000)).toBe('drop');
+    expect(slow.check('10.0.2.1', 'y', 1000)).toBe('send');
+  });
+
+  it('works out the prefix of a client address once, remembering a bounded number of addresses', () => {
+    const rrl = new ResponseRateLimiter({ responsesPerSecond: 1, slip: 0 });
+    for (let i = 0; i < 5000; i++) rrl.check(`10.${i >> 8}.${i & 255}.1`, 'k', 0);
+    expect(rrl.prefixesHeld).toBeGreaterThan(0);
+    expect(rrl.prefixesHeld).toBeLessThanOrEqual(4096);
+    // Same verdicts as without the memo: one /24 account per address block.
+    expect(rrl.check('10.0.5.77', 'k', 0)).toBe('drop');
+    expect(rrl.check('::ffff:10.19.135.9', 'k', 0)).toBe('drop');
+    expect(rrl.check('10.200.0.1', 'k', 0)).toBe('send');
+  });
 });
 
 describe('dispatch with RRL', () => {
-  function run(rrl: ResponseRateLimiter | undefined, packets: Array<[Buffer, QueryContext]>): { sent: DecodedPacket[]; drops: DnsDropReason[] } {
+  function run(rrl: ResponseRateLimiter | undefined, packets: Array<[Buffer, QueryContext]>, replyCache?: ReplyCache): { sent: DecodedPacket[]; drops: DnsDropReason[] } {
     const sent: DecodedPacket[] = [];
     const drops: DnsDropReason[] = [];
-    const dispatch = createDispatch({ router, rrl, limits: { maxUdpSize: 1232, forwarding: false }, metrics: { ...noDnsMetrics, drop: (r) => drops.push(r) } });
+    const dispatch = createDispatch({ router, rrl, replyCache, limits: { maxUdpSize: 1232, forwarding: false }, metrics: { ...noDnsMetrics, drop: (r) => drops.push(r) } });
     for (const [p, c] of packets) dispatch(p, c, (bytes) => sent.push(dnsPacket.decode(bytes)));
     return { sent, drops };
   }
@@ -83,6 +114,20 @@ describe('dispatch with RRL', () => {
   it('counts every NXDOMAIN of a zone together (random names get no fresh allowance)', () => {
     const flood = Array.from({ length: 20 }, (_, i): [Buffer, QueryContext] => [query(`r${i}.example.test`), ctx('203.0.113.5')]);
     expect(run(new ResponseRateLimiter({ responsesPerSecond: 5, slip: 0 }), flood).sent).toHaveLength(5);
+  });
+
+  it('accounts replies from the reply cache under the same keys as answered ones', () => {
+    const flood = Array.from({ length: 40 }, (_, i): [Buffer, QueryContext] => [query('www.example.test'), ctx(`203.0.113.${i}`)]);
+    const limiter = () => new ResponseRateLimiter({ responsesPerSecond: 5, slip: 2 });
+    const tc = (r: { sent: DecodedPacket[] }) => r.sent.map((p) => p.flag_tc);
+    const cache = new ReplyCache();
+    expect(tc(run(limiter(), flood, cache))).toEqual(tc(run(limiter(), flood)));
+    expect(cache.size).toBe(1);
+    // Four NXDOMAIN names asked five times each: the hits still share the zone's one NXDOMAIN account.
+    const nx = Array.from({ length: 20 }, (_, i): [Buffer, QueryContext] => [query(`r${i % 4}.example.test`), ctx('203.0.113.5')]);
+    const nxCache = new ReplyCache();
+    expect(run(new ResponseRateLimiter({ responsesPerSecond: 5, slip: 0 }), nx, nxCache).sent).toHaveLength(5);
+    expect(nxCache.size).toBe(4);
   });
 
   it('leaves TCP and an unlimited server alone', () => {
