@@ -11,8 +11,11 @@ import type { ResponseRateLimiter } from './rrl.js';
 import type { QueryContext } from './types.js';
 import { FLAG, RCODE, headerOnlyReply, readHeader } from './wire.js';
 
-/** Sends one reply back to the client the query came from. */
-export type SendReply = (bytes: Buffer) => void;
+/**
+ * Sends one reply back to the client the query came from: `ctx` is the query's, so a UDP listener
+ * can answer every datagram through one function instead of a closure per datagram.
+ */
+export type SendReply = (bytes: Buffer, ctx: QueryContext) => void;
 
 /** Handles a packet and calls `send` with the reply, now or (forwarded) later, or not at all. */
 export type Dispatch = (query: Buffer, ctx: QueryContext, send: SendReply) => void;
@@ -43,11 +46,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           const verdict = rrl.check(ctx.clientAddress, hit.cached.rrlKey ?? rrlKey(hit.cached), Date.now());
           if (verdict === 'drop') return metrics.drop('rate-limit', 'udp');
           if (verdict === 'slip') {
-            send(slipReply(hit.reply));
+            send(slipReply(hit.reply), ctx);
             return metrics.query({ transport: 'udp', qtype: metricQtype(hit.cached.qtype), rcode: hit.cached.rcode, truncated: true, forwarded: false });
           }
         }
-        send(hit.reply);
+        send(hit.reply, ctx);
         return metrics.query(hit.cached.event);
       }
     }
@@ -57,7 +60,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     } catch {
       // A bug on the query path answers SERVFAIL for this query instead of ending the process.
       const header = readHeader(query);
-      if (header) send(headerOnlyReply(query, header, RCODE.SERVFAIL));
+      if (header) send(headerOnlyReply(query, header, RCODE.SERVFAIL), ctx);
       metrics.query({ transport: ctx.transport, qtype: 'none', rcode: 'SERVFAIL', truncated: false, forwarded: false });
       return;
     }
@@ -71,11 +74,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         const verdict = rrl.check(ctx.clientAddress, rrlKey(outcome), Date.now());
         if (verdict === 'drop') return metrics.drop('rate-limit', 'udp');
         if (verdict === 'slip') {
-          send(slipReply(outcome.bytes));
+          send(slipReply(outcome.bytes), ctx);
           return metrics.query({ transport: 'udp', qtype: metricQtype(outcome.qtype), rcode: outcome.rcode, truncated: true, forwarded: false });
         }
       }
-      send(outcome.bytes);
+      send(outcome.bytes, ctx);
       metrics.query({ transport: ctx.transport, qtype: metricQtype(outcome.qtype), rcode: outcome.rcode, truncated: outcome.truncated, forwarded: false });
       return;
     }
@@ -83,7 +86,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     const pending = forwarder ? forwarder.forward(query, questionEnd, ctx.transport) : Promise.resolve(undefined);
     void pending.then((reply) => {
       const bytes = reply ?? headerOnlyReply(query, header, RCODE.SERVFAIL, questionEnd);
-      send(bytes);
+      send(bytes, ctx);
       const rcode = RCODE_NAMES[(readHeader(bytes)?.qr ? bytes[3]! : 2) & 0xf] ?? 'other';
       metrics.query({ transport: ctx.transport, qtype: metricQtype(qtype), rcode, truncated: (bytes[2]! & 0x02) !== 0, forwarded: true });
     });

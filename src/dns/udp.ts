@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
 import type { Dispatch } from './dispatch.js';
+import type { QueryContext } from './types.js';
 
 /** A bound UDP listener. */
 export interface UdpListener {
@@ -19,24 +20,35 @@ export function listenUdp(address: string, port: number, dispatch: Dispatch, onE
     socket.bind(port, address, () => {
       socket.off('error', reject);
       socket.on('error', onError);
-      const local = socket.address();
+      const { address: localAddress, port: localPort } = socket.address();
+      // No per-send callback: a failed send surfaces as the socket's 'error' event, and leaving the
+      // callback out spares Node an extra tick per reply. One function for every reply (no closure
+      // per datagram): the query's context says where it goes.
+      const reply = (bytes: Buffer, ctx: QueryContext): void => socket.send(bytes, ctx.clientPort, ctx.clientAddress);
       socket.on('message', (msg, rinfo) => {
-        const ctx = { clientAddress: rinfo.address, clientPort: rinfo.port, localAddress: local.address, localPort: local.port, transport: 'udp' as const };
-        // No per-send callback: a failed send surfaces as the socket's 'error' event, and leaving the
-        // callback out spares Node an extra tick per reply.
-        dispatch(msg, ctx, (bytes) => socket.send(bytes, rinfo.port, rinfo.address));
+        dispatch(msg, { clientAddress: rinfo.address, clientPort: rinfo.port, localAddress, localPort, transport: 'udp' }, reply);
       });
-      resolve({ port: local.port, close: () => new Promise((done) => socket.close(() => done())) });
+      resolve({ port: localPort, close: () => new Promise((done) => socket.close(() => done())) });
     });
   });
 }
+
+/** The IP literal literalLookup saw last, and its family. */
+let lastLiteral = '';
+let lastFamily = 0;
 
 /**
  * Replies go to the address a query came from, always an IP literal: answer dgram's lookup at once
  * instead of through dns.lookup, which defers every send by a tick. Names still go to dns.lookup.
  */
 function literalLookup(hostname: string, options: dns.LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  // Most replies go to the client that asked last (a resolver, a load generator): skip the parse.
+  if (hostname === lastLiteral) return callback(null, hostname, lastFamily);
   const family = net.isIP(hostname);
-  if (family !== 0) return callback(null, hostname, family);
+  if (family !== 0) {
+    lastLiteral = hostname;
+    lastFamily = family;
+    return callback(null, hostname, family);
+  }
   dns.lookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
