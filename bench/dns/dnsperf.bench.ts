@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { renderZoneFile } from '../../src/dns/zonefile.js';
 import { startBind, stopChild } from './bind.js';
 import { runDnsperf, type DnsperfResult } from './dnsperf.js';
-import { cpuMsOfTree } from './cpu.js';
+import { cpuMsOfTree, waitedChildrenCpuMs } from './cpu.js';
 import { freePort } from './ports.js';
 import { BENCH_ORIGIN, benchSnapshot, queryFile } from './zone.js';
 
@@ -49,14 +49,16 @@ try {
   console.log(`zone: ${services} services, ${snapshot.size} records; Meridian pid ${meridian.pid} port ${meridianPort} (${Number(values.workers) > 0 ? `${values.workers} workers` : 'one thread'}); named pid ${bind.pid} port ${bind.port} (-n ${bind.threads}); ${floor ? `Node floor pid ${floor.pid} port ${floorPort}; ` : ''}${cpus().length} CPUs`);
   await compareAnswers(meridianPort, bind.port);
   const loads: number[] = [loadavg()[0]!];
-  const cpu = new Map<number, { ms: number; queries: number }>();
+  const cpu = new Map<number, { ms: number; queries: number; dnsperfMs: number }>();
   const pidOf = new Map([[meridianPort, meridian.pid!], [bind.port, bind.pid], ...(floor ? [[floorPort, floor.pid!] as [number, number]] : [])]);
   const run = async (port: number, verbose: boolean) => {
     const pid = pidOf.get(port)!;
     const before = cpuMsOfTree(pid);
+    const dnsperfBefore = waitedChildrenCpuMs();
     const result = await runDnsperf({ port, queryFile: queries, seconds: verbose ? Math.min(5, seconds) : seconds, clients: Number(values.clients), outstanding: Number(values.outstanding), verbose });
-    const who = cpu.get(port) ?? { ms: 0, queries: 0 };
+    const who = cpu.get(port) ?? { ms: 0, queries: 0, dnsperfMs: 0 };
     who.ms += cpuMsOfTree(pid) - before;
+    who.dnsperfMs += waitedChildrenCpuMs() - dnsperfBefore;
     who.queries += result.completed;
     cpu.set(port, who);
     loads.push(loadavg()[0]!);
@@ -95,7 +97,9 @@ try {
   console.log(`\nthroughput ratio Meridian/BIND (goal >= 1.00): medians ${(m.qps / b.qps).toFixed(2)}, best runs ${(best(ms) / best(bs)).toFixed(2)} (${best(ms).toFixed(0)} vs ${best(bs).toFixed(0)} QPS), per-round ${paired.map((x) => x.toFixed(2)).join(' ')}; verbose runs ${(mv.qps / bv.qps).toFixed(2)}`);
   console.log(`p99 (goal: Meridian <= BIND): Meridian ${mv.p99Ms!.toFixed(3)} ms, BIND ${bv.p99Ms!.toFixed(3)} ms; p50 Meridian ${mv.p50Ms!.toFixed(3)} ms, BIND ${bv.p50Ms!.toFixed(3)} ms`);
   const perQuery = (port: number) => { const c = cpu.get(port); return c && c.queries > 0 ? (c.ms * 1000) / c.queries : NaN; };
+  const dnsperfPerQuery = (port: number) => { const c = cpu.get(port); return c && c.queries > 0 ? (c.dnsperfMs * 1000) / c.queries : NaN; };
   console.log(`CPU per query over all timed runs (server and its workers, /proc utime+stime): Meridian ${perQuery(meridianPort).toFixed(1)} us, BIND ${perQuery(bind.port).toFixed(1)} us (ratio ${(perQuery(meridianPort) / perQuery(bind.port)).toFixed(2)})${floor ? `, Node floor ${perQuery(floorPort).toFixed(1)} us` : ''}`);
+  console.log(`dnsperf's own CPU per query (it shares the ${cpus().length} CPUs): against Meridian ${dnsperfPerQuery(meridianPort).toFixed(1)} us, BIND ${dnsperfPerQuery(bind.port).toFixed(1)} us${floor ? `, Node floor ${dnsperfPerQuery(floorPort).toFixed(1)} us` : ''}`);
   if (floor) {
     const f = median(fs);
     console.log(`Node floor (echo, no DNS work, same workers and socket): ${f.qps.toFixed(0)} QPS = ${(f.qps / b.qps).toFixed(2)}x BIND; Meridian reaches ${(m.qps / f.qps).toFixed(2)} of the floor's QPS and spends ${(perQuery(meridianPort) - perQuery(floorPort)).toFixed(1)} us per query above its CPU`);
