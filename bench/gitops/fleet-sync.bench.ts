@@ -28,7 +28,7 @@ import { sleep, waitFor } from '../../src/util/wait.js';
 import { meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startTestFleet } from '../../test/support/fleet.js';
-import { counterTotal, fleetWrites, hubApplicationWrites, sampleQuantile, stageRows } from './metrics.js';
+import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, serverLatency, stageRows, type HistogramSeries } from './metrics.js';
 import { naiveDeploy } from './naive.js';
 import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.js';
 
@@ -82,6 +82,29 @@ class Observed {
   }
 }
 
+/** The hub's and every member's /metrics text. */
+async function serverMetrics(hub: KubeClient, members: KubeClient[]): Promise<{ hub: string; members: string[] }> {
+  const text = async (c: KubeClient) => (await c.getText('/metrics', 10_000)).text;
+  return { hub: await text(hub), members: await Promise.all(members.map(text)) };
+}
+
+/** Server-side latency rows between two scrapes: the hub's Application status writes, the members' reads and applies of app resources. */
+function serverRows(before: { hub: string; members: string[] }, after: { hub: string; members: string[] }): Array<{ what: string; h: HistogramSeries }> {
+  const sumOf = (list: HistogramSeries[]): HistogramSeries => {
+    const buckets = new Map<number, number>();
+    for (const h of list) for (const [le, n] of h.buckets) buckets.set(le, (buckets.get(le) ?? 0) + n);
+    return { buckets: [...buckets].sort((a, b) => a[0] - b[0]), sum: list.reduce((a, h) => a + h.sum, 0), count: list.reduce((a, h) => a + h.count, 0) };
+  };
+  const delta = (pick: (l: Record<string, string>) => boolean, a: string[], b: string[]) => sumOf(a.map((t, i) => histogramDelta(serverLatency(t, pick), serverLatency(b[i], pick))));
+  const app = (verb: string) => (l: Record<string, string>) => l.verb === verb && APP_RESOURCES.has(l.resource) && !l.subresource;
+  return [
+    { what: 'hub PATCH applications/status', h: delta((l) => l.verb === 'PATCH' && l.resource === 'applications' && l.subresource === 'status', [after.hub], [before.hub]) },
+    { what: 'members GET app resources', h: delta(app('GET'), after.members, before.members) },
+    { what: 'members APPLY app resources', h: delta(app('APPLY'), after.members, before.members) },
+    { what: 'members PATCH app resources', h: delta(app('PATCH'), after.members, before.members) },
+  ];
+}
+
 const s1 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ms1 = (sec: number) => `${(sec * 1000).toFixed(1)} ms`;
 
@@ -123,6 +146,7 @@ async function main(): Promise<void> {
     await writeApps(repoDir, APPS, '3');
     const rev = await commitAll(repoDir, 'version 3');
     const metricsBefore = await scrape();
+    const serversBefore = await serverMetrics(fleet.hub, members);
     t0 = performance.now();
     const seen = new Observed(rev, t0, Date.now());
     const onApp = (a: Application) => seen.see(a);
@@ -132,6 +156,7 @@ async function main(): Promise<void> {
     if (hook.status !== 202) throw new Error(`webhook: HTTP ${hook.status} ${await hook.text()}`);
     await waitFor(() => seen.synced.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 20, what: 'every Application Synced at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
     const metricsSynced = await scrape();
+    const serversSynced = await serverMetrics(fleet.hub, members);
     await waitFor(() => seen.healthy.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 50, what: 'every Application Healthy at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
     const syncedTimes = [...seen.synced.values()];
     const syncedMs = Math.max(...syncedTimes);
@@ -162,6 +187,8 @@ async function main(): Promise<void> {
     console.log(`        ${'webhook'.padEnd(14)}${'1'.padStart(6)}${ms1(webhookMs / 1000).padStart(11)}${ms1(webhookMs / 1000).padStart(11)}${ms1(webhookMs / 1000).padStart(11)}   (POST -> 202, repository marked stale, keys queued)`);
     for (const r of stageRows(metricsBefore, metricsSynced, SYNC_STAGES)) console.log(`        ${r.stage.padEnd(14)}${String(r.count).padStart(6)}${ms1(r.p50).padStart(11)}${ms1(r.p99).padStart(11)}${ms1(r.sum).padStart(11)}`);
     console.log(`        ${'observed'.padEnd(14)}${String(seen.lagMs.length).padStart(6)}${ms1(sampleQuantile(seen.lagMs, 0.5) / 1000).padStart(11)}${ms1(sampleQuantile(seen.lagMs, 0.99) / 1000).padStart(11)}${''.padStart(11)}   (status.lastSyncTime -> the bench's watch saw Synced)`);
+    console.log(`      the API servers' own time over the same window (apiserver_request_duration_seconds; the rest of a stage is waiting in serve):`);
+    for (const row of serverRows(serversBefore, serversSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
     console.log(`      hub writes on Applications: ${hubAfter.spec - hubBefore.spec} spec/metadata, ${hubAfter.status - hubBefore.status} status`);

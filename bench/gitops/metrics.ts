@@ -106,3 +106,28 @@ export function sampleQuantile(samples: number[], q: number): number {
   const sorted = [...samples].sort((x, y) => x - y);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
+
+/**
+ * An API server's own request latency (apiserver_request_duration_seconds), summed over the series
+ * whose labels `match` accepts: what the server spent, beside what the controller waited.
+ */
+export function serverLatency(text: string, match: (labels: Record<string, string>) => boolean): HistogramSeries {
+  const name = 'apiserver_request_duration_seconds';
+  const buckets = new Map<number, number>();
+  const out: HistogramSeries = { buckets: [], sum: 0, count: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_`)) continue;
+    const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (!match(labels)) continue;
+    const v = Number(m[3]);
+    if (m[1] === `${name}_bucket`) {
+      const le = labels.le === '+Inf' ? Infinity : Number(labels.le);
+      buckets.set(le, (buckets.get(le) ?? 0) + v);
+    } else if (m[1] === `${name}_sum`) out.sum += v;
+    else if (m[1] === `${name}_count`) out.count += v;
+  }
+  out.buckets = [...buckets].sort((a, b) => a[0] - b[0]);
+  return out;
+}
