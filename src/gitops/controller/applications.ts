@@ -40,6 +40,8 @@ export interface ApplicationDeps {
    * on its first pass, then once every ten resync intervals, however often health checks run.
    */
   fullChecks?: Map<string, number>;
+  /** Consecutive settling passes without a write per Application (their re-check interval doubles). */
+  settles?: Map<string, number>;
   /** Called after each sync pass (metrics). */
   onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
   /** Renders shared by every Application (one per source path and commit). */
@@ -117,7 +119,24 @@ async function reconcileOnce(deps: ApplicationDeps, key: string, signal?: AbortS
   remember(deps, key, await timed(deps.onStage, 'status_write', () => writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result))));
   const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
   // Health settles within seconds of an apply (pods start, deployments roll): look again soon.
-  return { requeueAfterMs: settling ? 1000 : deps.resyncMs };
+  return { requeueAfterMs: settling ? settleDelay(deps, key, result.writes > 0) : forgetSettle(deps, key) };
+}
+
+/**
+ * When to look again at an Application that is settling: 1 s after a pass that wrote, then twice as
+ * long after each pass that only waited (2, 4, 8 s, up to the resync interval). A commit to many
+ * Applications otherwise re-read every one of them each second while the others still synced: in
+ * the fleet bench those passes sent about 7 of every 10 reads in the commit's window.
+ */
+function settleDelay(deps: ApplicationDeps, key: string, wrote: boolean): number {
+  const waited = wrote ? 0 : (deps.settles?.get(key) ?? 0) + 1;
+  deps.settles?.set(key, waited);
+  return Math.min(deps.resyncMs, 1000 * 2 ** waited);
+}
+
+function forgetSettle(deps: ApplicationDeps, key: string): number {
+  deps.settles?.delete(key);
+  return deps.resyncMs;
 }
 
 /**
