@@ -58,4 +58,18 @@ describe('gitops: what a member change re-queues', () => {
     f.setCluster('ap-south', { env: 'production', tier: 'gold' });
     expect(changes.impact('ap-south')).toEqual({ apps: false, sets: true });
   });
+
+  it('serve --shards: the member changing hands re-queues its Applications, though its connection and readiness did not change', () => {
+    const f = fakeRegistry();
+    const held = new Set<string>();
+    const changes = new MemberChanges(f.registry, (m) => held.has(m));
+    f.setCluster('member-05', {});
+    f.connect('member-05', true);
+    expect(changes.impact('member-05')).toEqual({ apps: true, sets: true }); // first sight, held by another replica
+    expect(changes.impact('member-05')).toEqual({ apps: false, sets: false });
+    held.add('member-05'); // the Lease came to this replica (its owner was killed)
+    expect(changes.impact('member-05')).toEqual({ apps: true, sets: false });
+    held.delete('member-05'); // handed over: a queued pass now skips it
+    expect(changes.impact('member-05')).toEqual({ apps: true, sets: false });
+  });
 });

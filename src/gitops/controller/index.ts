@@ -58,7 +58,7 @@ export class GitopsController implements Controller {
       allowFileRepos: opts.gitopsAllowFileRepos ?? false, maxTreeBytes: opts.gitopsTreeCacheMaxBytes });
     this.apps = new Informer<Application>(ctx.hub, { apiVersion: API_VERSION, kind: 'Application' });
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
-    this.memberChanges = new MemberChanges(ctx.registry);
+    this.memberChanges = new MemberChanges(ctx.registry, (member) => ctx.shards.owns(member));
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const onStage = stageMetrics(ctx.metrics);
