@@ -28,6 +28,7 @@ import { startTestFleet } from '../../test/support/fleet.js';
 import { CLI, meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startSchedulingStack } from '../../test/support/scheduling.js';
+import { histogramDelta, quantile, serverLatency } from '../gitops/metrics.js';
 import { between, bound, bucketQuantile, firstSeen, histograms, pct, present, row, running, span } from './stages.js';
 
 const { values } = parseArgs({
@@ -132,10 +133,13 @@ async function main(): Promise<void> {
     const remoteCreated = remote.map((r) => firstSeen(r, parent, present));
     // This process's own delay (with --inline the scheduling stack's too) is added to every timestamp it takes.
     const loop = monitorEventLoopDelay({ resolution: 10 });
+    const serversText = () => Promise.all(['us-east', ...PEERS].map(async (n) => (await c[n].getText('/metrics', 10_000)).text));
+    const serversBefore = await serversText();
     loop.enable();
     const { created: burstCreated, accepted: burstAccepted } = await createAll(c['us-east'], 'burst', 'elected', { 'multicluster.admiralty.io/elect': '' }, '50m');
     await waitFor(() => proxySeen.size === N, { timeoutMs: 300_000, what: `${N} proxies Running`, onTimeout: () => `${proxySeen.size} proxies Running` });
     loop.disable();
+    const serversAfter = await serversText();
     const delegateSeen = new Map(remoteRunning.flatMap((m) => [...m]));
     const delegateCreated = new Map(remoteCreated.flatMap((m) => [...m]));
     const proxyFirst = [...proxySeen].filter(([k, t]) => !(delegateSeen.get(k)! <= t)).length;
@@ -187,11 +191,31 @@ async function main(): Promise<void> {
     console.log(`\nfirst to last: home bound ${span(homeBound)} ms; elected bound ${span(proxyBound)} ms, delegates created ${span(delegateCreated)} ms, proxies Running ${span(proxySeen)} ms; FailedScheduling events on elected pods: ${failedScheduling} (each one a retry after the scheduler's retry delay)`);
     console.log(`scheduling stack: ${values.inline ? 'in this process (--inline)' : 'meridian serve, its own process'}; event loop delay of this process${values.inline ? ' (scheduler, reflector, watches)' : ' (the measuring watches)'} during the elected wave: p50 ${Math.round(loop.percentile(50) / 1e6)} ms, p99 ${Math.round(loop.percentile(99) / 1e6)} ms, max ${Math.round(loop.max / 1e6)} ms`);
     console.log(`p99 proxy Running minus p99 home baseline: ${pct(p, 99) - pct(h, 99)} ms; p99 delegate Running minus p99 home baseline: ${pct(between(burstCreated, delegateSeen), 99) - pct(h, 99)} ms (goal: both within 2000 ms)`);
+    printServers(serversBefore, serversAfter);
     if (queues) printQueues(queues);
   } finally {
     for (const i of informers) i.stop();
     await fleet.stop();
   }
+}
+
+/**
+ * The API servers' own time for the wave's requests (apiserver_request_duration_seconds, before and
+ * after the elected wave): what serve waited beyond it was its client, its event loop or the wire.
+ */
+function printServers(before: string[], after: string[]): void {
+  const ms = (s: number) => `${Math.round(s * 1000)} ms`;
+  const rows: Array<[string, number, (l: Record<string, string>) => boolean]> = [
+    ['us-east: POST pods (elected, webhook included)', 0, (l) => l.verb === 'POST' && l.resource === 'pods' && !l.subresource],
+    ['us-east: POST pods/binding', 0, (l) => l.verb === 'POST' && l.resource === 'pods' && l.subresource === 'binding'],
+    ['us-east: PATCH pods/status', 0, (l) => l.verb === 'PATCH' && l.resource === 'pods' && l.subresource === 'status'],
+    ...PEERS.map((p, i): [string, number, (l: Record<string, string>) => boolean] => [`${p}: POST pods (delegates)`, i + 1, (l) => l.verb === 'POST' && l.resource === 'pods' && !l.subresource]),
+  ];
+  console.log(`\nthe API servers' own time during the elected wave (apiserver_request_duration_seconds; p50/p99 interpolated in buckets):\n`);
+  console.log(formatTable(['requests', 'n', 'mean', 'p50', 'p99'], rows.map(([what, i, match]) => {
+    const h = histogramDelta(serverLatency(after[i], match), serverLatency(before[i], match));
+    return [what, `${h.count}`, ms(h.count ? h.sum / h.count : 0), ms(quantile(h, 0.5)), ms(quantile(h, 0.99))];
+  })));
 }
 
 /** Where serve spent the run, from its own /metrics: per scheduling queue, how long keys waited and how long reconciles took. */
