@@ -2,32 +2,69 @@ import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import type { KubeBinaries } from './binaries.js';
-import { supervisorIdOf, supervisorPaths, type FleetSpec } from './layout.js';
+import { clusterPaths, supervisorIdOf, supervisorPaths, type FleetCluster, type FleetSpec } from './layout.js';
 import { isRunning } from './processes.js';
+import { startConcurrency } from './startup.js';
+import { writeStatusSync } from './status.js';
 import { ClusterSupervisor } from './supervisor.js';
 
 const REQUEST_POLL_MS = 200;
 
-/** Clusters starting at once: each start is CPU-bound (etcd, then the API server's bootstrap). */
-export const START_CONCURRENCY = 6;
+/** What the fleet supervisor needs of one cluster's supervisor (ClusterSupervisor; a fake in tests). */
+export interface SupervisedCluster {
+  /** Runs the cluster's start to the end (every node Ready). */
+  start(): Promise<void>;
+  /** Records a failed start and stops what started. */
+  fail(err: Error): Promise<void>;
+  stop(): Promise<void>;
+  groupPid(): number | undefined;
+  /** Resolves when the CPU-heavy part of the start (up to the API server's /readyz) is over. */
+  readonly booted: Promise<void>;
+  /** Resolves when the cluster is down. */
+  readonly done: Promise<void>;
+}
+
+/** Options of a FleetSupervisor. */
+export interface FleetSupervisorOptions {
+  /** Clusters booting at once (default: one per CPU, see startup.ts). */
+  concurrency?: number;
+  /** Makes one cluster's supervisor (default: a ClusterSupervisor). */
+  makeCluster?: (cluster: FleetCluster) => SupervisedCluster;
+}
 
 /**
  * One process that supervises many clusters (every cluster of the fleet, by default): each
  * cluster keeps its own process group, but the Node runtime, the Kubernetes client code, the node
  * simulators and the ingress servers are shared instead of costing one Node process per cluster.
+ * Clusters boot in waves (a few at a time, in the order asked, each holding its place until its
+ * API server answers /readyz); a cluster waiting for its turn reports the phase `queued`.
  * Clusters to (re)start are asked for with a request file (see requestStart), which the
  * supervisor polls: `fleet revive` and a second `fleet up` use it.
  */
 export class FleetSupervisor {
-  private readonly running = new Map<string, ClusterSupervisor>();
+  private readonly running = new Map<string, SupervisedCluster>();
   private readonly queue: string[] = [];
   private readonly requests: string;
-  private starting = 0;
+  private readonly concurrency: number;
+  private readonly makeCluster: (cluster: FleetCluster) => SupervisedCluster;
+  private booting = 0;
   private poller: NodeJS.Timeout | undefined;
   private stopping = false;
 
-  constructor(private readonly spec: FleetSpec, private readonly id: string, private readonly bins: KubeBinaries, private readonly log: Logger) {
+  constructor(private readonly spec: FleetSpec, private readonly id: string, bins: KubeBinaries, private readonly log: Logger, options: FleetSupervisorOptions = {}) {
     this.requests = supervisorPaths(spec, id).requests;
+    this.concurrency = Math.max(1, options.concurrency ?? startConcurrency());
+    this.makeCluster = options.makeCluster ?? ((c) => new ClusterSupervisor(spec, c, bins, log.child({ cluster: c.name })));
+  }
+
+  /** Clusters booting now (up to their API server's /readyz). */
+  bootingCount(): number {
+    return this.booting;
+  }
+
+  /** Clusters waiting for their turn to boot, in order. */
+  queued(): string[] {
+    return [...this.queue];
   }
 
   /** Starts the named clusters and begins to serve start requests. */
@@ -73,11 +110,26 @@ export class FleetSupervisor {
     const pgid = this.running.get(name)?.groupPid();
     if (pgid && isRunning(pgid)) return;
     this.queue.push(name);
+    if (!this.running.has(name)) this.writeQueued(name);
     this.pump();
   }
 
+  /** Says that a cluster waits for its turn, so `fleet up` and `fleet status` need not guess. */
+  private writeQueued(name: string): void {
+    const now = new Date().toISOString();
+    const nodes = this.spec.clusters.find((c) => c.name === name)?.nodes ?? 0;
+    try {
+      writeStatusSync(clusterPaths(this.spec, name).status, {
+        cluster: name, supervisorPid: process.pid, startedAt: now, updatedAt: now, phase: 'queued', components: {}, nodes: { total: nodes, ready: 0 },
+        message: `waiting to boot: ${this.concurrency} cluster(s) boot at a time`,
+      });
+    } catch (err) {
+      this.log.warn({ cluster: name, err: (err as Error).message }, 'could not write the queued status');
+    }
+  }
+
   private pump(): void {
-    while (!this.stopping && this.starting < START_CONCURRENCY && this.queue.length > 0) {
+    while (!this.stopping && this.booting < this.concurrency && this.queue.length > 0) {
       const name = this.queue.shift() as string;
       if (this.running.has(name)) {
         // Still tearing down after its group died: try again shortly.
@@ -85,22 +137,32 @@ export class FleetSupervisor {
         continue;
       }
       const cluster = this.spec.clusters.find((c) => c.name === name);
-      if (!cluster) continue;
-      const sup = new ClusterSupervisor(this.spec, cluster, this.bins, this.log.child({ cluster: name }));
-      this.running.set(name, sup);
-      void sup.done.then(() => {
-        if (this.running.get(name) === sup) this.running.delete(name);
-      });
-      this.starting += 1;
-      sup.start()
-        .catch((err: Error) => {
-          this.log.error({ cluster: name, err: err.message }, 'cluster failed to start');
-          return sup.fail(err);
-        })
-        .finally(() => {
-          this.starting -= 1;
-          this.pump();
-        });
+      if (cluster) this.boot(cluster);
     }
+  }
+
+  /** Starts one cluster; it holds a boot slot until its API server is ready or its start ends. */
+  private boot(cluster: FleetCluster): void {
+    const { name } = cluster;
+    const sup = this.makeCluster(cluster);
+    this.running.set(name, sup);
+    void sup.done.then(() => {
+      if (this.running.get(name) === sup) this.running.delete(name);
+    });
+    this.booting += 1;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.booting -= 1;
+      this.pump();
+    };
+    void sup.booted.then(release);
+    sup.start()
+      .catch((err: Error) => {
+        this.log.error({ cluster: name, err: err.message }, 'cluster failed to start');
+        return sup.fail(err);
+      })
+      .finally(release);
   }
 }

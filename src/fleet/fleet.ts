@@ -12,6 +12,7 @@ import { isOurGroupLeader } from './group.js';
 import { groupMembers, isLegacySupervisor, isOurSupervisor, isRunning, readPid, signalGroup } from './processes.js';
 import { readStatus, type SupervisorStatus } from './status.js';
 import { saveFleet } from './state.js';
+import { defaultUpTimeoutMs } from './startup.js';
 
 /** What `fleet up` found or did for one cluster. */
 export interface UpResult {
@@ -24,6 +25,7 @@ export interface UpResult {
 export interface UpOptions {
   /** Also merge the contexts into this kubeconfig (the user's ~/.kube/config); none when undefined. */
   mergeKubeconfig?: string;
+  /** How long to wait for every cluster (default: by the number of boot waves, see startup.ts). */
   timeoutMs?: number;
   onProgress?: (message: string) => void;
 }
@@ -66,7 +68,7 @@ export async function fleetUp(spec: FleetSpec, options: UpOptions = {}): Promise
   startClusters(spec, toStart);
   const results: UpResult[] = spec.clusters.map((cluster) => ({ cluster, action: toStart.includes(cluster) ? 'started' : 'already running' }));
   await writeFleetKubeconfig(spec, options.mergeKubeconfig);
-  await waitReady(spec, spec.clusters, options.timeoutMs ?? 180_000, options.onProgress);
+  await waitReady(spec, spec.clusters, options.timeoutMs ?? defaultUpTimeoutMs(spec.clusters.length), options.onProgress);
   for (const r of results) r.status = readStatus(clusterPaths(spec, r.cluster.name).status);
   if (toStart.length === 0) options.onProgress?.('every cluster was already running');
   return results;

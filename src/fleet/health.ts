@@ -9,7 +9,7 @@ import { readStatus } from './status.js';
 /** The health of one cluster, as `fleet status` shows it. */
 export interface ClusterHealth {
   cluster: FleetCluster;
-  state: 'running' | 'starting' | 'degraded' | 'killed' | 'stopped';
+  state: 'queued' | 'running' | 'starting' | 'degraded' | 'killed' | 'stopped';
   apiserver: 'ready' | 'not ready' | 'down';
   components: Array<{ name: string; pid?: number; state: string; restarts: number; rssBytes: number; lastExit?: string }>;
   /** The supervisor process that runs the cluster (shared by every cluster unless the fleet runs one per cluster). */
@@ -35,9 +35,15 @@ export async function fleetStatus(spec: FleetSpec): Promise<ClusterHealth[]> {
       lastExit: s.lastExit ? `exit ${s.lastExit.code ?? s.lastExit.signal} at ${s.lastExit.at}` : undefined,
     }));
     const apiserver = pid ? await probeApiserver(spec, c) : 'down';
-    const state = !pid ? (existsSync(join(paths.dir, 'killed')) ? 'killed' : 'stopped') : st?.phase === 'ready' ? 'running' : st?.phase === 'degraded' ? 'degraded' : 'starting';
+    const state = !pid ? idleState(paths.dir, st?.phase, supervisor) : st?.phase === 'ready' ? 'running' : st?.phase === 'degraded' ? 'degraded' : 'starting';
     return { cluster: c, state, apiserver, components, supervisorRssBytes: supervisor ? residentBytes(supervisor) : 0, supervisorPid: supervisor, groupPid: pid, nodes: st && pid ? st.nodes : { total: c.nodes, ready: 0 }, message: st?.message };
   }));
+}
+
+/** The state of a cluster without a process group: waiting for its turn to boot, killed, or stopped. */
+function idleState(dir: string, phase: string | undefined, supervisor: number | undefined): ClusterHealth['state'] {
+  if (phase === 'queued' && supervisor) return 'queued';
+  return existsSync(join(dir, 'killed')) ? 'killed' : 'stopped';
 }
 
 async function probeApiserver(spec: FleetSpec, c: FleetCluster): Promise<ClusterHealth['apiserver']> {

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 
 /** The state of one supervised component. */
@@ -19,7 +19,8 @@ export interface SupervisorStatus {
   groupPid?: number;
   startedAt: string;
   updatedAt: string;
-  phase: 'starting' | 'ready' | 'degraded' | 'stopping' | 'stopped' | 'failed';
+  /** `queued`: waiting for its turn to boot (clusters boot a few at a time). */
+  phase: 'queued' | 'starting' | 'ready' | 'degraded' | 'stopping' | 'stopped' | 'failed';
   /** Milliseconds from supervisor start to every node Ready. */
   readyAfterMs?: number;
   components: Record<string, ComponentStatus>;
@@ -33,6 +34,13 @@ export async function writeStatus(path: string, status: SupervisorStatus): Promi
   const tmp = `${path}.tmp`;
   await writeFile(tmp, JSON.stringify(status, null, 2));
   await rename(tmp, path);
+}
+
+/** Writes the status file atomically before returning (a status written before any other of its cluster's). */
+export function writeStatusSync(path: string, status: SupervisorStatus): void {
+  const tmp = `${path}.queued.tmp`;
+  writeFileSync(tmp, JSON.stringify(status, null, 2));
+  renameSync(tmp, path);
 }
 
 /** Reads the status file; undefined when absent or unreadable. */

@@ -45,12 +45,19 @@ export class ClusterSupervisor {
   private statusTimer: NodeJS.Timeout | undefined;
   private message = '';
   private finish: (() => void) | undefined;
+  private markBooted: (() => void) | undefined;
   /** Resolves once the cluster is down: its group is gone and its nodes and ingress stopped. */
   readonly done: Promise<void>;
+  /**
+   * Resolves once the API server answers /readyz, or the start ended without that: the CPU-heavy
+   * part of the start is over and the next cluster may boot (see startup.ts).
+   */
+  readonly booted: Promise<void>;
 
   constructor(private readonly spec: FleetSpec, private readonly cluster: FleetCluster, private readonly bins: KubeBinaries, private readonly log: Logger) {
     this.paths = clusterPaths(spec, cluster.name);
     this.done = new Promise((resolve) => (this.finish = resolve));
+    this.booted = new Promise((resolve) => (this.markBooted = resolve));
   }
 
   /** The cluster's process group id, while its leader lives. */
@@ -74,6 +81,7 @@ export class ClusterSupervisor {
     this.client = await KubeClient.fromFile(this.paths.adminKubeconfig, c.name, 5000);
     const client = this.client;
     await this.waitUnlessStopped(async () => (await client.getText('/readyz', 2000)).status === 200, 300_000, 'kube-apiserver /readyz');
+    this.markBooted?.();
     this.launch(controllerManagerSpec(c, this.bins, this.paths));
     this.launch(schedulerSpec(c, this.bins, this.paths));
     this.nodes = new NodeSimulator(client, c, this.log);
@@ -109,6 +117,7 @@ export class ClusterSupervisor {
   async stop(phase: SupervisorStatus['phase'] = 'stopped'): Promise<void> {
     if (this.stopping) return this.done;
     this.stopping = true;
+    this.markBooted?.();
     this.phase = 'stopping';
     this.nodes?.stop();
     await this.ingress?.close();

@@ -124,7 +124,7 @@ export function registerFleetCommands(program: Command): void {
     .option('--no-merge-kubeconfig', 'only write the fleet\'s own kubeconfig')
     .option('--supervisors <layout>', 'shared (one supervisor process for every cluster, the default) or per-cluster (the layout before, for comparison)')
     .option('--tuning <flags>', 'small (component flags trimmed for a small cluster, the default) or stock')
-    .option('--timeout <seconds>', 'how long to wait for the fleet to be ready (default 180, or 20 per cluster for larger fleets)')
+    .option('--timeout <seconds>', 'how long to wait for the fleet to be ready (default 180, and 60 more for each later wave of clusters booting one per CPU)')
     .action(up);
   fleet.command('status').description('health and memory of every component').option('--state-dir <dir>').option('--json').action(status);
   fleet.command('down').description('stop every cluster; no process is left behind').option('--state-dir <dir>').option('--purge', 'also delete the fleet\'s data').action(down);

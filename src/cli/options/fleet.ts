@@ -25,7 +25,8 @@ export interface FleetUpOptions {
   /** True when the user asked for a particular shape (otherwise a recorded fleet is reused). */
   shapeGiven: boolean;
   mergeKubeconfig?: string;
-  timeoutMs: number;
+  /** --timeout; undefined: fleet up's default for the fleet it brings up (a recorded one may be larger than the flags say). */
+  timeoutMs?: number;
 }
 
 function int(flag: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -57,12 +58,11 @@ export function parseFleetUp(flags: FleetUpFlags, env: NodeJS.ProcessEnv = proce
     tuning: oneOf('--tuning', flags.tuning, ['small', 'stock'] as const),
   };
   const shapeGiven = [flags.clusters, flags.nodes, flags.portBase, flags.ingressNet, flags.ingressPort, flags.podCidrs, flags.serviceCidrs, flags.supervisors, flags.tuning].some((v) => v !== undefined);
-  // Clusters start a few at a time on a small machine: a large fleet gets 20 s per cluster.
-  const clusters = typeof members === 'number' ? members + 1 : (members?.length ?? 0) + 1;
+  const timeoutS = int('--timeout', flags.timeout, 10, 3600);
   return {
     stateDir, shape, shapeGiven,
     mergeKubeconfig: flags.mergeKubeconfig === false ? undefined : resolveKubeconfig(flags.kubeconfig, env),
-    timeoutMs: (int('--timeout', flags.timeout, 10, 3600) ?? Math.max(180, 20 * clusters)) * 1000,
+    timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
   };
 }
 
