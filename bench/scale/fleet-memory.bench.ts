@@ -1,14 +1,15 @@
 // Memory of the local fleet per member cluster, and `meridian serve`'s memory and CPU per member:
 //   npx tsx bench/scale/fleet-memory.bench.ts [--clusters 3] [--baseline-clusters 3] [--nodes 3]
-//     [--settle 30] [--serve-seconds 60] [--port-base 40000] [--ingress-net 40] [--no-baseline]
+//     [--settle 30] [--cpu-seconds 60] [--serve-seconds 60] [--port-base 40000] [--ingress-net 40] [--no-baseline]
 // 1. Baseline, same run: the layout before issue 14 (one Node supervisor process per cluster,
 //    stock component flags) with --baseline-clusters members (default: --clusters, at most 4;
 //    each of its clusters costs the same whatever their number, and 24 of them would not fit beside
 //    the tests).
 // 2. The fleet as `meridian fleet up` runs it now (one supervisor for every cluster, flags for a
 //    small cluster) with --clusters members.
-// For each: up until every node is Ready, --settle seconds, then per-process RSS and PSS
-// (/proc/PID/smaps_rollup, median of 3 samples) by role, per member cluster; then Meridian is
+// For each: up until every node is Ready (how long, each cluster's own start, the load average
+// meanwhile), --settle seconds, then per-process RSS and PSS (/proc/PID/smaps_rollup, median of 3
+// samples) and CPU over --cpu-seconds of idling, by role, per member cluster; then Meridian is
 // installed on the hub, every member joined, and `meridian serve` (every controller) runs until
 // every member is Ready and then --serve-seconds more: its RSS and CPU seconds, per member.
 
@@ -19,12 +20,15 @@ import { formatTable } from '../../src/util/table.js';
 import { sleep, waitFor } from '../../src/util/wait.js';
 import { startTestFleet, type TestFleet } from '../../test/support/fleet.js';
 import { CLI } from '../../test/support/cli.js';
-import { cpuSecondsOfTree, memoryPerMember, ROLES, rssOfTree, type PerMember } from './memory.js';
+import { readStatus } from '../../src/fleet/status.js';
+import { clusterPaths } from '../../src/fleet/layout.js';
+import { startConcurrency } from '../../src/fleet/startup.js';
+import { cpuPerMember, cpuSecondsOfTree, LoadSampler, memoryPerMember, ROLES, rssOfTree, type CpuPerMember, type PerMember } from './memory.js';
 
 const { values } = parseArgs({
   options: {
     clusters: { type: 'string', default: '3' }, 'baseline-clusters': { type: 'string' }, nodes: { type: 'string', default: '3' },
-    settle: { type: 'string', default: '30' }, 'serve-seconds': { type: 'string', default: '60' },
+    settle: { type: 'string', default: '30' }, 'cpu-seconds': { type: 'string', default: '60' }, 'serve-seconds': { type: 'string', default: '60' },
     'port-base': { type: 'string', default: '40000' }, 'ingress-net': { type: 'string', default: '40' }, 'no-baseline': { type: 'boolean', default: false },
   },
 });
@@ -38,11 +42,15 @@ const BASE_N = int('baseline-clusters', values['baseline-clusters'] ?? String(Ma
 const NODES = int('nodes', values.nodes, 1, 20);
 const SETTLE_S = int('settle', values.settle, 0, 3600);
 const SERVE_S = int('serve-seconds', values['serve-seconds'], 10, 3600);
+const CPU_S = int('cpu-seconds', values['cpu-seconds'], 15, 3600);
 const PORT_BASE = int('port-base', values['port-base'], 1024, 64000);
 const INGRESS_NET = int('ingress-net', values['ingress-net'], 1, 254);
 
-interface ServeFigures { members: number; readyAfterS: number; startupCpuS: number; rssMiB: number; windowCpuS: number }
-interface Phase { name: string; members: number; upS: number; memory: PerMember; serve: ServeFigures }
+type Load = { min: number; mean: number; max: number };
+interface ServeFigures { members: number; readyAfterS: number; startupCpuS: number; rssMiB: number; windowCpuS: number; load: Load }
+/** Each cluster's own start (supervisor's start of the cluster to every node Ready), seconds. */
+interface Boots { min: number; median: number; max: number }
+interface Phase { name: string; members: number; upS: number; upLoad: Load; boots: Boots; memory: PerMember; cpu: CpuPerMember; idleLoad: Load; serve: ServeFigures }
 
 interface ClusterObj extends KubeObject { status?: { conditions?: Array<{ type: string; status: string }> } }
 
@@ -54,6 +62,7 @@ async function runServe(fleet: TestFleet, members: number): Promise<ServeFigures
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   const pid = child.pid as number;
   const started = Date.now();
+  const load = new LoadSampler();
   try {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`meridian serve exited ${child.exitCode}: ${err}`);
@@ -64,8 +73,9 @@ async function runServe(fleet: TestFleet, members: number): Promise<ServeFigures
     const startupCpuS = cpuSecondsOfTree(pid);
     await sleep(SERVE_S * 1000);
     if (child.exitCode !== null) throw new Error(`meridian serve exited ${child.exitCode}: ${err}`);
-    return { members, readyAfterS, startupCpuS, rssMiB: rssOfTree(pid), windowCpuS: cpuSecondsOfTree(pid) - startupCpuS };
+    return { members, readyAfterS, startupCpuS, rssMiB: rssOfTree(pid), windowCpuS: cpuSecondsOfTree(pid) - startupCpuS, load: load.stop() };
   } finally {
+    load.stop();
     child.kill('SIGTERM');
     await Promise.race([new Promise((r) => child.once('exit', r)), sleep(15_000)]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -93,14 +103,21 @@ async function startFleetInRange(members: number, layout: 'baseline' | 'now'): P
 
 async function phase(name: string, members: number, layout: 'baseline' | 'now'): Promise<Phase> {
   const started = Date.now();
-  console.error(`${name}: bringing up hub + ${members} members (${layout === 'baseline' ? 'one supervisor per cluster, stock flags' : 'one supervisor, small-cluster flags'})`);
-  const fleet = await startFleetInRange(members, layout);
+  console.error(`${name}: bringing up hub + ${members} members (${layout === 'baseline' ? 'one supervisor per cluster, stock flags' : `one supervisor, small-cluster flags, ${startConcurrency()} booting at a time`})`);
+  const upLoadSampler = new LoadSampler();
+  const fleet = await startFleetInRange(members, layout).finally(() => upLoadSampler.stop());
   try {
     const upS = (Date.now() - started) / 1000;
-    console.error(`${name}: ready in ${upS.toFixed(0)} s; settling ${SETTLE_S} s`);
+    const upLoad = upLoadSampler.stop();
+    const boots = bootTimes(fleet);
+    console.error(`${name}: ready in ${upS.toFixed(0)} s (each cluster's own start ${JSON.stringify(boots)} s, load ${JSON.stringify(upLoad)}); settling ${SETTLE_S} s`);
     await sleep(SETTLE_S * 1000);
-    const memory = await memoryPerMember(fleet.spec);
-    console.error(`${name}: memory per member ${JSON.stringify(memory)}`);
+    const idle = new LoadSampler();
+    let memory: PerMember | undefined;
+    const cpu = await cpuPerMember(fleet.spec, CPU_S * 1000, async () => (memory = await memoryPerMember(fleet.spec)));
+    const idleLoad = idle.stop();
+    if (!memory) throw new Error('no memory sample');
+    console.error(`${name}: memory per member ${JSON.stringify(memory)}; CPU per member ${JSON.stringify(cpu)}; load ${JSON.stringify(idleLoad)}`);
     console.error(`${name}: joining ${members} members and running meridian serve`);
     const { installHub } = await import('../../src/clusters/install.js');
     const { joinCluster } = await import('../../src/clusters/join.js');
@@ -112,14 +129,21 @@ async function phase(name: string, members: number, layout: 'baseline' | 'now'):
       });
     }
     const serve = await runServe(fleet, members);
-    console.error(`${name}: ${JSON.stringify({ members, upS, memory, serve })}`);
-    return { name, members, upS, memory, serve };
+    const result = { name, members, upS, upLoad, boots, memory, cpu, idleLoad, serve };
+    console.error(`${name}: ${JSON.stringify(result)}`);
+    return result;
   } finally {
     await fleet.stop();
   }
 }
 
+function bootTimes(fleet: TestFleet): Boots {
+  const s = fleet.spec.clusters.map((c) => (readStatus(clusterPaths(fleet.spec, c.name).status)?.readyAfterMs ?? NaN) / 1000).sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+}
+
 const mib = (n: number) => n.toFixed(1);
+const load = (l: Load) => `${l.min.toFixed(1)}-${l.max.toFixed(1)} (mean ${l.mean.toFixed(1)})`;
 const phases: Phase[] = [];
 if (!values['no-baseline']) phases.push(await phase('baseline', BASE_N, 'baseline'));
 phases.push(await phase('now', N, 'now'));
@@ -129,9 +153,14 @@ console.log(formatTable(['ROLE', ...phases.map((p) => `${p.name} (${p.members} m
   [...ROLES, 'total' as const].map((r) => [r,
     ...phases.map((p) => mib(r === 'total' ? p.memory.rssTotal : p.memory.rss[r])),
     ...phases.map((p) => mib(r === 'total' ? p.memory.pssTotal : p.memory.pss[r]))])));
+console.log(`\nCPU per member cluster while the fleet idles, % of one CPU, over ${CPU_S} s after the settle`);
+console.log(formatTable(['ROLE', ...phases.map((p) => `${p.name} (${p.members} members)`)],
+  [...ROLES, 'total' as const].map((r) => [r, ...phases.map((p) => (r === 'total' ? p.cpu.total : p.cpu.pct[r]).toFixed(2))])));
+console.log(`load average while idling: ${phases.map((p) => `${p.name} ${load(p.idleLoad)}`).join(', ')}`);
 console.log(`\nmeridian serve (every controller), after every member was Ready, over ${SERVE_S} s`);
 console.log(formatTable(['FLEET', 'MEMBERS', 'READY AFTER', 'STARTUP CPU', 'RSS', 'RSS / MEMBER', `CPU / MEMBER / MIN`],
   phases.map((p) => [p.name, p.members, `${p.serve.readyAfterS.toFixed(0)} s`, `${p.serve.startupCpuS.toFixed(1)} s`, `${mib(p.serve.rssMiB)} MiB`,
     `${mib(p.serve.rssMiB / p.members)} MiB`, `${((p.serve.windowCpuS / p.members) * (60 / SERVE_S)).toFixed(2)} s`])));
-console.log(`\nfleet up: ${phases.map((p) => `${p.name} ${p.members} members ${p.upS.toFixed(0)} s`).join(', ')}`);
+console.log(`load average while serve ran: ${phases.map((p) => `${p.name} ${load(p.serve.load)}`).join(', ')}`);
+console.log(`\nfleet up: ${phases.map((p) => `${p.name} ${p.members} members ${p.upS.toFixed(0)} s (each cluster's start ${p.boots.min.toFixed(0)}/${p.boots.median.toFixed(0)}/${p.boots.max.toFixed(0)} s min/median/max; load ${load(p.upLoad)})`).join(', ')}`);
 process.exit(0);

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { clusterPaths, supervisorIdOf, supervisorPaths, type FleetSpec } from '../../src/fleet/layout.js';
 import { memoryOf, readPid } from '../../src/fleet/processes.js';
 import { readStatus } from '../../src/fleet/status.js';
@@ -100,4 +101,68 @@ export function rssOfTree(root: number): number {
     }
   }
   return total / 2 ** 20;
+}
+
+/** CPU seconds (user + system) each process has used so far; 0 for one that is gone. */
+function cpuTicks(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, Number(f[11]) + Number(f[12]));
+    } catch {
+      out.set(pid, 0);
+    }
+  }
+  return out;
+}
+
+/** CPU by role, in percent of one CPU per member cluster, over a window. */
+export interface CpuPerMember { pct: Record<Role, number>; total: number; windowS: number }
+
+/**
+ * The fleet's CPU by role while it idles: CPU ticks of every process at the start and the end of
+ * `windowMs`, per member cluster (members' components averaged over the members, the supervisors'
+ * over every cluster they run, as memoryPerMember does). `during` runs inside the window.
+ */
+export async function cpuPerMember(spec: FleetSpec, windowMs: number, during: () => Promise<unknown> = async () => undefined): Promise<CpuPerMember> {
+  const procs = fleetProcesses(spec);
+  const members = new Set(spec.clusters.filter((c) => c.role === 'member').map((c) => c.name));
+  const started = Date.now();
+  const before = cpuTicks(procs.map((p) => p.pid));
+  await during();
+  await new Promise((r) => setTimeout(r, Math.max(0, windowMs - (Date.now() - started))));
+  const after = cpuTicks(procs.map((p) => p.pid));
+  const windowS = (Date.now() - started) / 1000;
+  const pct = zero();
+  for (const p of procs) {
+    const shared = p.role === 'supervisor';
+    if (!shared && !members.has(p.cluster ?? '')) continue;
+    const ticks = (after.get(p.pid) ?? 0) - (before.get(p.pid) ?? 0);
+    pct[p.role] += ticks / 100 / windowS * 100 / (shared ? spec.clusters.length : members.size);
+  }
+  return { pct, total: ROLES.reduce((n, k) => n + pct[k], 0), windowS };
+}
+
+/** One-minute load averages seen while something ran: sampled every intervalMs. */
+export class LoadSampler {
+  private readonly seen: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 5000) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  private sample(): void {
+    this.seen.push(loadavg()[0]);
+  }
+
+  /** Stops sampling; returns the lowest, mean and highest load average seen. */
+  stop(): { min: number; mean: number; max: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { min: Math.min(...this.seen), mean: this.seen.reduce((a, b) => a + b, 0) / this.seen.length, max: Math.max(...this.seen) };
+  }
 }
