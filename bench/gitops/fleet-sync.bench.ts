@@ -1,5 +1,7 @@
 // GitOps on the local fleet, 20 applications x 3 regions by default:
-//   npx tsx bench/gitops/fleet-sync.bench.ts [--apps 20] [--steady 60] [--port-base 21500] [--ingress-net 11]
+//   npx tsx bench/gitops/fleet-sync.bench.ts [--apps 20] [--steady 60] [--port-base 21500] [--ingress-net 11] [--profile-serve DIR]
+//   (--profile-serve: serve runs with --cpu-prof into DIR, and the commit window is printed in the
+//   profile's clock, for `npx tsx bench/gitops/profile-window.ts DIR/*.cpuprofile FROM TO`)
 //   (after npm run build; give the fleet a port base and ingress net of your own when others run fleets)
 // (2) A Git commit that changes every application -> every Application Synced (the controller's
 //     work) and, separately, Healthy (the members rolling Deployments out), against a naive script
@@ -35,6 +37,7 @@ import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.j
 const { values } = parseArgs({ options: {
   apps: { type: 'string', default: '20' }, steady: { type: 'string', default: '60' },
   'port-base': { type: 'string', default: '21500' }, 'ingress-net': { type: 'string', default: '11' },
+  'profile-serve': { type: 'string' },
 } });
 const APPS = Number(values.apps);
 const STEADY_S = Number(values.steady);
@@ -105,6 +108,9 @@ function serverRows(before: { hub: string; members: string[] }, after: { hub: st
   ];
 }
 
+/** CLOCK_MONOTONIC in microseconds: the clock of V8's CPU profiles, so a window here selects samples of serve's profile. */
+const monotonicMicros = () => process.hrtime.bigint() / 1000n;
+
 const s1 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ms1 = (sec: number) => `${(sec * 1000).toFixed(1)} ms`;
 
@@ -135,7 +141,8 @@ async function main(): Promise<void> {
     // Meridian: take the same objects over, then measure a commit to version 3.
     const httpPort = await freePort();
     serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--probe-interval', '5', '--http-port', String(httpPort),
-      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '300', '--gitops-resync', '10', '--allow-file-repos']);
+      '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '300', '--gitops-resync', '10', '--allow-file-repos'],
+      values['profile-serve'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-serve']}`] : []);
     const scrape = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 60_000, what: 'meridian serve' });
     await fleet.hub.apply(benchAppSet(repoURL));
@@ -148,6 +155,7 @@ async function main(): Promise<void> {
     const metricsBefore = await scrape();
     const serversBefore = await serverMetrics(fleet.hub, members);
     t0 = performance.now();
+    const profileFrom = monotonicMicros();
     const seen = new Observed(rev, t0, Date.now());
     const onApp = (a: Application) => seen.see(a);
     informer.on('add', onApp).on('update', onApp);
@@ -155,6 +163,7 @@ async function main(): Promise<void> {
     const webhookMs = performance.now() - t0;
     if (hook.status !== 202) throw new Error(`webhook: HTTP ${hook.status} ${await hook.text()}`);
     await waitFor(() => seen.synced.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 20, what: 'every Application Synced at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
+    const profileTo = monotonicMicros();
     const metricsSynced = await scrape();
     const serversSynced = await serverMetrics(fleet.hub, members);
     await waitFor(() => seen.healthy.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 50, what: 'every Application Healthy at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
@@ -191,6 +200,7 @@ async function main(): Promise<void> {
     for (const row of serverRows(serversBefore, serversSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
+    if (values['profile-serve']) console.log(`      serve's CPU profile in ${values['profile-serve']}; the commit window in its clock: ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);
     console.log(`      hub writes on Applications: ${hubAfter.spec - hubBefore.spec} spec/metadata, ${hubAfter.status - hubBefore.status} status`);
     console.log(`      naive script re-applying the unchanged repo once (${naiveSteady.applies} applies): ${naiveSteadyWrites} write requests`);
   } finally {
