@@ -48,7 +48,7 @@ export class WorkQueue {
   /** When each waiting key was first queued (a key added while it runs: when that add came). */
   private readonly queuedAt = new Map<string, number>();
   private readonly failures = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { due: number; timer: NodeJS.Timeout }>();
   private readonly opts: Required<QueueOptions>;
   private tokens: number;
   private lastRefill = Date.now();
@@ -76,10 +76,17 @@ export class WorkQueue {
     this.pump();
   }
 
-  /** Queues a key after a delay (an earlier pending delay for the key wins). */
+  /**
+   * Queues a key after a delay. Of two pending delays for a key the one due sooner wins, as in
+   * client-go's delaying queue: a resync due in 10 s no longer hides a re-check asked for in 1 s.
+   */
   addAfter(key: string, delayMs: number): void {
-    if (this.stopped || this.timers.has(key)) return;
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.add(key); }, delayMs).unref());
+    if (this.stopped) return;
+    const due = Date.now() + delayMs;
+    const pending = this.timers.get(key);
+    if (pending && pending.due <= due) return;
+    if (pending) clearTimeout(pending.timer);
+    this.timers.set(key, { due, timer: setTimeout(() => { this.timers.delete(key); this.add(key); }, delayMs).unref() });
   }
 
   /** How many times the key has failed in a row. */
@@ -107,7 +114,7 @@ export class WorkQueue {
   stop(): void {
     this.stopped = true;
     for (const ac of this.running.values()) ac.abort(new Error('work queue stopped'));
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     this.queuedAt.clear();
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
