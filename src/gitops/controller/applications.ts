@@ -13,6 +13,7 @@ import type { Limiter } from '../../util/limiter.js';
 import { syncApplication, type SyncRequest, type SyncResult } from '../sync/engine.js';
 import type { KubeObject } from '../../kube/types.js';
 import { planPrune, prune, type KindRef } from '../sync/prune.js';
+import type { LiveReader } from '../sync/live-cache.js';
 import { hashOf } from '../sync/project.js';
 import { emitEvent } from '../../kube/events.js';
 import { statusFromSync, statusUnknown, writeStatus } from './status.js';
@@ -50,6 +51,8 @@ export interface ApplicationDeps {
   onStage?: StageObserver;
   /** The request pool of a member, shared by its Applications (bounds what all of them send at once). */
   memberPool?: (cluster: string) => Limiter;
+  /** The watched tracked objects of a member (its current client), shared by its Applications; without it every object is read with a GET. */
+  memberCache?: (cluster: string, client: KubeClient) => LiveReader;
 }
 
 /** The kinds an Application managed last time, so a kind it no longer renders is still pruned. */
@@ -108,7 +111,7 @@ async function reconcileOnce(deps: ApplicationDeps, key: string, signal?: AbortS
   try {
     const last = deps.fullChecks?.get(key);
     const fullPruneCheck = !deps.fullChecks || last === undefined || Date.now() - last >= 10 * deps.resyncMs;
-    result = await syncApplication({ ...syncRequest(app, member.client, desired.objects), fullPruneCheck, onStage: deps.onStage, pool: deps.memberPool?.(cluster) });
+    result = await syncApplication({ ...syncRequest(app, member.client, desired.objects), fullPruneCheck, onStage: deps.onStage, pool: deps.memberPool?.(cluster), cache: deps.memberCache?.(cluster, member.client) });
     if (fullPruneCheck) deps.fullChecks?.set(key, Date.now());
   } catch (err) {
     remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`)));

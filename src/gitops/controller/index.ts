@@ -20,6 +20,8 @@ import { HUB_SHARD } from '../../serve/ownership.js';
 import { stageMetrics } from './stage-metrics.js';
 import { SourceRenders } from '../sources.js';
 import { Limiter } from '../../util/limiter.js';
+import type { KubeClient } from '../../kube/client.js';
+import { LiveCache } from '../sync/live-cache.js';
 
 /** Applications synced at once: a commit to every Application is taken in one go (the reconciles mostly wait on requests). */
 const APP_CONCURRENCY = 64;
@@ -42,11 +44,15 @@ export class GitopsController implements Controller {
   private readonly stopping = new AbortController();
   /** One request pool per member, shared by its Applications. */
   private readonly pools = new Map<string, Limiter>();
+  /** One cache of tracked objects per member, tied to the client it watches with. */
+  private readonly caches = new Map<string, { client: KubeClient; cache: LiveCache }>();
   private readonly onShard = (key: string) => {
     if (key === HUB_SHARD) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
+    this.dropStaleCache(key);
   };
   private readonly memberChanges: MemberChanges;
   private readonly onMember = (cluster: string) => {
+    this.dropStaleCache(cluster);
     const impact = this.memberChanges.impact(cluster);
     if (impact.apps) for (const a of this.apps.list()) if (a.spec.destination.name === cluster) this.appQueue.add(objectKey(a));
     if (impact.sets) for (const s of this.appsets.list()) this.setQueue.add(objectKey(s));
@@ -63,7 +69,8 @@ export class GitopsController implements Controller {
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const onStage = stageMetrics(ctx.metrics);
     const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), settles: new Map<string, number>(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
-      renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new Limiter(MEMBER_REQUESTS)).get(cluster) as Limiter };
+      renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new Limiter(MEMBER_REQUESTS)).get(cluster) as Limiter,
+      memberCache: (cluster: string, client: KubeClient) => this.memberCache(cluster, client) };
     // Per-Application memory goes with the Application, or these maps grow with every one ever seen.
     this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); appDeps.settles.delete(objectKey(a)); });
     const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });
@@ -133,6 +140,24 @@ export class GitopsController implements Controller {
     return this.ctx.shards.ownsHub() ? run() : Promise.resolve();
   }
 
+  /** The member's cache of tracked objects for this client; a new client (new credentials, reconnect) gets a new cache. */
+  private memberCache(cluster: string, client: KubeClient): LiveCache {
+    const entry = this.caches.get(cluster);
+    if (entry?.client === client) return entry.cache;
+    entry?.cache.stop();
+    const cache = LiveCache.forMember(client);
+    this.caches.set(cluster, { client, cache });
+    return cache;
+  }
+
+  /** Stops the watches of a member that is gone, reconnected with another client, or synced by another replica now. */
+  private dropStaleCache(cluster: string): void {
+    const entry = this.caches.get(cluster);
+    if (!entry || (this.ctx.registry.get(cluster)?.client === entry.client && this.ctx.shards.owns(cluster))) return;
+    entry.cache.stop();
+    this.caches.delete(cluster);
+  }
+
   /** True when the ApplicationSet steps a rollout on its Applications' status (or is not cached yet: assume it does). */
   private readsStatus(setKey: string): boolean {
     const set = this.appsets.get(setKey);
@@ -147,6 +172,8 @@ export class GitopsController implements Controller {
     this.appsets.stop();
     this.appQueue.stop();
     this.setQueue.stop();
+    for (const { cache } of this.caches.values()) cache.stop();
+    this.caches.clear();
   }
 }
 

@@ -8,6 +8,7 @@ import { fingerprint, hashOf } from './project.js';
 import { planPrune, prune, type KindRef } from './prune.js';
 import { timed, type StageObserver } from '../stages.js';
 import { limited, type Limiter } from '../../util/limiter.js';
+import type { LiveReader } from './live-cache.js';
 
 /** What a sync is asked to do. */
 export interface SyncRequest {
@@ -41,6 +42,8 @@ export interface SyncRequest {
   onStage?: StageObserver;
   /** Bounds the reads and applies sent to the member at once (shared by every Application of the member). */
   pool?: Limiter;
+  /** The member's tracked objects as watched (the controller's): a hit replaces the GET of an unchanged object. */
+  cache?: LiveReader;
 }
 
 /** What a sync did and found. */
@@ -65,10 +68,16 @@ export interface SyncResult {
 
 const LIMIT = 8;
 
-async function getLive(member: KubeClient, desired: KubeObject[], pool?: Limiter): Promise<Map<string, KubeObject | undefined>> {
+async function getLive(member: KubeClient, desired: KubeObject[], pool?: Limiter, cache?: LiveReader): Promise<Map<string, KubeObject | undefined>> {
   const live = new Map<string, KubeObject | undefined>();
-  for (let i = 0; i < desired.length; i += LIMIT) {
-    const batch = desired.slice(i, i + LIMIT);
+  const unknown: KubeObject[] = [];
+  for (const o of desired) {
+    const hit = cache?.cached(o);
+    if (hit) live.set(objectId(o), hit);
+    else unknown.push(o);
+  }
+  for (let i = 0; i < unknown.length; i += LIMIT) {
+    const batch = unknown.slice(i, i + LIMIT);
     // A failed read throws: without live state nothing is decided (and nothing pruned).
     const got = await Promise.all(batch.map((o) => limited(pool, () => member.get(o.apiVersion ?? '', o.kind ?? '', o.metadata?.name ?? '', o.metadata?.namespace)).catch((err: Error) => {
       if (/does not serve/.test(err.message)) return undefined; // a CRD this sync installs
@@ -96,7 +105,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   // decides nothing: the apply's answer is its live state. Only the others are read (drift, no-ops).
   const changed = new Set(req.desired.filter((o) => desiredChanged(req.previous[objectId(o)], o)));
   const applyUnread = (o: KubeObject) => req.apply && !req.dryRun && changed.has(o);
-  const live = await timed(req.onStage, 'live_read', () => getLive(req.member, req.desired.filter((o) => !applyUnread(o)), req.pool));
+  const live = await timed(req.onStage, 'live_read', () => getLive(req.member, req.desired.filter((o) => !applyUnread(o)), req.pool, req.cache));
   const fingerprints: Record<string, string> = {};
   const toApply: KubeObject[] = [];
   for (const o of req.desired) {
@@ -114,7 +123,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
     result.writes += outcomes.length;
     for (const out of outcomes) {
       const o = toApply.find((x) => objectId(x) === out.id) as KubeObject;
-      if (out.result) { live.set(out.id, out.result); fingerprints[out.id] = fingerprint(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
+      if (out.result) { live.set(out.id, out.result); req.cache?.wrote(out.result); fingerprints[out.id] = fingerprint(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
     }
     // A CRD's answer predates its Established condition, which applyInOrder waited for: read it again.
     // So is an unread object whose apply failed or never ran (an earlier group failed): status and
