@@ -1,4 +1,4 @@
-import type { Application } from '../../api/application.js';
+import type { Application, ApplicationStatus } from '../../api/application.js';
 import { API_VERSION } from '../../api/schema.js';
 import type { ClusterRegistry } from '../../clusters/registry.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -16,7 +16,7 @@ import { planPrune, prune, type KindRef } from '../sync/prune.js';
 import type { LiveReader } from '../sync/live-cache.js';
 import { hashOf } from '../sync/project.js';
 import { emitEvent } from '../../kube/events.js';
-import { statusFromSync, statusUnknown, writeStatus } from './status.js';
+import { onlyMessagesDiffer, statusFromSync, statusUnknown, writeStatus } from './status.js';
 import { eventOnChange, isTerminal } from '../../controller/terminal.js';
 import { findCondition, setCondition } from '../../kube/conditions.js';
 import { classifyError } from '../../kube/errors.js';
@@ -43,6 +43,11 @@ export interface ApplicationDeps {
   fullChecks?: Map<string, number>;
   /** Consecutive settling passes without a write per Application (their re-check interval doubles). */
   settles?: Map<string, number>;
+  /**
+   * When this process last wrote each Application's status. A status that differs from the one held
+   * only in its messages is written at most once per resync interval (see syncStatusWrite).
+   */
+  statusWrittenAt?: Map<string, number>;
   /** Called after each sync pass (metrics). */
   onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
   /** Renders shared by every Application (one per source path and commit). */
@@ -119,10 +124,25 @@ async function reconcileOnce(deps: ApplicationDeps, key: string, signal?: AbortS
   }
   deps.onSynced?.(app, cluster, result);
   if (result.pruned.length) emitEvent(deps.hub, app, { type: 'Normal', reason: 'Pruned', message: `pruned from ${cluster}: ${result.pruned.slice(0, 10).join(', ')}`, component: 'gitops' });
-  remember(deps, key, await timed(deps.onStage, 'status_write', () => writeStatus(deps.hub, app, statusFromSync(app, desired.revision, result))));
+  await syncStatusWrite(deps, key, app, statusFromSync(app, desired.revision, result), result.writes);
   const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
   // Health settles within seconds of an apply (pods start, deployments roll): look again soon.
   return { requeueAfterMs: settling ? settleDelay(deps, key, result.writes > 0) : forgetSettle(deps, key) };
+}
+
+/**
+ * Writes the status of a sync pass. A pass that wrote nothing to the member and changed only messages
+ * (a rollout's progress, the pass's counts) is not written when this process wrote the status less
+ * than a resync interval ago: each settling re-check of a rollout otherwise cost a hub write, and in
+ * a commit to many Applications those writes queued on the hub with the ones that report Synced.
+ * Any change of a status, revision, fingerprint or resource list is written at once.
+ */
+async function syncStatusWrite(deps: ApplicationDeps, key: string, app: Application, next: ApplicationStatus, memberWrites: number): Promise<void> {
+  const last = deps.statusWrittenAt?.get(key);
+  if (memberWrites === 0 && last !== undefined && Date.now() - last < deps.resyncMs && onlyMessagesDiffer(app.status, next)) return;
+  const after = await timed(deps.onStage, 'status_write', () => writeStatus(deps.hub, app, next));
+  if (after) deps.statusWrittenAt?.set(key, Date.now());
+  remember(deps, key, after);
 }
 
 /**

@@ -68,11 +68,11 @@ export class GitopsController implements Controller {
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const onStage = stageMetrics(ctx.metrics);
-    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), settles: new Map<string, number>(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
+    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), settles: new Map<string, number>(), statusWrittenAt: new Map<string, number>(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
       renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new Limiter(MEMBER_REQUESTS)).get(cluster) as Limiter,
       memberCache: (cluster: string, client: KubeClient) => this.memberCache(cluster, client) };
     // Per-Application memory goes with the Application, or these maps grow with every one ever seen.
-    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); appDeps.settles.delete(objectKey(a)); });
+    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); appDeps.settles.delete(objectKey(a)); appDeps.statusWrittenAt.delete(objectKey(a)); });
     const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });
     const onStuck = (queue: string) => (key: string, ms: number) => {
       stuck.inc({ queue });

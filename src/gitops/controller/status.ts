@@ -35,6 +35,21 @@ export function statusUnknown(app: Application, reason: string, message: string,
   };
 }
 
+/**
+ * True when two statuses differ at most in their `message` fields (health, conditions, resources):
+ * a rollout's progress ("1 of 2 updated replicas") or a pass's count ("0 applied, 0 pruned"), with
+ * every status, revision, fingerprint and time the same.
+ */
+export function onlyMessagesDiffer(prev: ApplicationStatus | undefined, next: ApplicationStatus): boolean {
+  return canonical(withoutMessages(prev ?? {})) === canonical(withoutMessages(next));
+}
+
+function withoutMessages(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutMessages);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'message').map(([k, x]) => [k, withoutMessages(x)]));
+}
+
 /** A JSON merge patch from prev to next: keys that disappear (at any depth of nested objects) become null. */
 export function mergePatchFor(prev: unknown, next: unknown): unknown {
   if (!isObject(prev) || !isObject(next)) return next;
