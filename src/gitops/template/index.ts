@@ -24,9 +24,19 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Templates one string: `{{key}}` replaced from the flat params (unknown keys left as written), or a Go template as ArgoCD runs it. */
 export function renderString(text: string, params: Params, mode: TemplateMode): string {
+  return renderWith(text, params, mode, lazyFlat(params));
+}
+
+/** `flattenParams(params)`, computed on first use and then reused for every string of one value. */
+function lazyFlat(params: Params): () => Record<string, string> {
+  let flat: Record<string, string> | undefined;
+  return () => (flat ??= flattenParams(params));
+}
+
+function renderWith(text: string, params: Params, mode: TemplateMode, flatOf: () => Record<string, string>): string {
   if (!text.includes('{{')) return text;
   if (mode.goTemplate) return renderGoTemplate(text, params, mode.options);
-  const flat = flattenParams(params);
+  const flat = flatOf();
   return text.replace(LEGACY, (whole, key: string) => (Object.hasOwn(flat, key) ? flat[key] : whole));
 }
 
@@ -36,21 +46,29 @@ function safeKey(key: string, where: string): string {
   return key;
 }
 
-/** Templates every string (keys and values) in a JSON-like value; where is the path for errors. */
+/**
+ * Templates every string (keys and values) in a JSON-like value; where is the path for errors. The
+ * params are flattened once for the whole value, not once per string: an ApplicationSet's template
+ * has a dozen strings and a commit renders it for every generated Application at once.
+ */
 export function renderValue(value: unknown, params: Params, mode: TemplateMode, where = 'template'): unknown {
+  return renderValueWith(value, params, mode, where, lazyFlat(params));
+}
+
+function renderValueWith(value: unknown, params: Params, mode: TemplateMode, where: string, flatOf: () => Record<string, string>): unknown {
   if (typeof value === 'string') {
     try {
-      return renderString(value, params, mode);
+      return renderWith(value, params, mode, flatOf);
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
     }
   }
-  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, params, mode, `${where}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => renderValueWith(v, params, mode, `${where}[${i}]`, flatOf));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const key = safeKey(k.includes('{{') ? renderString(k, params, mode) : k, where);
-      out[key] = renderValue(v, params, mode, `${where}.${k}`);
+      const key = safeKey(k.includes('{{') ? renderWith(k, params, mode, flatOf) : k, where);
+      out[key] = renderValueWith(v, params, mode, `${where}.${k}`, flatOf);
     }
     return out;
   }
