@@ -4,7 +4,7 @@ import type { KubeObject } from '../../kube/types.js';
 import { applyInOrder } from './apply.js';
 import { assessHealth, worstHealth, type Health } from './health.js';
 import { objectId } from './order.js';
-import { fingerprint, hashOf } from './project.js';
+import { FingerprintMemo, hashOf } from './project.js';
 import { planPrune, prune, type KindRef } from './prune.js';
 import { timed, type StageObserver } from '../stages.js';
 import { limited, type Limiter } from '../../util/limiter.js';
@@ -101,9 +101,10 @@ function resourceStatus(o: KubeObject, status: ResourceStatus['status'], health:
  */
 export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   const hash = hashOf(req.desired);
+  const fps = new FingerprintMemo();
   // An object whose desired state changed is applied whatever the member holds, so reading it first
   // decides nothing: the apply's answer is its live state. Only the others are read (drift, no-ops).
-  const changed = new Set(req.desired.filter((o) => desiredChanged(req.previous[objectId(o)], o)));
+  const changed = new Set(req.desired.filter((o) => desiredChanged(req.previous[objectId(o)], fps.desiredHash(o))));
   const applyUnread = (o: KubeObject) => req.apply && !req.dryRun && changed.has(o);
   const live = await timed(req.onStage, 'live_read', () => getLive(req.member, req.desired.filter((o) => !applyUnread(o)), req.pool, req.cache));
   const fingerprints: Record<string, string> = {};
@@ -111,7 +112,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   for (const o of req.desired) {
     const id = objectId(o);
     const current = live.get(id);
-    const fp = current ? fingerprint(o, current) : '';
+    const fp = current ? fps.of(o, current) : '';
     const prev = req.previous[id];
     if (fp && prev === fp) { fingerprints[id] = fp; continue; }
     if ((changed.has(o) && req.apply) || (!changed.has(o) && req.selfHeal)) toApply.push(o);
@@ -123,7 +124,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
     result.writes += outcomes.length;
     for (const out of outcomes) {
       const o = toApply.find((x) => objectId(x) === out.id) as KubeObject;
-      if (out.result) { live.set(out.id, out.result); req.cache?.wrote(out.result); fingerprints[out.id] = fingerprint(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
+      if (out.result) { live.set(out.id, out.result); req.cache?.wrote(out.result); fingerprints[out.id] = fps.of(o, out.result); result.applied.push(out.id); } else result.errors.push(`${out.id}: ${out.error}`);
     }
     // A CRD's answer predates its Established condition, which applyInOrder waited for: read it again.
     // So is an unread object whose apply failed or never ran (an earlier group failed): status and
@@ -138,7 +139,7 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
   for (const o of req.desired) {
     const id = objectId(o);
     const current = live.get(id);
-    const inSync = Boolean(current) && fingerprints[id] === fingerprint(o, current);
+    const inSync = Boolean(current) && fingerprints[id] === fps.of(o, current);
     result.resources.push(resourceStatus(o, inSync ? 'Synced' : 'OutOfSync', assessHealth(current)));
   }
   result.health = worstHealth(result.resources.map((r, i) => (r.health ? { status: r.health as Health['status'], message: `${r.kind} ${r.name}: ${assessHealth(live.get(objectId(req.desired[i])))?.message ?? r.health}` } : undefined)));
@@ -147,8 +148,8 @@ export async function syncApplication(req: SyncRequest): Promise<SyncResult> {
 }
 
 /** True when the object differs from what the previous sync recorded for it (or was not recorded). */
-function desiredChanged(prev: string | undefined, o: KubeObject): boolean {
-  return !prev || prev.split(':')[0] !== hashOf(o).slice(0, 16);
+function desiredChanged(prev: string | undefined, desiredHash: string): boolean {
+  return !prev || prev.split(':')[0] !== desiredHash;
 }
 
 function uniqueKinds(kinds: KindRef[]): KindRef[] {

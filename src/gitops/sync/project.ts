@@ -40,3 +40,31 @@ export function hashOf(v: unknown): string {
 export function fingerprint(desired: unknown, live: unknown): string {
   return `${hashOf(desired).slice(0, 16)}:${hashOf(project(live, desired)).slice(0, 16)}`;
 }
+
+/**
+ * The fingerprints of one sync pass, each hash computed once: a desired object's hash is needed to
+ * tell whether it changed, for its fingerprint after the read or apply, and again for its status.
+ */
+export class FingerprintMemo {
+  private readonly desired = new Map<unknown, string>();
+  private readonly pairs = new Map<unknown, { live: unknown; fp: string }>();
+
+  /** The first 16 hex digits of the desired object's hash (the first half of its fingerprint). */
+  desiredHash(desired: unknown): string {
+    let h = this.desired.get(desired);
+    if (h === undefined) {
+      h = hashOf(desired).slice(0, 16);
+      this.desired.set(desired, h);
+    }
+    return h;
+  }
+
+  /** fingerprint(desired, live), remembered for the last live copy seen of each desired object. */
+  of(desired: unknown, live: unknown): string {
+    const m = this.pairs.get(desired);
+    if (m && m.live === live) return m.fp;
+    const fp = `${this.desiredHash(desired)}:${hashOf(project(live, desired)).slice(0, 16)}`;
+    this.pairs.set(desired, { live, fp });
+    return fp;
+  }
+}
