@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import type { KubeBinaries } from './binaries.js';
 import { clusterPaths, supervisorIdOf, supervisorPaths, type FleetCluster, type FleetSpec } from './layout.js';
+import { PortHold } from './ports.js';
 import { isRunning } from './processes.js';
 import { startConcurrency } from './startup.js';
 import { writeStatusSync } from './status.js';
@@ -28,8 +29,8 @@ export interface SupervisedCluster {
 export interface FleetSupervisorOptions {
   /** Clusters booting at once (default: one per CPU, see startup.ts). */
   concurrency?: number;
-  /** Makes one cluster's supervisor (default: a ClusterSupervisor). */
-  makeCluster?: (cluster: FleetCluster) => SupervisedCluster;
+  /** Makes one cluster's supervisor (default: a ClusterSupervisor), given the ports held for it since it was queued. */
+  makeCluster?: (cluster: FleetCluster, ports: Promise<PortHold>) => SupervisedCluster;
 }
 
 /**
@@ -46,7 +47,9 @@ export class FleetSupervisor {
   private readonly queue: string[] = [];
   private readonly requests: string;
   private readonly concurrency: number;
-  private readonly makeCluster: (cluster: FleetCluster) => SupervisedCluster;
+  private readonly makeCluster: (cluster: FleetCluster, ports: Promise<PortHold>) => SupervisedCluster;
+  /** Ports held for each queued cluster (see ports.ts), handed to its supervisor when it boots. */
+  private readonly holds = new Map<string, Promise<PortHold>>();
   private booting = 0;
   private poller: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -54,7 +57,7 @@ export class FleetSupervisor {
   constructor(private readonly spec: FleetSpec, private readonly id: string, bins: KubeBinaries, private readonly log: Logger, options: FleetSupervisorOptions = {}) {
     this.requests = supervisorPaths(spec, id).requests;
     this.concurrency = Math.max(1, options.concurrency ?? startConcurrency());
-    this.makeCluster = options.makeCluster ?? ((c) => new ClusterSupervisor(spec, c, bins, log.child({ cluster: c.name })));
+    this.makeCluster = options.makeCluster ?? ((c, ports) => new ClusterSupervisor(spec, c, bins, log.child({ cluster: c.name }), ports));
   }
 
   /** Clusters booting now (up to their API server's /readyz). */
@@ -79,7 +82,10 @@ export class FleetSupervisor {
     this.stopping = true;
     if (this.poller) clearInterval(this.poller);
     this.queue.length = 0;
+    const holds = [...this.holds.values()];
+    this.holds.clear();
     await Promise.all([...this.running.values()].map((c) => c.stop()));
+    await Promise.all(holds.map(async (h) => (await h).releaseAll()));
   }
 
   private mine(name: string): boolean {
@@ -110,6 +116,8 @@ export class FleetSupervisor {
     const pgid = this.running.get(name)?.groupPid();
     if (pgid && isRunning(pgid)) return;
     this.queue.push(name);
+    const cluster = this.spec.clusters.find((c) => c.name === name);
+    if (cluster && !this.holds.has(name)) this.holds.set(name, PortHold.forCluster(cluster));
     if (!this.running.has(name)) this.writeQueued(name);
     this.pump();
   }
@@ -144,7 +152,9 @@ export class FleetSupervisor {
   /** Starts one cluster; it holds a boot slot until its API server is ready or its start ends. */
   private boot(cluster: FleetCluster): void {
     const { name } = cluster;
-    const sup = this.makeCluster(cluster);
+    const ports = this.holds.get(name) ?? PortHold.forCluster(cluster);
+    this.holds.delete(name);
+    const sup = this.makeCluster(cluster, ports);
     this.running.set(name, sup);
     void sup.done.then(() => {
       if (this.running.get(name) === sup) this.running.delete(name);

@@ -13,6 +13,7 @@ import { signalGroup } from './processes.js';
 import { writeStatus, type ComponentStatus, type SupervisorStatus } from './status.js';
 import { startRegionIngress, type RegionIngress } from './ingress.js';
 import { componentEnv, tuned } from './tuning.js';
+import type { PortHold } from './ports.js';
 
 interface Running {
   spec: ComponentSpec;
@@ -54,7 +55,12 @@ export class ClusterSupervisor {
    */
   readonly booted: Promise<void>;
 
-  constructor(private readonly spec: FleetSpec, private readonly cluster: FleetCluster, private readonly bins: KubeBinaries, private readonly log: Logger) {
+  /**
+   * ports: the cluster's ports, held since it was queued (see ports.ts); each is let go just before
+   * its component starts.
+   */
+  constructor(private readonly spec: FleetSpec, private readonly cluster: FleetCluster, private readonly bins: KubeBinaries, private readonly log: Logger,
+    private readonly ports?: Promise<PortHold>) {
     this.paths = clusterPaths(spec, cluster.name);
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.booted = new Promise((resolve) => (this.markBooted = resolve));
@@ -75,8 +81,10 @@ export class ClusterSupervisor {
     leader.on('exit', () => void this.stop());
     await this.writeStatus();
     const c = this.cluster;
+    await (await this.ports)?.release([c.etcdClientPort, c.etcdPeerPort]);
     this.launch(etcdSpec(c, this.bins, this.paths));
     await this.waitUnlessStopped(() => fetch(`http://127.0.0.1:${c.etcdClientPort}/health`).then((r) => r.ok), 120_000, 'etcd health');
+    await (await this.ports)?.release([c.apiserverPort]);
     this.launch(apiserverSpec(c, this.bins, this.paths));
     this.client = await KubeClient.fromFile(this.paths.adminKubeconfig, c.name, 5000);
     const client = this.client;
@@ -119,6 +127,7 @@ export class ClusterSupervisor {
     this.stopping = true;
     this.markBooted?.();
     this.phase = 'stopping';
+    await (await this.ports)?.releaseAll();
     this.nodes?.stop();
     await this.ingress?.close();
     this.client?.close();
