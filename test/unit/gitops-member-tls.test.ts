@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, tlsAgent } from '../../src/kube/client.js';
+
+// The gitops controller opens many connections to a member at once (a commit to many Applications).
+// Every connection of a client shares one TLS context built from its credentials once; the server's
+// certificate is still verified against the client's CA on each of them.
+
+let work: string;
+let server: Server;
+let base: string;
+let caPem: string;
+let otherCaPem: string;
+const peers = new Set<string>();
+
+function selfSigned(dir: string, name: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'member-tls-'));
+  const served = selfSigned(work, 'member');
+  const other = selfSigned(work, 'other');
+  caPem = await readFile(served.cert, 'utf8');
+  otherCaPem = await readFile(other.cert, 'utf8');
+  server = createServer({ cert: caPem, key: await readFile(served.key, 'utf8') }, (req, res) => {
+    peers.add(`${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    // Answers slowly enough that concurrent requests need connections of their own.
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ gitVersion: 'v1.20.2', major: '1', minor: '20' })), 50);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  base = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('kube client TLS: one context per client', () => {
+  it('builds the TLS context once and hands connections that context, not the PEMs', () => {
+    const agent = tlsAgent({ ca: caPem }, true);
+    const options = (agent as unknown as { options: Record<string, unknown> }).options;
+    expect(options.secureContext).toBeDefined();
+    expect(options.ca).toBeUndefined();
+    expect(options.rejectUnauthorized).toBe(true);
+  });
+
+  it('verifies the server on every connection of a burst, and refuses a server its CA did not sign', async () => {
+    const client = KubeClient.fromToken(base, caPem, 'token', 'member');
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => client.version()));
+      expect(answers.map((a) => a.gitVersion)).toEqual(Array(5).fill('v1.20.2'));
+      expect(peers.size, 'concurrent requests went over connections of their own').toBeGreaterThan(1);
+    } finally {
+      client.close();
+    }
+    const stranger = KubeClient.fromToken(base, otherCaPem, 'token', 'member');
+    try {
+      await expect(stranger.version()).rejects.toThrow(/self.signed|unable to verify|certificate/i);
+    } finally {
+      stranger.close();
+    }
+  });
+});
