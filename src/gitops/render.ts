@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -7,12 +7,16 @@ import { renderKustomization, renderObjects, type RenderCache } from './kustomiz
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-/** Resolves `path` inside `root`, refusing anything that leaves it (`..`, absolute paths, symlinks out). */
+/**
+ * Resolves `path` inside `root`, refusing anything that leaves it (`..`, absolute paths, symlinks out).
+ * Synchronous, as the kustomize loader's calls are: on a commit to many Applications every render
+ * started at once, and each waited for its two thread-pool round trips behind the others' work.
+ */
 export async function insideRoot(root: string, path: string): Promise<string> {
-  const realRoot = await realpath(root);
+  const realRoot = realpathSync.native(root);
   const target = resolve(realRoot, path || '.');
   if (!existsSync(target)) throw new Error(`path "${path}" does not exist in the repository`);
-  const real = await realpath(target);
+  const real = realpathSync.native(target);
   const rel = relative(realRoot, real);
   if (rel.startsWith('..') || rel.startsWith(sep) || resolve(realRoot, rel) !== real) throw new Error(`path "${path}" leaves the repository root`);
   return real;
