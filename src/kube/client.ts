@@ -40,6 +40,19 @@ export interface ApplyOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Connections a client keeps for requests to its server (watches have their own, one each). A
+ * burst beyond it waits for a warm connection rather than opening more: a new TLS connection costs
+ * a handshake on this process's one thread and on the server, and a burst of a hundred bindings
+ * and delegates opened some 150 at once, each waiting half a second for its handshake while the
+ * server answered the requests themselves in tens of milliseconds. Client-go multiplexes every
+ * request over one HTTP/2 connection; this is the HTTP/1.1 equivalent of not opening dozens.
+ */
+export const REQUEST_CONNECTIONS = 16;
+
+/** The two connection pools of a client: bounded for requests, one connection per watch. */
+interface Agents { requests: http.Agent; watches: http.Agent }
 export const FIELD_MANAGER = 'meridian';
 
 /**
@@ -53,15 +66,15 @@ export class KubeClient {
   /** The kubeconfig context the client was built from. */
   readonly contextName: string;
   readonly discovery: Discovery;
-  private readonly agent: http.Agent;
+  private readonly agents: Agents;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private fence: WriteFence | undefined;
 
-  private constructor(server: string, contextName: string, agent: http.Agent, headers: Record<string, string>, timeoutMs: number) {
+  private constructor(server: string, contextName: string, agents: Agents, headers: Record<string, string>, timeoutMs: number) {
     this.server = server.replace(/\/$/, '');
     this.contextName = contextName;
-    this.agent = agent;
+    this.agents = agents;
     this.headers = headers;
     this.timeoutMs = timeoutMs;
     this.discovery = new Discovery(this);
@@ -76,8 +89,8 @@ export class KubeClient {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
     const secure = cluster.server.startsWith('https:');
-    const agent = secure ? tlsAgent({ ca: opts.ca, cert: opts.cert, key: opts.key }, !cluster.skipTLSVerify) : new http.Agent({ keepAlive: true });
-    return new KubeClient(cluster.server, kc.getCurrentContext(), agent, headers, timeoutMs);
+    const agents = secure ? tlsAgents({ ca: opts.ca, cert: opts.cert, key: opts.key }, !cluster.skipTLSVerify) : plainAgents();
+    return new KubeClient(cluster.server, kc.getCurrentContext(), agents, headers, timeoutMs);
   }
 
   /** Builds a client from a kubeconfig file (or the default locations) and an optional context. */
@@ -94,8 +107,7 @@ export class KubeClient {
 
   /** Builds a client from a server URL, CA and bearer token (the credentials Secret of a member). */
   static fromToken(server: string, caPem: string, token: string, name: string, timeoutMs?: number): KubeClient {
-    const agent = tlsAgent({ ca: caPem }, true);
-    return new KubeClient(server, name, agent, { Authorization: `Bearer ${token}` }, timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return new KubeClient(server, name, tlsAgents({ ca: caPem }, true), { Authorization: `Bearer ${token}` }, timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   /**
@@ -108,7 +120,8 @@ export class KubeClient {
 
   /** Closes pooled connections. */
   close(): void {
-    this.agent.destroy();
+    this.agents.requests.destroy();
+    this.agents.watches.destroy();
   }
 
   /** Sends one request and parses the JSON answer; non-2xx answers throw KubeApiError. */
@@ -127,7 +140,7 @@ export class KubeClient {
 
   /** Opens a streaming GET (watch); calls onLine for each JSON line until the stream ends. */
   async stream(path: string, query: RequestOptions['query'], onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
-    const res = await this.send('GET', path, { query, signal, timeoutMs: 0 });
+    const res = await this.send('GET', path, { query, signal, timeoutMs: 0 }, this.agents.watches);
     if ((res.statusCode ?? 0) >= 300) throw apiError('WATCH', path, res.statusCode ?? 0, await readBody(res));
     let buffer = '';
     res.setEncoding('utf8');
@@ -166,7 +179,7 @@ export class KubeClient {
     });
   }
 
-  private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+  private send(method: string, path: string, options: RequestOptions, agent = this.agents.requests): Promise<http.IncomingMessage> {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
     if (fence) {
       if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader'));
@@ -185,8 +198,12 @@ export class KubeClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
+      const req = lib.request(url, { method, headers, agent, signal: options.signal }, resolve);
       if (timeoutMs > 0) {
+        // The socket's timeout starts once the request has a connection; the wait for one (behind
+        // REQUEST_CONNECTIONS others) has the same deadline.
+        const waiting = setTimeout(() => req.destroy(new KubeApiError(`${method} ${this.server}${path}: no connection free within ${timeoutMs} ms`, 0)), timeoutMs);
+        req.once('socket', () => clearTimeout(waiting)).once('close', () => clearTimeout(waiting));
         req.setTimeout(timeoutMs, () => req.destroy(new KubeApiError(`${method} ${this.server}${path}: no answer within ${timeoutMs} ms`, 0)));
       }
       req.on('error', (err) => reject(err instanceof KubeApiError ? err : new KubeApiError(`${method} ${this.server}${path}: ${err.message}`, 0, '', { cause: err })));
@@ -291,13 +308,22 @@ export class KubeClient {
 }
 
 /**
- * A keep-alive HTTPS agent whose connections share one TLS context. Given `ca`, `cert` and `key`
+ * Keep-alive HTTPS agents whose connections share one TLS context. Given `ca`, `cert` and `key`
  * instead, Node parses them into a new context for every connection it opens: a burst of requests
  * to a member (a commit to many Applications) opened dozens at once, and parsing the PEMs was the
- * largest CPU cost of `meridian serve` in that window.
+ * largest CPU cost of `meridian serve` in that window. Requests share REQUEST_CONNECTIONS warm
+ * connections (most recently used first, so that idle ones stay idle); each watch holds its own.
  */
-export function tlsAgent(credentials: Pick<tls.SecureContextOptions, 'ca' | 'cert' | 'key'>, rejectUnauthorized: boolean): https.Agent {
-  return new https.Agent({ keepAlive: true, maxSockets: 64, secureContext: tls.createSecureContext(credentials), rejectUnauthorized });
+export function tlsAgents(credentials: Pick<tls.SecureContextOptions, 'ca' | 'cert' | 'key'>, rejectUnauthorized: boolean): Agents {
+  const secureContext = tls.createSecureContext(credentials);
+  return {
+    requests: new https.Agent({ keepAlive: true, maxSockets: REQUEST_CONNECTIONS, scheduling: 'lifo', secureContext, rejectUnauthorized }),
+    watches: new https.Agent({ keepAlive: true, secureContext, rejectUnauthorized }),
+  };
+}
+
+function plainAgents(): Agents {
+  return { requests: new http.Agent({ keepAlive: true, maxSockets: REQUEST_CONNECTIONS, scheduling: 'lifo' }), watches: new http.Agent({ keepAlive: true }) };
 }
 
 function readBody(res: http.IncomingMessage): Promise<string> {

@@ -4,11 +4,14 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient, tlsAgent } from '../../src/kube/client.js';
+import { KubeClient, REQUEST_CONNECTIONS, tlsAgents } from '../../src/kube/client.js';
+import { waitFor } from '../../src/util/wait.js';
 
 // The gitops controller opens many connections to a member at once (a commit to many Applications).
 // Every connection of a client shares one TLS context built from its credentials once; the server's
-// certificate is still verified against the client's CA on each of them.
+// certificate is still verified against the client's CA on each of them. Requests share a bounded
+// pool of warm connections (a burst waits for one rather than opening dozens, each a handshake);
+// watches hold connections of their own, so a client watching many kinds still has its pool.
 
 let work: string;
 let server: Server;
@@ -16,6 +19,7 @@ let base: string;
 let caPem: string;
 let otherCaPem: string;
 const peers = new Set<string>();
+const watching = new Set<string>();
 
 function selfSigned(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
@@ -31,6 +35,12 @@ beforeAll(async () => {
   caPem = await readFile(served.cert, 'utf8');
   otherCaPem = await readFile(other.cert, 'utf8');
   server = createServer({ cert: caPem, key: await readFile(served.key, 'utf8') }, (req, res) => {
+    if (req.url?.startsWith('/watch')) {
+      // A watch: the stream stays open until the client goes.
+      watching.add(`${req.socket.remoteAddress}:${req.socket.remotePort}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).write('{"type":"BOOKMARK","object":{}}\n');
+      return;
+    }
     peers.add(`${req.socket.remoteAddress}:${req.socket.remotePort}`);
     // Answers slowly enough that concurrent requests need connections of their own.
     setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ gitVersion: 'v1.20.2', major: '1', minor: '20' })), 50);
@@ -47,11 +57,13 @@ afterAll(async () => {
 
 describe('kube client TLS: one context per client', () => {
   it('builds the TLS context once and hands connections that context, not the PEMs', () => {
-    const agent = tlsAgent({ ca: caPem }, true);
-    const options = (agent as unknown as { options: Record<string, unknown> }).options;
-    expect(options.secureContext).toBeDefined();
-    expect(options.ca).toBeUndefined();
-    expect(options.rejectUnauthorized).toBe(true);
+    const agents = tlsAgents({ ca: caPem }, true);
+    const options = (agent: unknown) => (agent as { options: Record<string, unknown> }).options;
+    expect(options(agents.requests).secureContext).toBeDefined();
+    expect(options(agents.watches).secureContext).toBe(options(agents.requests).secureContext);
+    expect(options(agents.requests).ca).toBeUndefined();
+    expect(options(agents.requests).rejectUnauthorized).toBe(true);
+    expect(options(agents.watches).rejectUnauthorized).toBe(true);
   });
 
   it('verifies the server on every connection of a burst, and refuses a server its CA did not sign', async () => {
@@ -68,6 +80,26 @@ describe('kube client TLS: one context per client', () => {
       await expect(stranger.version()).rejects.toThrow(/self.signed|unable to verify|certificate/i);
     } finally {
       stranger.close();
+    }
+  });
+
+  it('a burst of requests shares the bounded pool of connections, and watches do not take from it', async () => {
+    const client = KubeClient.fromToken(base, caPem, 'token', 'member');
+    const watches = new AbortController();
+    try {
+      // More open watches than the pool has connections: requests must still get through.
+      const streams = Array.from({ length: REQUEST_CONNECTIONS + 4 }, (_, i) => client.stream(`/watch/${i}`, {}, () => undefined, watches.signal).catch(() => undefined));
+      await waitFor(() => watching.size === REQUEST_CONNECTIONS + 4, { timeoutMs: 20_000, what: 'every watch open' });
+      peers.clear();
+      const answers = await Promise.all(Array.from({ length: REQUEST_CONNECTIONS * 3 }, () => client.version()));
+      expect(answers).toHaveLength(REQUEST_CONNECTIONS * 3);
+      expect(peers.size, 'connections the burst of requests used').toBeLessThanOrEqual(REQUEST_CONNECTIONS);
+      expect(peers.size, 'the burst ran on more than one connection').toBeGreaterThan(1);
+      watches.abort();
+      await Promise.all(streams);
+    } finally {
+      watches.abort();
+      client.close();
     }
   });
 });
