@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
 import { Discovery } from './discovery.js';
+import { RequestLanes, type RequestPriority } from './lanes.js';
 import type { KubeList, KubeObject, ResourceRef } from './types.js';
 
 /** Options for one API request. */
@@ -15,6 +16,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Skips the write fence (the leader election's own Lease writes). */
   unfenced?: boolean;
+  /** Which requests go first when every connection is busy (RequestLanes); default `normal`. */
+  priority?: RequestPriority;
+}
+
+/** Per-call options of the object verbs (create, mergePatch). */
+export type CallOptions = Pick<RequestOptions, 'priority'>;
+
+/** Options of a merge patch: the subresource (`status`) and the request's priority. */
+export interface PatchOptions extends CallOptions {
+  subresource?: string;
 }
 
 /** Guards every write of a client: writes are refused once `valid()` is false and cancelled when the signal fires. */
@@ -67,6 +78,8 @@ export class KubeClient {
   readonly contextName: string;
   readonly discovery: Discovery;
   private readonly agents: Agents;
+  /** Admission to the request connections, by priority (the agent itself queues in arrival order). */
+  private readonly lanes = new RequestLanes(REQUEST_CONNECTIONS);
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private fence: WriteFence | undefined;
@@ -179,7 +192,7 @@ export class KubeClient {
     });
   }
 
-  private send(method: string, path: string, options: RequestOptions, agent = this.agents.requests): Promise<http.IncomingMessage> {
+  private async send(method: string, path: string, options: RequestOptions, agent = this.agents.requests): Promise<http.IncomingMessage> {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
     if (fence) {
       if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader'));
@@ -197,12 +210,25 @@ export class KubeClient {
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const lib = url.protocol === 'https:' ? https : http;
+    const noConnection = () => new KubeApiError(`${method} ${this.server}${path}: no connection free within ${timeoutMs} ms`, 0);
+    // Watches hold connections of their own; requests wait for one of REQUEST_CONNECTIONS by
+    // priority, and that wait is inside the request's deadline.
+    const started = Date.now();
+    const release = agent === this.agents.requests
+      ? await this.lanes.acquire(options.priority ?? 'normal', timeoutMs, noConnection, options.signal).catch((err: unknown) => {
+        throw err instanceof KubeApiError ? err : new KubeApiError(`${method} ${this.server}${path}: ${(err as Error).message}`, 0, '', { cause: err });
+      })
+      : undefined;
+    const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - started)) : 0;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, { method, headers, agent, signal: options.signal }, resolve);
-      if (timeoutMs > 0) {
-        // The socket's timeout starts once the request has a connection; the wait for one (behind
-        // REQUEST_CONNECTIONS others) has the same deadline.
-        const waiting = setTimeout(() => req.destroy(new KubeApiError(`${method} ${this.server}${path}: no connection free within ${timeoutMs} ms`, 0)), timeoutMs);
+      // The slot is held until the answer has been read (or the request failed): the connection
+      // is busy until then.
+      if (release) req.once('close', release);
+      if (left > 0) {
+        // The socket's timeout starts once the request has a connection; the wait for one has
+        // what is left of the same deadline.
+        const waiting = setTimeout(() => req.destroy(noConnection()), left);
         req.once('socket', () => clearTimeout(waiting)).once('close', () => clearTimeout(waiting));
         req.setTimeout(timeoutMs, () => req.destroy(new KubeApiError(`${method} ${this.server}${path}: no answer within ${timeoutMs} ms`, 0)));
       }
@@ -253,9 +279,9 @@ export class KubeClient {
   }
 
   /** Creates an object. */
-  async create<T extends KubeObject>(obj: T): Promise<T> {
+  async create<T extends KubeObject>(obj: T, options: CallOptions = {}): Promise<T> {
     const ref = await this.refOf(obj);
-    return this.request<T>('POST', this.path(ref, obj.metadata?.namespace), { body: obj });
+    return this.request<T>('POST', this.path(ref, obj.metadata?.namespace), { body: obj, priority: options.priority });
   }
 
   /** Server-side apply with Meridian's field manager. */
@@ -271,9 +297,10 @@ export class KubeClient {
   }
 
   /** JSON merge patch on the object or one of its subresources. */
-  async mergePatch<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown, subresource?: string): Promise<T> {
+  async mergePatch<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown, subresource?: string | PatchOptions): Promise<T> {
     const ref = await this.discovery.resource(apiVersion, kind);
-    return this.request<T>('PATCH', this.path(ref, namespace, name, subresource), { body: patch, contentType: 'application/merge-patch+json' });
+    const options: PatchOptions = typeof subresource === 'string' ? { subresource } : subresource ?? {};
+    return this.request<T>('PATCH', this.path(ref, namespace, name, options.subresource), { body: patch, contentType: 'application/merge-patch+json', priority: options.priority });
   }
 
   /** Replaces the status subresource with `status` (merge patch, so concurrent spec edits are untouched). */

@@ -53,7 +53,7 @@ export async function recordEvent(hub: KubeClient, about: KubeObject, e: EventIn
       type: e.type, reason: e.reason, message: e.message.slice(0, 1024),
       source: { component: e.component }, reportingComponent: `meridian.dev/${e.component}`, reportingInstance: e.component,
       firstTimestamp: time, lastTimestamp: time, count: 1,
-    }));
+    }, { priority: 'low' }));
     return undefined;
   } catch (err) {
     return err as Error;

@@ -269,7 +269,9 @@ export class Reflector {
     const name = local.metadata?.name ?? '';
     const namespace = local.metadata?.namespace;
     try {
-      const written = await source.client.mergePatch<Pod>('v1', 'Pod', name, namespace, annotate ? { metadata: { annotations: annotate }, status } : { status }, 'status');
+      // High priority: the proxy turns Running with this write, and in a burst it would otherwise
+      // wait behind every binding and Event the same wave sends home.
+      const written = await source.client.mergePatch<Pod>('v1', 'Pod', name, namespace, annotate ? { metadata: { annotations: annotate }, status } : { status }, { subresource: 'status', priority: 'high' });
       if (annotate && written?.metadata?.annotations?.[DELEGATE_UID_ANNOTATION] !== uid) await source.client.mergePatch('v1', 'Pod', name, namespace, { metadata: { annotations: annotate } });
     } catch (err) {
       if (!isNotFound(err)) throw err;

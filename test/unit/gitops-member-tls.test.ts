@@ -20,6 +20,7 @@ let caPem: string;
 let otherCaPem: string;
 const peers = new Set<string>();
 const watching = new Set<string>();
+const arrivals: string[] = [];
 
 function selfSigned(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
@@ -42,6 +43,7 @@ beforeAll(async () => {
       return;
     }
     peers.add(`${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    arrivals.push(req.url ?? '');
     // Answers slowly enough that concurrent requests need connections of their own.
     setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ gitVersion: 'v1.20.2', major: '1', minor: '20' })), 50);
   });
@@ -99,6 +101,23 @@ describe('kube client TLS: one context per client', () => {
       await Promise.all(streams);
     } finally {
       watches.abort();
+      client.close();
+    }
+  });
+
+  it('when every connection is busy, a high-priority request goes before the normal ones waiting, and a low one after them', async () => {
+    const client = KubeClient.fromToken(base, caPem, 'token', 'member');
+    try {
+      arrivals.length = 0;
+      const burst = Array.from({ length: REQUEST_CONNECTIONS * 3 }, (_, i) => client.request('GET', `/normal/${i}`));
+      const low = client.request('GET', '/low', { priority: 'low' });
+      const high = client.request('GET', '/high', { priority: 'high' });
+      await Promise.all([...burst, low, high]);
+      expect(arrivals).toHaveLength(REQUEST_CONNECTIONS * 3 + 2);
+      // The first REQUEST_CONNECTIONS went at once; the high one takes the first slot freed after them.
+      expect(arrivals.indexOf('/high'), 'place of the high-priority request at the server').toBe(REQUEST_CONNECTIONS);
+      expect(arrivals.indexOf('/low'), 'place of the low-priority request at the server').toBe(REQUEST_CONNECTIONS * 3 + 1);
+    } finally {
       client.close();
     }
   });

@@ -25,7 +25,8 @@ function fakeMember(name: string, calls: Call[], keepsStatusMeta = true) {
     async get(_v: string, kind: string, n: string, ns?: string) {
       return caches[kind]?.get(ns ? `${ns}/${n}` : n);
     },
-    async mergePatch(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>, subresource?: string) {
+    async mergePatch(_v: string, kind: string, n: string, _ns: string, body: Record<string, unknown>, where?: string | { subresource?: string }) {
+      const subresource = typeof where === 'string' ? where : where?.subresource;
       if (subresource !== 'status') {
         calls.push({ verb: 'mergePatch', cluster: name, kind, name: n, body });
         return {};
