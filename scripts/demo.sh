@@ -12,6 +12,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # packages (rollup's), which its own `npm ci` then rejects; install still honours the locked versions.
   npm install --no-audit --no-fund --loglevel=error
 fi
+# The DNS server falls back to Node's dgram (and logs it) if this fails; the demo does not depend on it.
+bash scripts/build-native.sh || echo "native addon not built; DNS uses Node's dgram"
 npm run --silent build
 M=./bin/meridian
 $M fleet up

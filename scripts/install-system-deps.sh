@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Meridian's demo and tests need. Idempotent: skips apt when all are present.
 set -euo pipefail
-PACKAGES=(golang-go golang-github-modern-go-reflect2-dev golang-github-masterminds-sprig-dev golang-github-ghodss-yaml-dev rsync etcd-server openssl dnsutils bind9 dnsperf pdns-server pdns-backend-sqlite3 knot sqlite3 chromium git curl ca-certificates iproute2)
+PACKAGES=(golang-go golang-github-modern-go-reflect2-dev golang-github-masterminds-sprig-dev golang-github-ghodss-yaml-dev rsync etcd-server openssl dnsutils bind9 dnsperf pdns-server pdns-backend-sqlite3 knot sqlite3 chromium git curl ca-certificates iproute2 python3 make g++)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

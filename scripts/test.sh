@@ -10,6 +10,7 @@ echo "npm: installing packages"
 # `npm install` rather than `npm ci`: npm 11 writes lock files without other platforms' optional
 # packages (rollup's), which its own `npm ci` then rejects; install still honours the locked versions.
 npm install --no-audit --no-fund --loglevel=error
+bash scripts/build-native.sh
 npm run --silent build
 npx tsc -p tsconfig.test.json --noEmit
 npm run --silent lint

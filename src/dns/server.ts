@@ -12,6 +12,7 @@ import { isLoopbackAddress } from '../util/loopback.js';
 import { listenTcp, type TcpListener } from './tcp.js';
 import type { ZoneAuthority } from './types.js';
 import { listenUdp, type UdpListener } from './udp.js';
+import { listenUdpNative, udpBatchAddon, type UdpIo } from './udp-native.js';
 
 /** How the server listens and answers. */
 export interface DnsServerOptions {
@@ -42,6 +43,12 @@ export interface DnsServerOptions {
   clusterWorker?: boolean;
   /** Reuse UDP replies (src/dns/reply-cache.ts); the owner must clear it whenever zone data changes. */
   replyCache?: ReplyCache;
+  /**
+   * How UDP is read: 'native' (batched recvmmsg/sendmmsg, native/udp-batch; the default when the
+   * addon loads) or 'node' (dgram). Asked for 'native' without the addon, the server uses 'node'
+   * and says why in `udpIoFallback`.
+   */
+  udpIo?: UdpIo;
   /** Socket errors that do not stop the server (e.g. a send to a vanished client). */
   onError?: (err: Error) => void;
 }
@@ -66,6 +73,8 @@ export class DnsServer {
   private readonly minimalAny: boolean;
   private udp: UdpListener | undefined;
   private tcp: TcpListener | undefined;
+  /** Why 'native' UDP I/O was asked for (or defaulted to) but not used. */
+  private fallback: string | undefined;
 
   /** Validates options; nothing listens until start(). */
   constructor(options: DnsServerOptions = {}) {
@@ -85,6 +94,16 @@ export class DnsServer {
   /** Whether UDP replies are rate-limited and ANY is minimal: the exposure this server runs with. */
   get protections(): { rrl: boolean; minimalAny: boolean } {
     return { rrl: this.rrl !== undefined, minimalAny: this.minimalAny };
+  }
+
+  /** The UDP I/O path in use (after start). */
+  get udpIo(): UdpIo | undefined {
+    return this.udp?.io;
+  }
+
+  /** Why the addon's UDP I/O is not used although it was asked for; undefined when it is or was not asked. */
+  get udpIoFallback(): string | undefined {
+    return this.fallback;
   }
 
   /** Serves a zone (its origin must not be served already). */
@@ -113,8 +132,14 @@ export class DnsServer {
     const limits = { maxUdpSize: o.maxUdpSize!, forwarding: this.forwarder !== undefined, minimalAny: this.minimalAny };
     const dispatch = createDispatch({ router: this.router, metrics, forwarder: this.forwarder, rrl: this.rrl, limits, replyCache: o.replyCache });
     const tcpOptions = { idleTimeoutMs: o.tcpIdleTimeoutMs ?? 10_000, maxConnections: o.maxTcpConnections ?? 1000, exclusive: !o.clusterWorker };
+    const addon = o.udpIo === 'node' ? {} : udpBatchAddon();
+    this.fallback = o.udpIo !== 'node' && !addon.binding ? `UDP I/O addon not loaded (${addon.error}); using Node's dgram` : undefined;
+    // Cluster workers each own a socket on the shared port (SO_REUSEPORT); one server binds exclusively.
+    const bindUdp = (port: number): Promise<UdpListener> => addon.binding
+      ? Promise.resolve().then(() => listenUdpNative(addon.binding!, address, port, o.clusterWorker === true, dispatch, onError))
+      : listenUdp(address, port, dispatch, onError);
     for (let attempt = 1; ; attempt++) {
-      const udp = await listenUdp(address, o.port ?? 0, dispatch, onError);
+      const udp = await bindUdp(o.port ?? 0);
       try {
         this.tcp = await listenTcp(address, udp.port, dispatch, tcpOptions, () => metrics.drop('tcp-limit', 'tcp'));
         this.udp = udp;

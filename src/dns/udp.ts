@@ -5,10 +5,13 @@ import dns from 'node:dns';
 import net from 'node:net';
 import type { Dispatch } from './dispatch.js';
 import type { QueryContext } from './types.js';
+import type { UdpIo } from './udp-native.js';
 
 /** A bound UDP listener. */
 export interface UdpListener {
   readonly port: number;
+  /** Which I/O path reads its datagrams. */
+  readonly io: UdpIo;
   close(): Promise<void>;
 }
 
@@ -28,7 +31,7 @@ export function listenUdp(address: string, port: number, dispatch: Dispatch, onE
       socket.on('message', (msg, rinfo) => {
         dispatch(msg, { clientAddress: rinfo.address, clientPort: rinfo.port, localAddress, localPort, transport: 'udp' }, reply);
       });
-      resolve({ port: localPort, close: () => new Promise((done) => socket.close(() => done())) });
+      resolve({ port: localPort, io: 'node', close: () => new Promise((done) => socket.close(() => done())) });
     });
   });
 }
