@@ -20,6 +20,30 @@ export interface RequestOptions {
   priority?: RequestPriority;
 }
 
+/** What one request cost, for metrics: the wait for a connection and the whole request. */
+export interface RequestTiming {
+  /** The client's kubeconfig context or member name. */
+  client: string;
+  method: string;
+  priority: RequestPriority;
+  /** Waited for one of the client's request connections (RequestLanes). */
+  waitMs: number;
+  /** From the call until the answer was read, the wait included. */
+  totalMs: number;
+  /** HTTP status; 0 when no answer came. */
+  status: number;
+}
+
+let requestObserver: ((t: RequestTiming) => void) | undefined;
+
+/**
+ * Sets the one observer of every request's timing in this process (serve's metrics); undefined
+ * removes it. Process-wide because clients are made in many places (members, peers, the hub).
+ */
+export function observeRequests(observer: ((t: RequestTiming) => void) | undefined): void {
+  requestObserver = observer;
+}
+
 /** Per-call options of the object verbs (create, mergePatch). */
 export type CallOptions = Pick<RequestOptions, 'priority'>;
 
@@ -139,10 +163,16 @@ export class KubeClient {
 
   /** Sends one request and parses the JSON answer; non-2xx answers throw KubeApiError. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, options);
-    const text = await readBody(res);
-    if ((res.statusCode ?? 0) >= 300) throw apiError(method, path, res.statusCode ?? 0, text);
-    return (text ? JSON.parse(text) : {}) as T;
+    const timing = { started: performance.now(), waitMs: 0, status: 0 };
+    try {
+      const res = await this.send(method, path, options, this.agents.requests, timing);
+      const text = await readBody(res);
+      timing.status = res.statusCode ?? 0;
+      if (timing.status >= 300) throw apiError(method, path, timing.status, text);
+      return (text ? JSON.parse(text) : {}) as T;
+    } finally {
+      requestObserver?.({ client: this.contextName, method, priority: options.priority ?? 'normal', waitMs: timing.waitMs, totalMs: performance.now() - timing.started, status: timing.status });
+    }
   }
 
   /** A GET that returns the status and the raw text (health endpoints such as /readyz). */
@@ -192,7 +222,7 @@ export class KubeClient {
     });
   }
 
-  private async send(method: string, path: string, options: RequestOptions, agent = this.agents.requests): Promise<http.IncomingMessage> {
+  private async send(method: string, path: string, options: RequestOptions, agent = this.agents.requests, timing?: { waitMs: number }): Promise<http.IncomingMessage> {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
     if (fence) {
       if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader'));
@@ -219,7 +249,9 @@ export class KubeClient {
         throw err instanceof KubeApiError ? err : new KubeApiError(`${method} ${this.server}${path}: ${(err as Error).message}`, 0, '', { cause: err });
       })
       : undefined;
-    const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - started)) : 0;
+    const waited = Date.now() - started;
+    if (timing) timing.waitMs = waited;
+    const left = timeoutMs > 0 ? Math.max(1, timeoutMs - waited) : 0;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, { method, headers, agent, signal: options.signal }, resolve);
       // The slot is held until the answer has been read (or the request failed): the connection

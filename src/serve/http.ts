@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { kubeClientMetrics } from '../metrics/kube-client.js';
 import type { ClusterRegistry } from '../clusters/registry.js';
 
 /** State the HTTP API reads. */
@@ -31,6 +32,7 @@ export const PUBLIC_ROUTE = { public: true } as const;
 export function createHttp(state: HttpState, security: HttpSecurity = {}): { http: FastifyInstance; metrics: Registry } {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'meridian_' });
+  kubeClientMetrics(metrics);
   // With `https` Fastify is typed over https.Server; routes and hooks are the same either way.
   const http = (security.tls ? Fastify({ logger: false, https: security.tls }) : Fastify({ logger: false })) as unknown as FastifyInstance;
   if (security.token !== undefined) http.addHook('onRequest', bearerCheck(security.token));

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, observeRequests, REQUEST_CONNECTIONS } from '../../src/kube/client.js';
+import { kubeClientMetrics } from '../../src/metrics/kube-client.js';
+
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    // Slow enough that a burst of 2 x REQUEST_CONNECTIONS requests has to wait for connections.
+    setTimeout(() => res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' }).end('{}'), 40);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+afterAll(async () => {
+  observeRequests(undefined);
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe('kube client metrics', () => {
+  it('times every request by client and verb, and its wait for a connection by priority', async () => {
+    const registry = new Registry();
+    kubeClientMetrics(registry);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'eu-west', cluster: 'c', user: 'u' }], currentContext: 'eu-west' });
+    const client = await KubeClient.fromKubeConfig(kc);
+    try {
+      await Promise.all([
+        ...Array.from({ length: REQUEST_CONNECTIONS * 2 }, () => client.request('GET', '/ok')),
+        client.request('PATCH', '/ok', { body: {}, priority: 'high' }),
+        expect(client.request('GET', '/missing')).rejects.toThrow(/404/),
+      ]);
+      const text = await registry.metrics();
+      const value = (line: RegExp) => Number(line.exec(text)?.[1] ?? NaN);
+      expect(value(/^meridian_kube_client_request_duration_seconds_count\{client="eu-west",verb="GET"\} (\d+)$/m), 'GETs timed, the failed one too').toBe(REQUEST_CONNECTIONS * 2 + 1);
+      expect(value(/^meridian_kube_client_request_duration_seconds_count\{client="eu-west",verb="PATCH"\} (\d+)$/m)).toBe(1);
+      expect(value(/^meridian_kube_client_connection_wait_seconds_count\{client="eu-west",priority="high"\} (\d+)$/m)).toBe(1);
+      // Half the burst waited for a connection about one answer's time.
+      expect(value(/^meridian_kube_client_connection_wait_seconds_sum\{client="eu-west",priority="normal"\} (\S+)$/m), 'seconds waited for connections').toBeGreaterThan(0.1);
+    } finally {
+      client.close();
+    }
+  });
+});
