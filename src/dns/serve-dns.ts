@@ -11,6 +11,7 @@ import { portableSource, type PortableSource } from './portable.js';
 import type { RrlOptions } from './rrl.js';
 import { DnsServer } from './server.js';
 import type { ZoneAuthority } from './types.js';
+import type { UdpIo } from './udp-native.js';
 import { DnsWorkerPool } from './workers.js';
 
 /** How serve's DNS listens. */
@@ -19,6 +20,8 @@ export interface ServeDnsOptions {
   listeners: Array<{ address: string; port: number }>;
   /** Worker processes; 0 answers in this process on one thread. */
   workers: number;
+  /** UDP I/O path (`--dns-io`); undefined: native when the addon loads. */
+  udpIo?: UdpIo;
   rrl?: Partial<RrlOptions> | false;
   metrics: Registry;
   /** Wraps zones served in-process (the dashboard's answer recorder). */
@@ -47,7 +50,7 @@ export class ServeDns {
     if (!Number.isInteger(options.workers) || options.workers < 0 || options.workers > 64) throw new Error(`--dns-workers: ${options.workers} is not 0..64`);
     if (options.workers === 0) {
       for (const [i, l] of options.listeners.entries()) {
-        this.servers.push(new DnsServer({ address: l.address, port: l.port, rrl: options.rrl, registry: i === 0 ? options.metrics : undefined, onError: (err) => options.log.warn({ err: err.message }, 'dns socket error') }));
+        this.servers.push(new DnsServer({ address: l.address, port: l.port, udpIo: options.udpIo, rrl: options.rrl, registry: i === 0 ? options.metrics : undefined, onError: (err) => options.log.warn({ err: err.message }, 'dns socket error') }));
       }
     }
   }
@@ -84,14 +87,16 @@ export class ServeDns {
     if (this.options.workers === 0) {
       for (const dns of this.servers) {
         const bound = await dns.start();
-        this.options.log.info({ dns: `${bound.address}:${bound.port}`, zones: dns.router.origins() }, 'DNS listening (UDP and TCP)');
+        this.options.log.info({ dns: `${bound.address}:${bound.port}`, udpIo: dns.udpIo, zones: dns.router.origins() }, 'DNS listening (UDP and TCP)');
       }
+      const fallback = this.servers.find((dns) => dns.udpIoFallback)?.udpIoFallback;
+      if (fallback) this.options.log.warn({ udpIo: 'node' }, fallback);
       this.started = true;
       return;
     }
     const log = this.options.log;
     this.pool = new DnsWorkerPool({
-      workers: this.options.workers, address: main.address, port: main.port, listeners: rest, rrl: this.options.rrl,
+      workers: this.options.workers, address: main.address, port: main.port, listeners: rest, rrl: this.options.rrl, udpIo: this.options.udpIo,
       onEvent: (e) => (e.kind === 'replaced' ? log.warn(e, 'DNS worker died and was replaced') : log.error(e, 'DNS workers keep dying; not replacing')),
     });
     const started = performance.now();
@@ -100,7 +105,8 @@ export class ServeDns {
     this.lastPropagationMs = performance.now() - started;
     this.started = true;
     this.registerMetrics(this.pool);
-    log.info({ dns: `${bound.address}:${bound.port}`, listeners: rest.map((l) => `${l.address}:${l.port}`), workers: this.options.workers, zones: [...this.hosted.keys()] }, 'DNS listening (UDP and TCP) in worker processes');
+    log.info({ dns: `${bound.address}:${bound.port}`, listeners: rest.map((l) => `${l.address}:${l.port}`), workers: this.options.workers, udpIo: this.pool.udpIo.udpIo, zones: [...this.hosted.keys()] }, 'DNS listening (UDP and TCP) in worker processes');
+    if (this.pool.udpIo.udpIoFallback) log.warn({ udpIo: 'node' }, this.pool.udpIo.udpIoFallback);
     if (this.dirty) this.schedulePublish();
   }
 

@@ -50,7 +50,7 @@ process.on('message', (msg: ToWorker) => {
         zones.apply(msg.zones);
         version = msg.version;
         await start(msg.server, msg.workers);
-        send({ kind: 'serving', version });
+        send({ kind: 'serving', version, udpIo: servers[0]?.udpIo, udpIoFallback: servers[0]?.udpIoFallback });
       } else if (msg.kind === 'zones') {
         zones.apply(msg.zones);
         cache.clear();

@@ -4,6 +4,7 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { PortableZone } from './portable.js';
 import type { RrlOptions } from './rrl.js';
+import type { UdpIo } from './udp-native.js';
 
 /** One more address and port every worker answers on (e.g. a listener per cluster view). */
 export interface WorkerListener {
@@ -22,6 +23,8 @@ export interface WorkerServerOptions {
   maxTcpConnections?: number;
   rrl?: Partial<RrlOptions> | false;
   minimalAny?: boolean;
+  /** UDP I/O path (src/dns/udp-native.ts); default native when the addon loads. */
+  udpIo?: UdpIo;
 }
 
 /** Primary to worker. */
@@ -35,7 +38,7 @@ export type ToWorker =
 /** Worker to primary. */
 export type FromWorker =
   | { kind: 'ready' }
-  | { kind: 'serving'; version: number }
+  | { kind: 'serving'; version: number; udpIo?: UdpIo; udpIoFallback?: string }
   | { kind: 'stats'; version: number; queries: number; cached: number }
   | { kind: 'metrics'; request: number; metrics: Array<MetricObjectWithValues<MetricValue<string>>> }
   | { kind: 'failed'; version?: number; error: string };

@@ -2,6 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { isLoopbackAddress } from '../util/loopback.js';
+import type { UdpIo } from './udp-native.js';
 
 /**
  * The DNS worker count from `--dns-workers` (0..64; 0 answers in the serve process on one thread).
@@ -14,4 +15,14 @@ export function parseDnsWorkers(flag: string | undefined, dnsAddress: string): n
   const n = Number(flag);
   if (!/^\d+$/.test(flag.trim()) || n > 64) throw new Error(`--dns-workers: expected a whole number 0..64, got "${flag}"`);
   return n;
+}
+
+/**
+ * The UDP I/O path from `--dns-io`: 'native' (the batched addon, native/udp-batch) or 'node'
+ * (dgram); undefined (the default) takes native when the addon loads.
+ */
+export function parseDnsIo(flag: string | undefined): UdpIo | undefined {
+  if (flag === undefined) return undefined;
+  if (flag !== 'native' && flag !== 'node') throw new Error(`--dns-io: expected native or node, got "${flag}"`);
+  return flag;
 }

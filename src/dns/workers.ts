@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { PortableZone } from './portable.js';
 import { ZoneSnapshot, type ZoneSnapshotInput } from './snapshot.js';
+import type { UdpIo } from './udp-native.js';
 import type { FromWorker, ToWorker, WorkerServerOptions } from './worker-protocol.js';
 
 /** How the pool listens. */
@@ -61,6 +62,7 @@ export class DnsWorkerPool {
   private stopping = false;
   private boundPort = 0;
   private address = '127.0.0.1';
+  private io: { udpIo?: UdpIo; udpIoFallback?: string } = {};
   private readonly onExit = (worker: Worker, code: number | null, signal: string | null): void => this.replace(worker, code, signal);
 
   /** Validates options; nothing runs until start(). */
@@ -76,6 +78,11 @@ export class DnsWorkerPool {
   /** The snapshot version last published. */
   get currentVersion(): number {
     return this.version;
+  }
+
+  /** The UDP I/O path the workers reported when they started, and why not the addon's if it is not. */
+  get udpIo(): { udpIo?: UdpIo; udpIoFallback?: string } {
+    return this.io;
   }
 
   /** Forks the workers with `zones` and resolves once every one listens and serves version 1. */
@@ -181,7 +188,10 @@ export class DnsWorkerPool {
   }
 
   private onMessage(worker: Worker, msg: FromWorker): void {
-    if (msg.kind === 'serving') this.acked.set(worker.id, msg.version);
+    if (msg.kind === 'serving') {
+      this.acked.set(worker.id, msg.version);
+      if (msg.udpIo) this.io = { udpIo: msg.udpIo, udpIoFallback: msg.udpIoFallback };
+    }
     else if (msg.kind === 'stats') this.stats.set(worker.id, { id: worker.id, pid: worker.process.pid ?? 0, version: msg.version, queries: msg.queries, cached: msg.cached });
     else if (msg.kind === 'metrics') this.metricReplies.get(msg.request)?.set(worker.id, msg.metrics);
     else if (msg.kind === 'failed') this.failures.set(worker.id, { version: msg.version, error: msg.error });
@@ -230,7 +240,7 @@ function portable(z: PublishedZone): PortableZone {
 
 /** The options a worker's DnsServer takes (the pool's own settings stay here). */
 function serverOptions(o: DnsWorkerPoolOptions): WorkerServerOptions {
-  return { address: o.address, port: o.port, listeners: o.listeners, maxUdpSize: o.maxUdpSize, tcpIdleTimeoutMs: o.tcpIdleTimeoutMs, maxTcpConnections: o.maxTcpConnections, rrl: o.rrl, minimalAny: o.minimalAny };
+  return { address: o.address, port: o.port, listeners: o.listeners, maxUdpSize: o.maxUdpSize, tcpIdleTimeoutMs: o.tcpIdleTimeoutMs, maxTcpConnections: o.maxTcpConnections, rrl: o.rrl, minimalAny: o.minimalAny, udpIo: o.udpIo };
 }
 
 /** A port free for both UDP and TCP on address right now (the workers bind it next). */

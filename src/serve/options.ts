@@ -2,7 +2,8 @@ import { CONTROLLER_NAMES } from './names.js';
 import { parseViews } from '../discovery/options.js';
 import type { ViewConfig } from '../discovery/views.js';
 import type { RrlOptions } from '../dns/rrl.js';
-import { parseDnsWorkers } from '../dns/workers-option.js';
+import type { UdpIo } from '../dns/udp-native.js';
+import { parseDnsIo, parseDnsWorkers } from '../dns/workers-option.js';
 import { checkHttpExposure, parseDnsRrl, type DnsRrlFlags, type HttpExposureOptions } from './exposure.js';
 
 /** Options of `meridian serve`, validated. */
@@ -24,6 +25,8 @@ export interface ServeOptions {
   dnsListen: Array<{ address: string; port: number }>;
   /** DNS worker processes sharing the listeners; 0 answers in this process (src/dns/serve-dns.ts). */
   dnsWorkers: number;
+  /** UDP I/O path for DNS (`--dns-io`); undefined: native when the addon loads. */
+  dnsIo: UdpIo | undefined;
   leaderElection: boolean;
   /** Split the members between replicas (a Lease per member) instead of electing one leader. */
   shards: boolean;
@@ -74,6 +77,7 @@ export interface ServeFlags extends DnsRrlFlags {
   dnsPort?: string;
   dnsListen?: string;
   dnsWorkers?: string;
+  dnsIo?: string;
   leaderElect?: boolean;
   shards?: boolean;
   shardGroup?: string;
@@ -174,6 +178,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, hos
     dnsPort: positiveNumber('--dns-port', flags.dnsPort, 5353),
     dnsListen: parseListeners(flags.dnsListen),
     dnsWorkers: parseDnsWorkers(flags.dnsWorkers, flags.dnsAddress ?? '127.0.0.1'),
+    dnsIo: parseDnsIo(flags.dnsIo),
     leaderElection: flags.leaderElect ?? true,
     shards: flags.shards ?? false,
     shardGroup: shardGroup(flags.shardGroup),

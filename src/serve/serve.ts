@@ -50,7 +50,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   // Controllers are built before the HTTP server listens, so that they can register their routes;
   // they start only when this replica leads.
   const recorder = answerRecorder(metrics);
-  const dns = new ServeDns({ listeners: [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen], workers: options.dnsWorkers, rrl: options.dnsRrl, metrics, tap: (z) => recorder.tap(z), log });
+  const dns = new ServeDns({ listeners: [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen], workers: options.dnsWorkers, udpIo: options.dnsIo, rrl: options.dnsRrl, metrics, tap: (z) => recorder.tap(z), log });
   const ctx: ControllerContext = { hub, log, http, metrics, options, registry, shards, dns };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];

@@ -49,6 +49,8 @@ describe('DNS worker pool: several processes on one port, one snapshot version',
     const start = await pool.workerStats();
     expect(start).toHaveLength(2);
     expect(new Set(start.map((s) => s.pid)).size).toBe(2);
+    // Each worker reads its own SO_REUSEPORT socket through the addon (scripts/test.sh builds it).
+    expect(pool.udpIo).toEqual({ udpIo: 'native' });
     expect(await untilEveryWorkerAnswered(start)).toEqual(new Set(['NOERROR 10.1.0.1,10.2.0.1 serial=1']));
     expect(await untilEveryWorkerAnswered(await pool.workerStats(), true)).toEqual(new Set(['NOERROR 10.1.0.1,10.2.0.1 serial=1']));
   });

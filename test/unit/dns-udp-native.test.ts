@@ -8,6 +8,7 @@ import { StaticZone } from '../../src/dns/static-zone.js';
 import type { DnsRecord } from '../../src/dns/types.js';
 import { listenUdpNative, udpBatchAddon } from '../../src/dns/udp-native.js';
 import type { UdpListener } from '../../src/dns/udp.js';
+import { parseDnsIo } from '../../src/dns/workers-option.js';
 import { waitFor } from '../../src/util/wait.js';
 
 // No skip when the addon is missing: scripts/test.sh builds it, and a build that silently fell back
@@ -109,6 +110,21 @@ describe('native UDP I/O (native/udp-batch)', () => {
       expect(decode(viaNative[14]).rcode).toBe('FORMERR');
       expect(viaNative[15]).toBeUndefined();
     });
+  });
+
+  it('--dns-io takes native or node, and nothing else', () => {
+    expect([parseDnsIo(undefined), parseDnsIo('native'), parseDnsIo('node')]).toEqual([undefined, 'native', 'node']);
+    expect(() => parseDnsIo('fast')).toThrow(/--dns-io: expected native or node/);
+  });
+
+  it('asked for node, a DnsServer reads with dgram and reports no fallback', async () => {
+    const server = new DnsServer({ udpIo: 'node' });
+    await server.start();
+    try {
+      expect([server.udpIo, server.udpIoFallback]).toEqual(['node', undefined]);
+    } finally {
+      await server.stop();
+    }
   });
 
   describe('listener', () => {

@@ -50,6 +50,7 @@ export function registerServeCommand(program: Command): void {
     .option('--dns-rrl-rate <n>', 'RRL: identical replies per second per client /24 or /56 (default 5)').option('--dns-rrl-window <seconds>', 'RRL: averaging window (default 15)')
     .option('--dns-rrl-slip <n>', 'RRL: every n-th limited reply sent truncated, 0 never (default 2)').option('--dns-rrl-ipv4-prefix <bits>', 'RRL: IPv4 client prefix (default 24)').option('--dns-rrl-ipv6-prefix <bits>', 'RRL: IPv6 client prefix (default 56)')
     .option('--dns-listen <addr:port,...>', 'more DNS listeners, e.g. one per cluster view')
+    .option('--dns-io <path>', 'how DNS reads UDP: native (batched recvmmsg/sendmmsg addon; each worker its own SO_REUSEPORT socket) or node (dgram); default native when the addon is built, else node with a warning')
     .option('--dns-workers <n>', 'DNS worker processes sharing the DNS listeners; 0 answers in the serve process (default: 0 on a loopback --dns-address, else the number of cores)')
     .option('--no-leader-elect', 'act without a lease (a single replica)')
     .option('--shards', 'split the member clusters between replicas (a Lease per member, rendezvous hashing) instead of electing one leader')
