@@ -30,8 +30,9 @@ import { sleep, waitFor } from '../../src/util/wait.js';
 import { meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startTestFleet } from '../../test/support/fleet.js';
-import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, serverLatency, stageRows, type HistogramSeries } from './metrics.js';
+import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, serverLatency, stageRows, summedHistogram, type HistogramSeries } from './metrics.js';
 import { naiveDeploy } from './naive.js';
+import { startCpuWindow } from './cpu-window.js';
 import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.js';
 
 const { values } = parseArgs({ options: {
@@ -108,6 +109,22 @@ function serverRows(before: { hub: string; members: string[] }, after: { hub: st
   ];
 }
 
+/**
+ * Serve's own view of the same requests (meridian_kube_client_*): the whole request and the part of
+ * it spent waiting for one of the client's request connections, the hub's apart from the members'.
+ */
+function clientRows(before: string, after: string): Array<{ what: string; h: HistogramSeries }> {
+  const delta = (name: string, pick: (l: Record<string, string>) => boolean) => histogramDelta(summedHistogram(after, name, pick), summedHistogram(before, name, pick));
+  const members = (l: Record<string, string>) => BENCH_REGIONS.includes(l.client);
+  return [
+    { what: 'hub PATCH (status writes)', h: delta('meridian_kube_client_request_duration_seconds', (l) => l.client === 'hub' && l.verb === 'PATCH') },
+    { what: 'hub: wait for a connection', h: delta('meridian_kube_client_connection_wait_seconds', (l) => l.client === 'hub') },
+    { what: 'members PATCH (applies)', h: delta('meridian_kube_client_request_duration_seconds', (l) => members(l) && l.verb === 'PATCH') },
+    { what: 'members GET', h: delta('meridian_kube_client_request_duration_seconds', (l) => members(l) && l.verb === 'GET') },
+    { what: 'members: wait for a connection', h: delta('meridian_kube_client_connection_wait_seconds', members) },
+  ];
+}
+
 /** CLOCK_MONOTONIC in microseconds: the clock of V8's CPU profiles, so a window here selects samples of serve's profile. */
 const monotonicMicros = () => process.hrtime.bigint() / 1000n;
 
@@ -156,6 +173,7 @@ async function main(): Promise<void> {
     const serversBefore = await serverMetrics(fleet.hub, members);
     t0 = performance.now();
     const profileFrom = monotonicMicros();
+    const cpu = startCpuWindow(fleet.spec, serve.pid);
     const seen = new Observed(rev, t0, Date.now());
     const onApp = (a: Application) => seen.see(a);
     informer.on('add', onApp).on('update', onApp);
@@ -164,6 +182,7 @@ async function main(): Promise<void> {
     if (hook.status !== 202) throw new Error(`webhook: HTTP ${hook.status} ${await hook.text()}`);
     await waitFor(() => seen.synced.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 20, what: 'every Application Synced at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
     const profileTo = monotonicMicros();
+    const cpuUsed = cpu.stop();
     const metricsSynced = await scrape();
     const serversSynced = await serverMetrics(fleet.hub, members);
     await waitFor(() => seen.healthy.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 50, what: 'every Application Healthy at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
@@ -198,6 +217,10 @@ async function main(): Promise<void> {
     console.log(`        ${'observed'.padEnd(14)}${String(seen.lagMs.length).padStart(6)}${ms1(sampleQuantile(seen.lagMs, 0.5) / 1000).padStart(11)}${ms1(sampleQuantile(seen.lagMs, 0.99) / 1000).padStart(11)}${''.padStart(11)}   (status.lastSyncTime -> the bench's watch saw Synced)`);
     console.log(`      the API servers' own time over the same window (apiserver_request_duration_seconds; the rest of a stage is waiting in serve):`);
     for (const row of serverRows(serversBefore, serversSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
+    console.log(`      serve's own timing of its requests (meridian_kube_client_*, same window; the wait is for one of the client's request connections):`);
+    for (const row of clientRows(metricsBefore, metricsSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
+    console.log(`      CPU seconds used in the window (${cpuUsed.windowS.toFixed(2)} s x 2 cores; machine busy ${cpuUsed.machineBusyS.toFixed(2)} s, idle ${cpuUsed.machineIdleS.toFixed(2)} s):`);
+    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
     if (values['profile-serve']) console.log(`      serve's CPU profile in ${values['profile-serve']}; the commit window in its clock: ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);

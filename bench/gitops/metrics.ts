@@ -112,7 +112,11 @@ export function sampleQuantile(samples: number[], q: number): number {
  * whose labels `match` accepts: what the server spent, beside what the controller waited.
  */
 export function serverLatency(text: string, match: (labels: Record<string, string>) => boolean): HistogramSeries {
-  const name = 'apiserver_request_duration_seconds';
+  return summedHistogram(text, 'apiserver_request_duration_seconds', match);
+}
+
+/** Histogram `name` summed over the series whose labels `match` accepts. */
+export function summedHistogram(text: string, name: string, match: (labels: Record<string, string>) => boolean): HistogramSeries {
   const buckets = new Map<number, number>();
   const out: HistogramSeries = { buckets: [], sum: 0, count: 0 };
   for (const line of text.split('\n')) {

@@ -104,7 +104,7 @@ export function rssOfTree(root: number): number {
 }
 
 /** CPU seconds (user + system) each process has used so far; 0 for one that is gone. */
-function cpuTicks(pids: number[]): Map<number, number> {
+export function cpuTicks(pids: number[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const pid of pids) {
     try {
