@@ -166,7 +166,10 @@ export class GitCache {
     try {
       const auth = await gitAuth(repoURL, await this.opts.credentials?.(repoURL));
       try {
-        await this.git([...auth.config, '--git-dir', bare, 'fetch', '--depth', '1', '--no-tags', '-q', '--end-of-options', repoURL, revision], { env: auth.env, secrets: auth.secrets, signal });
+        // The fetched commit is kept under a ref of ours: a fetch offers what the refs reach as what it
+        // has, and with no ref the server sent the whole tree of every pushed commit again (264
+        // objects for a commit that changed 40 files of the gitops bench, instead of 83).
+        await this.git([...auth.config, '--git-dir', bare, 'fetch', '--depth', '1', '--no-tags', '-q', '--end-of-options', repoURL, `+${revision}:${fetchedRef(revision)}`], { env: auth.env, secrets: auth.secrets, signal });
       } finally {
         await auth.cleanup();
       }
@@ -181,6 +184,14 @@ export class GitCache {
   private locked<T>(key: string, what: string, fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
     return this.locks.run(key, what, { waitMs: this.opts.lockWaitMs ?? 300_000, holdMs: this.opts.lockHoldMs ?? 180_000 }, fn, caller);
   }
+}
+
+/**
+ * The ref a revision's last fetched commit is kept under in the bare repository (revisions are
+ * checked: no ':' or leading '+' can reach the refspec; the name is a hash, so any branch fits).
+ */
+export function fetchedRef(revision: string): string {
+  return `refs/meridian/fetched/${createHash('sha256').update(revision).digest('hex').slice(0, 24)}`;
 }
 
 /** Waits for a shared operation, giving up (not cancelling it: others wait on it too) when the caller's signal fires. */
