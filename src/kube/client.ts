@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
 import { Discovery } from './discovery.js';
+import { H2Connection, REQUEST_STREAMS, type Answer } from './h2.js';
 import { RequestLanes, type RequestPriority } from './lanes.js';
 import type { KubeList, KubeObject, ResourceRef } from './types.js';
 
@@ -86,8 +87,30 @@ const DEFAULT_TIMEOUT_MS = 15_000;
  */
 export const REQUEST_CONNECTIONS = 16;
 
+/** A request checked and built once (KubeClient.prepare). */
+interface Prepared {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  priority: RequestPriority;
+  /** `${method} ${server}${path}`, the prefix of its error messages. */
+  what: string;
+}
+
+function noConnection(p: Prepared): KubeApiError {
+  return new KubeApiError(`${p.what}: no connection free within ${p.timeoutMs} ms`, 0);
+}
+
 /** The two connection pools of a client: bounded for requests, one connection per watch. */
-interface Agents { requests: http.Agent; watches: http.Agent }
+interface Agents {
+  requests: http.Agent;
+  watches: http.Agent;
+  /** TLS for the HTTP/2 connection of requests (https servers only). */
+  h2?: { secureContext: tls.SecureContext; rejectUnauthorized: boolean };
+}
 export const FIELD_MANAGER = 'meridian';
 
 /**
@@ -103,7 +126,10 @@ export class KubeClient {
   readonly discovery: Discovery;
   private readonly agents: Agents;
   /** Admission to the request connections, by priority (the agent itself queues in arrival order). */
-  private readonly lanes = new RequestLanes(REQUEST_CONNECTIONS);
+  private readonly lanes: RequestLanes;
+  /** Requests over HTTP/2: one connection, REQUEST_STREAMS streams at once, by priority. */
+  private readonly h2: H2Connection | undefined;
+  private readonly streams = new RequestLanes(REQUEST_STREAMS);
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private fence: WriteFence | undefined;
@@ -112,13 +138,19 @@ export class KubeClient {
     this.server = server.replace(/\/$/, '');
     this.contextName = contextName;
     this.agents = agents;
+    this.lanes = new RequestLanes(agents.requests.maxSockets);
+    // MERIDIAN_KUBE_HTTP2=0 keeps every request on HTTP/1.1 (a comparison, or a proxy that breaks HTTP/2).
+    this.h2 = agents.h2 && process.env.MERIDIAN_KUBE_HTTP2 !== '0' ? new H2Connection(this.server, agents.h2) : undefined;
     this.headers = headers;
     this.timeoutMs = timeoutMs;
     this.discovery = new Discovery(this);
   }
 
-  /** Builds a client for the current context of a loaded KubeConfig. */
-  static async fromKubeConfig(kc: KubeConfig, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<KubeClient> {
+  /**
+   * Builds a client for the current context of a loaded KubeConfig; `connections` bounds its request
+   * connections (REQUEST_CONNECTIONS unless the caller sends more at once, as serve's hub client).
+   */
+  static async fromKubeConfig(kc: KubeConfig, timeoutMs = DEFAULT_TIMEOUT_MS, connections = REQUEST_CONNECTIONS): Promise<KubeClient> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`);
     const opts: https.RequestOptions = {};
@@ -126,12 +158,12 @@ export class KubeClient {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
     const secure = cluster.server.startsWith('https:');
-    const agents = secure ? tlsAgents({ ca: opts.ca, cert: opts.cert, key: opts.key }, !cluster.skipTLSVerify) : plainAgents();
+    const agents = secure ? tlsAgents({ ca: opts.ca, cert: opts.cert, key: opts.key }, !cluster.skipTLSVerify, connections) : plainAgents(connections);
     return new KubeClient(cluster.server, kc.getCurrentContext(), agents, headers, timeoutMs);
   }
 
-  /** Builds a client from a kubeconfig file (or the default locations) and an optional context. */
-  static async fromFile(path: string | undefined, context?: string, timeoutMs?: number): Promise<KubeClient> {
+  /** Builds a client from a kubeconfig file (or the default locations) and an optional context; `connections` as fromKubeConfig. */
+  static async fromFile(path: string | undefined, context?: string, timeoutMs?: number, connections?: number): Promise<KubeClient> {
     const kc = new KubeConfig();
     if (path) kc.loadFromFile(path);
     else kc.loadFromDefault();
@@ -139,7 +171,7 @@ export class KubeClient {
       if (!kc.getContextObject(context)) throw new Error(`kubeconfig ${path ?? '(default)'} has no context "${context}"`);
       kc.setCurrentContext(context);
     }
-    return KubeClient.fromKubeConfig(kc, timeoutMs);
+    return KubeClient.fromKubeConfig(kc, timeoutMs, connections);
   }
 
   /** Builds a client from a server URL, CA and bearer token (the credentials Secret of a member). */
@@ -159,16 +191,16 @@ export class KubeClient {
   close(): void {
     this.agents.requests.destroy();
     this.agents.watches.destroy();
+    this.h2?.close();
   }
 
   /** Sends one request and parses the JSON answer; non-2xx answers throw KubeApiError. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const timing = { started: performance.now(), waitMs: 0, status: 0 };
     try {
-      const res = await this.send(method, path, options, this.agents.requests, timing);
-      const text = await readBody(res);
-      timing.status = res.statusCode ?? 0;
-      if (timing.status >= 300) throw apiError(method, path, timing.status, text);
+      const { status, text } = await this.exchange(this.prepare(method, path, options), timing);
+      timing.status = status;
+      if (status >= 300) throw apiError(method, path, status, text);
       return (text ? JSON.parse(text) : {}) as T;
     } finally {
       requestObserver?.({ client: this.contextName, method, priority: options.priority ?? 'normal', waitMs: timing.waitMs, totalMs: performance.now() - timing.started, status: timing.status });
@@ -177,13 +209,12 @@ export class KubeClient {
 
   /** A GET that returns the status and the raw text (health endpoints such as /readyz). */
   async getText(path: string, timeoutMs?: number): Promise<{ status: number; text: string }> {
-    const res = await this.send('GET', path, { timeoutMs });
-    return { status: res.statusCode ?? 0, text: await readBody(res) };
+    return this.exchange(this.prepare('GET', path, { timeoutMs }));
   }
 
   /** Opens a streaming GET (watch); calls onLine for each JSON line until the stream ends. */
   async stream(path: string, query: RequestOptions['query'], onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
-    const res = await this.send('GET', path, { query, signal, timeoutMs: 0 }, this.agents.watches);
+    const res = await this.send(this.prepare('GET', path, { query, signal, timeoutMs: 0 }), this.agents.watches);
     if ((res.statusCode ?? 0) >= 300) throw apiError('WATCH', path, res.statusCode ?? 0, await readBody(res));
     let buffer = '';
     res.setEncoding('utf8');
@@ -222,11 +253,14 @@ export class KubeClient {
     });
   }
 
-  private async send(method: string, path: string, options: RequestOptions, agent = this.agents.requests, timing?: { waitMs: number }): Promise<http.IncomingMessage> {
+  /** Everything a request needs, checked once: the write fence, URL, headers, body and deadline. */
+  private prepare(method: string, path: string, options: RequestOptions): Prepared {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
+    const what = `${method} ${this.server}${path}`;
+    let signal = options.signal;
     if (fence) {
-      if (!fence.valid() || fence.signal.aborted) return Promise.reject(new KubeApiError(`${method} ${this.server}${path}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader'));
-      options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, fence.signal]) : fence.signal };
+      if (!fence.valid() || fence.signal.aborted) throw new KubeApiError(`${what}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader');
+      signal = signal ? AbortSignal.any([signal, fence.signal]) : fence.signal;
     }
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -238,34 +272,56 @@ export class KubeClient {
       // end, and the next request on that keep-alive connection then fails with 400.
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const lib = url.protocol === 'https:' ? https : http;
-    const noConnection = () => new KubeApiError(`${method} ${this.server}${path}: no connection free within ${timeoutMs} ms`, 0);
-    // Watches hold connections of their own; requests wait for one of REQUEST_CONNECTIONS by
-    // priority, and that wait is inside the request's deadline.
+    return { method, url, headers, body, signal, timeoutMs: options.timeoutMs ?? this.timeoutMs, priority: options.priority ?? 'normal', what };
+  }
+
+  /**
+   * Waits for a slot of `lanes` by priority, within the request's deadline; returns the release and
+   * what is left of the deadline (0: none).
+   */
+  private async admit(p: Prepared, lanes: RequestLanes, timing?: { waitMs: number }): Promise<{ release: () => void; left: number }> {
     const started = Date.now();
-    const release = agent === this.agents.requests
-      ? await this.lanes.acquire(options.priority ?? 'normal', timeoutMs, noConnection, options.signal).catch((err: unknown) => {
-        throw err instanceof KubeApiError ? err : new KubeApiError(`${method} ${this.server}${path}: ${(err as Error).message}`, 0, '', { cause: err });
-      })
-      : undefined;
+    const release = await lanes.acquire(p.priority, p.timeoutMs, () => noConnection(p), p.signal).catch((err: unknown) => {
+      throw err instanceof KubeApiError ? err : new KubeApiError(`${p.what}: ${(err as Error).message}`, 0, '', { cause: err });
+    });
     const waited = Date.now() - started;
     if (timing) timing.waitMs = waited;
-    const left = timeoutMs > 0 ? Math.max(1, timeoutMs - waited) : 0;
+    return { release, left: p.timeoutMs > 0 ? Math.max(1, p.timeoutMs - waited) : 0 };
+  }
+
+  /** Sends a request over HTTP/2 when the server speaks it (client-go's default), else HTTP/1.1, and reads its answer. */
+  private async exchange(p: Prepared, timing?: { waitMs: number }): Promise<Answer> {
+    if (this.h2 && !this.h2.unsupported) {
+      const { release, left } = await this.admit(p, this.streams, timing);
+      try {
+        const answer = await this.h2.send({ method: p.method, path: p.url.pathname + p.url.search, headers: p.headers, body: p.body, timeoutMs: left, signal: p.signal, what: p.what });
+        if (answer) return answer;
+      } finally {
+        release();
+      }
+    }
+    const res = await this.send(p, this.agents.requests, timing);
+    return { status: res.statusCode ?? 0, text: await readBody(res) };
+  }
+
+  /** HTTP/1.1: requests wait for one of the pool's connections by priority; watches hold connections of their own. */
+  private async send(p: Prepared, agent: http.Agent, timing?: { waitMs: number }): Promise<http.IncomingMessage> {
+    const lib = p.url.protocol === 'https:' ? https : http;
+    const { release, left } = agent === this.agents.requests ? await this.admit(p, this.lanes, timing) : { release: undefined, left: p.timeoutMs };
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent, signal: options.signal }, resolve);
+      const req = lib.request(p.url, { method: p.method, headers: p.headers, agent, signal: p.signal }, resolve);
       // The slot is held until the answer has been read (or the request failed): the connection
       // is busy until then.
       if (release) req.once('close', release);
       if (left > 0) {
         // The socket's timeout starts once the request has a connection; the wait for one has
         // what is left of the same deadline.
-        const waiting = setTimeout(() => req.destroy(noConnection()), left);
+        const waiting = setTimeout(() => req.destroy(noConnection(p)), left);
         req.once('socket', () => clearTimeout(waiting)).once('close', () => clearTimeout(waiting));
-        req.setTimeout(timeoutMs, () => req.destroy(new KubeApiError(`${method} ${this.server}${path}: no answer within ${timeoutMs} ms`, 0)));
+        req.setTimeout(p.timeoutMs, () => req.destroy(new KubeApiError(`${p.what}: no answer within ${p.timeoutMs} ms`, 0)));
       }
-      req.on('error', (err) => reject(err instanceof KubeApiError ? err : new KubeApiError(`${method} ${this.server}${path}: ${err.message}`, 0, '', { cause: err })));
-      req.end(body);
+      req.on('error', (err) => reject(err instanceof KubeApiError ? err : new KubeApiError(`${p.what}: ${err.message}`, 0, '', { cause: err })));
+      req.end(p.body);
     });
   }
 
@@ -373,16 +429,17 @@ export class KubeClient {
  * largest CPU cost of `meridian serve` in that window. Requests share REQUEST_CONNECTIONS warm
  * connections (most recently used first, so that idle ones stay idle); each watch holds its own.
  */
-export function tlsAgents(credentials: Pick<tls.SecureContextOptions, 'ca' | 'cert' | 'key'>, rejectUnauthorized: boolean): Agents {
+export function tlsAgents(credentials: Pick<tls.SecureContextOptions, 'ca' | 'cert' | 'key'>, rejectUnauthorized: boolean, connections = REQUEST_CONNECTIONS): Agents {
   const secureContext = tls.createSecureContext(credentials);
   return {
-    requests: new https.Agent({ keepAlive: true, maxSockets: REQUEST_CONNECTIONS, scheduling: 'lifo', secureContext, rejectUnauthorized }),
+    requests: new https.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'lifo', secureContext, rejectUnauthorized }),
     watches: new https.Agent({ keepAlive: true, secureContext, rejectUnauthorized }),
+    h2: { secureContext, rejectUnauthorized },
   };
 }
 
-function plainAgents(): Agents {
-  return { requests: new http.Agent({ keepAlive: true, maxSockets: REQUEST_CONNECTIONS, scheduling: 'lifo' }), watches: new http.Agent({ keepAlive: true }) };
+function plainAgents(connections = REQUEST_CONNECTIONS): Agents {
+  return { requests: new http.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'lifo' }), watches: new http.Agent({ keepAlive: true }) };
 }
 
 function readBody(res: http.IncomingMessage): Promise<string> {
