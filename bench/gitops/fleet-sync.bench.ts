@@ -30,7 +30,7 @@ import { sleep, waitFor } from '../../src/util/wait.js';
 import { meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startTestFleet } from '../../test/support/fleet.js';
-import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, serverLatency, stageRows, summedHistogram, type HistogramSeries } from './metrics.js';
+import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, requestCounts, requestMix, serverLatency, stageRows, summedHistogram, type HistogramSeries } from './metrics.js';
 import { naiveDeploy } from './naive.js';
 import { startCpuWindow } from './cpu-window.js';
 import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.js';
@@ -196,7 +196,9 @@ async function main(): Promise<void> {
     before = await fleetWrites(members);
     const hubBefore = await hubApplicationWrites(fleet.hub);
     const metricsSteady = await scrape();
+    const idleCpu = startCpuWindow(fleet.spec, serve.pid);
     await sleep(STEADY_S * 1000);
+    const idleUsed = idleCpu.stop();
     const steadyWrites = (await fleetWrites(members)) - before;
     const hubAfter = await hubApplicationWrites(fleet.hub);
     const metricsEnd = await scrape();
@@ -217,10 +219,16 @@ async function main(): Promise<void> {
     console.log(`        ${'observed'.padEnd(14)}${String(seen.lagMs.length).padStart(6)}${ms1(sampleQuantile(seen.lagMs, 0.5) / 1000).padStart(11)}${ms1(sampleQuantile(seen.lagMs, 0.99) / 1000).padStart(11)}${''.padStart(11)}   (status.lastSyncTime -> the bench's watch saw Synced)`);
     console.log(`      the API servers' own time over the same window (apiserver_request_duration_seconds; the rest of a stage is waiting in serve):`);
     for (const row of serverRows(serversBefore, serversSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
+    for (const [who, b, a] of [['members', serversBefore.members, serversSynced.members], ['hub', [serversBefore.hub], [serversSynced.hub]]] as const) {
+      const mix = requestMix(requestCounts([...b]), requestCounts([...a]), 8);
+      console.log(`      requests the ${who} served in the window: ${mix.total} (${mix.rows.map(([k, n]) => `${k} ${n}`).join(', ')})`);
+    }
     console.log(`      serve's own timing of its requests (meridian_kube_client_*, same window; the wait is for one of the client's request connections):`);
     for (const row of clientRows(metricsBefore, metricsSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
     console.log(`      CPU seconds used in the window (${cpuUsed.windowS.toFixed(2)} s x 2 cores; machine busy ${cpuUsed.machineBusyS.toFixed(2)} s, idle ${cpuUsed.machineIdleS.toFixed(2)} s):`);
-    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s`);
+    // Beside each row, what the same process uses per second of the steady state, times the window: the commit's own share is the difference.
+    const idleRate = new Map(idleUsed.rows.map((r) => [r.what, r.cpuS / idleUsed.windowS]));
+    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
     if (values['profile-serve']) console.log(`      serve's CPU profile in ${values['profile-serve']}; the commit window in its clock: ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);

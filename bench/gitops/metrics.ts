@@ -135,3 +135,23 @@ export function summedHistogram(text: string, name: string, match: (labels: Reco
   out.buckets = [...buckets].sort((a, b) => a[0] - b[0]);
   return out;
 }
+
+/** Requests an API server counted (apiserver_request_total) by `VERB resource[/subresource]`, summed over scrapes. */
+export function requestCounts(texts: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('apiserver_request_total{')) continue;
+      const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      const key = `${labels.verb} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}`;
+      out.set(key, (out.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+  }
+  return out;
+}
+
+/** The `top` largest differences between two requestCounts, largest first, and the total. */
+export function requestMix(before: Map<string, number>, after: Map<string, number>, top: number): { rows: Array<[string, number]>; total: number } {
+  const rows = [...after].map(([k, n]): [string, number] => [k, n - (before.get(k) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return { rows: rows.slice(0, top), total: rows.reduce((a, [, n]) => a + n, 0) };
+}
