@@ -55,7 +55,7 @@ export function listenUdpNative(binding: Binding, address: string, port: number,
   let localPort = port;
   const reply: SendReply = (bytes, ctx) => {
     if (ctx === currentCtx && bytes.length > 0 && bytes.length <= SEND_SLOT && meta[current * META_STRIDE + M_REPLY] === 0) {
-      bytes.copy(send, current * SEND_SLOT);
+      send.set(bytes, current * SEND_SLOT); // TypedArray set: one memcpy, no intermediate view
       meta[current * META_STRIDE + M_REPLY] = bytes.length;
       return;
     }
@@ -86,7 +86,10 @@ export function listenUdpNative(binding: Binding, address: string, port: number,
       }
       // A copy: dispatch may keep the query (a forwarded query, a reply built from it) past this batch.
       const query = Buffer.allocUnsafe(length);
-      recv.copy(query, 0, i * SLOT, i * SLOT + length);
+      const from = i * SLOT;
+      // A loop for the usual few dozen bytes: Buffer.copy would build a view of the arena per query.
+      if (length <= 128) for (let k = 0; k < length; k++) query[k] = recv[from + k]!;
+      else recv.copy(query, 0, from, from + length);
       const ctx: QueryContext = { clientAddress: lastText, clientPort: meta[m + M_PORT]!, localAddress, localPort, transport: 'udp' };
       current = i;
       currentCtx = ctx;
