@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../src/dns/dispatch.js';
@@ -125,6 +128,13 @@ describe('native UDP I/O (native/udp-batch)', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('falls back to dgram, saying why, when the addon cannot load', async () => {
+    const support = (f: string) => fileURLToPath(new URL(`../support/${f}`, import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', support('hide-udp-batch.mjs'), '--import', 'tsx', support('dns-udp-fallback-child.ts')], { timeout: 60_000 });
+    const seen = JSON.parse(stdout.trim()) as { udpIo: string; fallback?: string; rcode: string };
+    expect(seen).toEqual({ udpIo: 'node', fallback: expect.stringMatching(/^UDP I\/O addon not loaded \(Cannot find module '@meridian\/udp-batch'.*\); using Node's dgram$/), rcode: 'NOERROR' });
   });
 
   describe('listener', () => {
