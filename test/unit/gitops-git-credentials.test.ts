@@ -30,6 +30,32 @@ describe('repository credentials', () => {
     expect((await lookup('https://git.acme.com/team-ab/repo'))?.password).toBe('acme-token');
   });
 
+  it('a controller\'s lookups read the watched Secrets once the watch has listed: no hub request, a rotated password at once', async () => {
+    let lists = 0;
+    const hub = { list: async () => { lists++; return { items: [secret('https://git.acme.com', 'listed-token')] }; } } as unknown as KubeClient;
+    let synced = false;
+    let items = [secret('https://git.acme.com', 'watched-token')];
+    let watches = 0;
+    let stopped = false;
+    const stop = new AbortController();
+    const lookup = hubCredentials(hub, 'meridian-system', { watchUntil: stop.signal, informer: (_h, ns, selector) => {
+      watches++;
+      expect([ns, selector]).toEqual(['meridian-system', 'meridian.dev/secret-type=repository']);
+      return { hasSynced: () => synced, list: () => items, stop: () => { stopped = true; } };
+    } });
+    expect(watches, 'no watch before the first lookup').toBe(0);
+    // Before the watch has listed, a lookup lists as the CLI does.
+    expect((await lookup('https://git.acme.com/org/repo'))?.password).toBe('listed-token');
+    expect([lists, watches]).toEqual([1, 1]);
+    synced = true;
+    expect((await lookup('https://git.acme.com/org/repo'))?.password).toBe('watched-token');
+    items = [secret('https://git.acme.com', 'rotated-token')];
+    expect((await lookup('https://git.acme.com/org/repo'))?.password).toBe('rotated-token');
+    expect([lists, watches], 'hub lists and watches after the watch synced').toEqual([1, 1]);
+    stop.abort();
+    expect(stopped).toBe(true);
+  });
+
   it('matches whole path segments', () => {
     expect(credentialMatch('https://h/org', 'https://h/org/r')).toBeGreaterThan(0);
     expect(credentialMatch('https://h/org', 'https://h/org.git')).toBeGreaterThan(0);

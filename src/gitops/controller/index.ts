@@ -60,7 +60,7 @@ export class GitopsController implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {
     const opts = ctx.options;
-    this.git = new GitCache({ dir: opts.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), pollIntervalMs: opts.gitopsPollIntervalMs ?? 30_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE),
+    this.git = new GitCache({ dir: opts.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), pollIntervalMs: opts.gitopsPollIntervalMs ?? 30_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE, { watchUntil: this.stopping.signal }),
       allowFileRepos: opts.gitopsAllowFileRepos ?? false, maxTreeBytes: opts.gitopsTreeCacheMaxBytes });
     this.apps = new Informer<Application>(ctx.hub, { apiVersion: API_VERSION, kind: 'Application' });
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });

@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeClient } from '../../kube/client.js';
+import { Informer } from '../../kube/informer.js';
 import type { KubeObject } from '../../kube/types.js';
 import { parseRepoUrl, redactUserinfo, type RepoUrl } from './validate.js';
 
@@ -45,16 +46,45 @@ export function credentialMatch(credentialUrl: string, repoURL: string): number 
   return -1;
 }
 
+type RepoSecret = KubeObject & { data?: Record<string, string> };
+
+/** The watched repository Secrets (an Informer, or a stand-in in tests). */
+export type SecretCache = Pick<Informer<RepoSecret>, 'hasSynced' | 'list' | 'stop'>;
+
+/** Options of hubCredentials. */
+export interface HubCredentialsOptions {
+  /**
+   * Keep the repository Secrets in a watch until this signal fires (a long-running controller): a
+   * lookup then sends nothing to the hub. Without it every lookup lists them (the CLI's one fetch).
+   */
+  watchUntil?: AbortSignal;
+  /** Builds the watch (a seam for tests): hub, namespace, label selector. */
+  informer?: (hub: KubeClient, namespace: string, labelSelector: string) => SecretCache;
+}
+
 /**
  * Credentials from hub Secrets labelled `meridian.dev/secret-type=repository` in a namespace: the
  * Secret whose `url` covers the repository URL with the longest path wins (as ArgoCD's credential
  * templates). ssh sources also get the known hosts of the ConfigMap `meridian-ssh-known-hosts`.
  */
-export function hubCredentials(hub: KubeClient, namespace: string): CredentialsLookup {
+export function hubCredentials(hub: KubeClient, namespace: string, opts: HubCredentialsOptions = {}): CredentialsLookup {
+  const selector = `${REPO_SECRET_LABEL}=repository`;
+  let watched: SecretCache | undefined;
+  const watch = () => {
+    if (watched || !opts.watchUntil || opts.watchUntil.aborted) return watched;
+    const until = opts.watchUntil;
+    const cache = (opts.informer ?? ((h, ns, sel) => new Informer<RepoSecret>(h, { apiVersion: 'v1', kind: 'Secret', namespace: ns, labelSelector: sel }).start()))(hub, namespace, selector);
+    until.addEventListener('abort', () => cache.stop(), { once: true });
+    watched = cache;
+    return cache;
+  };
   return async (repoURL) => {
-    const secrets = await hub.list<KubeObject & { data?: Record<string, string> }>('v1', 'Secret', { namespace, labelSelector: `${REPO_SECRET_LABEL}=repository` });
+    // Started by the first lookup (a replica that never fetches watches nothing); until it has
+    // listed, lookups list as before.
+    const cache = watch();
+    const items = cache?.hasSynced() ? cache.list() : (await hub.list<RepoSecret>('v1', 'Secret', { namespace, labelSelector: selector })).items;
     let best: { len: number; creds: RepoCredentials } | undefined;
-    for (const s of secrets.items) {
+    for (const s of items) {
       const url = decode(s.data?.url);
       const len = url ? credentialMatch(url, repoURL) : -1;
       if (len < 0 || (best && best.len >= len)) continue;
