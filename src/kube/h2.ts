@@ -8,6 +8,16 @@ import { KubeApiError } from './errors.js';
  */
 export const REQUEST_STREAMS = 100;
 
+/**
+ * Flow-control windows this client gives the server, as client-go's transport does (4 MiB per
+ * stream, 1 GiB for the connection). Node's defaults are 64 KiB for both, and Node sends a window
+ * update only as the event loop reads the data: a burst of answers (sixty status writes, forty
+ * applies with their managed fields) stalled the server every 64 KiB until a loop busy with the
+ * same burst got round to reading. Every answer is read whole by request() anyway.
+ */
+const STREAM_WINDOW = 4 << 20;
+const CONNECTION_WINDOW = 1 << 30;
+
 /** How long a connection that let a request time out gets to answer a PING before it is dropped. */
 const PING_DEADLINE_MS = 5000;
 
@@ -71,7 +81,7 @@ export class H2Connection {
 
   private connect(req: H2Request): Promise<http2.ClientHttp2Session | undefined> {
     return new Promise((resolve, reject) => {
-      const session = http2.connect(this.server, { ...this.tlsOptions, settings: { enablePush: false } });
+      const session = http2.connect(this.server, { ...this.tlsOptions, settings: { enablePush: false, initialWindowSize: STREAM_WINDOW } });
       let connected = false;
       const timer = req.timeoutMs > 0 ? setTimeout(() => session.destroy(new Error(`no connection within ${req.timeoutMs} ms`)), req.timeoutMs) : undefined;
       const forget = () => {
@@ -86,6 +96,7 @@ export class H2Connection {
           resolve(undefined);
           return;
         }
+        session.setLocalWindowSize(CONNECTION_WINDOW);
         this.session = session;
         if (!this.active.get(session)) session.unref();
         resolve(session);

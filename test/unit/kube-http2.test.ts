@@ -75,6 +75,19 @@ describe('kube client over HTTP/2', () => {
     }
   });
 
+  it('lets the server send a burst of answers without waiting for window updates (client-go\'s windows, not Node\'s 64 KiB)', async () => {
+    const client = KubeClient.fromToken(base, caPem, 'the-token', 'member');
+    try {
+      sessions.clear();
+      await client.request('GET', '/window');
+      const [session] = [...sessions];
+      expect(session.remoteSettings.initialWindowSize, 'window of each stream').toBe(4 << 20);
+      expect(session.state.remoteWindowSize, 'window of the connection').toBeGreaterThan(1 << 29);
+    } finally {
+      client.close();
+    }
+  });
+
   it('replaces a connection the server closed', async () => {
     const client = KubeClient.fromToken(base, caPem, 'the-token', 'member');
     try {
