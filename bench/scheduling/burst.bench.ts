@@ -1,5 +1,6 @@
 // Bursting latency on the local fleet:
 //   npm run build && npx tsx bench/scheduling/burst.bench.ts [--pods 100] [--changes 10] [--port-base 27500] [--ingress-net 17] [--inline] [--profile-serve DIR]
+// MERIDIAN_KUBE_HTTP2=0 in the environment runs every client (serve's and this process's) on HTTP/1.1, the comparison.
 // The scheduling stack runs as `meridian serve --controllers clusters,scheduling` (its own process), or
 // with --inline in this process (then its event loop delay is added to every timestamp taken here).
 // 1. Baseline, same run: N ordinary pods created in us-east and placed by kube-scheduler at home,
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { API_VERSION } from '../../src/api/schema.js';
 import { Informer } from '../../src/kube/informer.js';
 import { REQUEST_CONNECTIONS, type KubeClient } from '../../src/kube/client.js';
+import { REQUEST_STREAMS } from '../../src/kube/h2.js';
 import type { Node, Pod } from '../../src/scheduling/kinds.js';
 import { silentLogger } from '../../src/util/log.js';
 import { formatTable } from '../../src/util/table.js';
@@ -236,7 +238,7 @@ function printQueues(text: string): void {
   // the whole request by verb (the API server's side of the same requests is printed above).
   const home = text.split('\n').filter((l) => l.includes('client="us-east"')).join('\n');
   const clientRows = (name: string, label: string, what: string) => [...histograms(home, name, label)].filter(([, h]) => h.count > 0).map(([k, h]) => [`${what} ${k}`, `${h.count}`, ms(h.sum / h.count), `<= ${ms(bucketQuantile(h, 0.5))}`, `<= ${ms(bucketQuantile(h, 0.99))}`]);
-  console.log(`\nmeridian serve's requests to us-east over the whole run (its client's timings; the wait is for one of its ${REQUEST_CONNECTIONS} request connections):\n`);
+  console.log(`\nmeridian serve's requests to us-east over the whole run (its client's timings; the wait is for one of its ${process.env.MERIDIAN_KUBE_HTTP2 === '0' ? `${REQUEST_CONNECTIONS} HTTP/1.1 connections` : `${REQUEST_STREAMS} HTTP/2 streams`}):\n`);
   console.log(formatTable(['what', 'n', 'mean', 'p50', 'p99'], [...clientRows('meridian_kube_client_connection_wait_seconds', 'priority', 'wait, priority'), ...clientRows('meridian_kube_client_request_duration_seconds', 'verb', 'request')]));
   const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   console.log(`serve's event loop delay since its last scrape: p50 ${ms(gauge('meridian_nodejs_eventloop_lag_p50_seconds'))}, p99 ${ms(gauge('meridian_nodejs_eventloop_lag_p99_seconds'))}, max ${ms(gauge('meridian_nodejs_eventloop_lag_max_seconds'))}; CPU time ${gauge('meridian_process_cpu_seconds_total').toFixed(1)} s since it started`);
