@@ -234,14 +234,30 @@ function printQueues(text: string): void {
   const steps = histograms(text, 'meridian_scheduling_binding_step_seconds', 'step');
   console.log(`\nmeridian serve's bindings to virtual nodes, by step (slot: decided until a binding slot was free; delegate: made in the peer; bind: the Binding request):\n`);
   console.log(formatTable(['step', 'n', 'mean', 'p50', 'p99'], [...steps].map(([step, h]) => [step, `${h.count}`, ms(h.count ? h.sum / h.count : 0), `<= ${ms(bucketQuantile(h, 0.5))}`, `<= ${ms(bucketQuantile(h, 0.99))}`])));
-  // serve's requests home, from its client's own timings: the wait for a connection by priority,
-  // the whole request by verb (the API server's side of the same requests is printed above).
-  const home = text.split('\n').filter((l) => l.includes('client="us-east"')).join('\n');
-  const clientRows = (name: string, label: string, what: string) => [...histograms(home, name, label)].filter(([, h]) => h.count > 0).map(([k, h]) => [`${what} ${k}`, `${h.count}`, ms(h.sum / h.count), `<= ${ms(bucketQuantile(h, 0.5))}`, `<= ${ms(bucketQuantile(h, 0.99))}`]);
-  console.log(`\nmeridian serve's requests to us-east over the whole run (its client's timings; the wait is for one of its ${process.env.MERIDIAN_KUBE_HTTP2 === '0' ? `${REQUEST_CONNECTIONS} HTTP/1.1 connections` : `${REQUEST_STREAMS} HTTP/2 streams`}):\n`);
-  console.log(formatTable(['what', 'n', 'mean', 'p50', 'p99'], [...clientRows('meridian_kube_client_connection_wait_seconds', 'priority', 'wait, priority'), ...clientRows('meridian_kube_client_request_duration_seconds', 'verb', 'request')]));
+  printClients(text);
   const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   console.log(`serve's event loop delay since its last scrape: p50 ${ms(gauge('meridian_nodejs_eventloop_lag_p50_seconds'))}, p99 ${ms(gauge('meridian_nodejs_eventloop_lag_p99_seconds'))}, max ${ms(gauge('meridian_nodejs_eventloop_lag_max_seconds'))}; CPU time ${gauge('meridian_process_cpu_seconds_total').toFixed(1)} s since it started`);
+}
+
+/**
+ * serve's requests to each cluster, from its clients' own timings: the wait for a connection (or
+ * stream) by priority, and the whole request by verb (the API servers' side of the same requests is
+ * printed above).
+ */
+function printClients(text: string): void {
+  const ms = (s: number) => (Number.isFinite(s) ? `${Math.round(s * 1000)} ms` : '> 30 s');
+  const transport = process.env.MERIDIAN_KUBE_HTTP2 === '0' ? `one of ${REQUEST_CONNECTIONS} HTTP/1.1 connections` : `one of ${REQUEST_STREAMS} HTTP/2 streams`;
+  console.log(`\nmeridian serve's requests over the whole run (its clients' timings; the wait is for ${transport}):\n`);
+  const rows: string[][] = [];
+  for (const cluster of ['us-east', ...PEERS]) {
+    const mine = text.split('\n').filter((l) => l.includes(`client="${cluster}"`)).join('\n');
+    const add = (name: string, label: string, what: string) => {
+      for (const [k, h] of histograms(mine, name, label)) if (h.count > 0) rows.push([cluster, `${what} ${k}`, `${h.count}`, ms(h.sum / h.count), `<= ${ms(bucketQuantile(h, 0.5))}`, `<= ${ms(bucketQuantile(h, 0.99))}`]);
+    };
+    add('meridian_kube_client_connection_wait_seconds', 'priority', 'wait, priority');
+    add('meridian_kube_client_request_duration_seconds', 'verb', 'request');
+  }
+  console.log(formatTable(['cluster', 'what', 'n', 'mean', 'p50', 'p99'], rows));
 }
 
 main().catch((err: Error) => {
