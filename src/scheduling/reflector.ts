@@ -34,6 +34,9 @@ interface Target {
 /** How long a binding the scheduler announced is trusted before the cache shows it (the binding's deadline, and then some). */
 const EXPECTATION_MS = 60_000;
 
+/** How long a delegate this reflector made is trusted to exist before the peer's cache shows it. */
+const MADE_TRUST_MS = 10_000;
+
 /** The queue key of a local pod: `source<TAB>namespace/name`. */
 export function reflectKey(source: string, namespace: string, name: string): string {
   return `${source}\t${namespace}/${name}`;
@@ -52,6 +55,12 @@ export class Reflector {
   private readonly mirrors: WorkQueue;
   /** Delegates being made beside their bindings, by key: a sync of the same pod waits for its making rather than racing it. */
   private readonly making = new Map<string, Promise<void>>();
+  /**
+   * Delegates made beside their bindings that the peer's cache may not show yet, by key: a sync in
+   * that window waits for the cache rather than creating again (a create refused as a conflict, then
+   * a GET, for a good part of a burst's pods).
+   */
+  private readonly made = new Map<string, { peer: string; remoteNs: string; until: number }>();
   /** Bindings to virtual nodes the scheduler has sent and the cache does not show yet, by key. */
   private readonly expected = new Map<string, { node: string; until: number }>();
   /** When each peer was first seen not answering (cleared when it answers). */
@@ -87,7 +96,9 @@ export class Reflector {
     this.expected.set(key, { node, until: Date.now() + EXPECTATION_MS });
     const t = this.locate(key);
     if (!t || 'requeueAfterMs' in t || !t.peer || t.local.metadata?.annotations?.[DELEGATE_UID_ANNOTATION]) return undefined;
-    const made = this.makeDelegate(t, t.peer).then(() => undefined, (err: Error) => {
+    const made = this.makeDelegate(t, t.peer).then((uid) => {
+      if (uid) this.made.set(key, { peer: t.peerName, remoteNs: t.remoteNs, until: Date.now() + MADE_TRUST_MS });
+    }, (err: Error) => {
       this.log.debug({ pod: key.replace('\t', ':'), err: err.message }, 'delegate not made beside the binding; the sync makes it once the pod is bound');
     }).finally(() => this.making.delete(key));
     this.making.set(key, made);
@@ -102,6 +113,7 @@ export class Reflector {
   /** A local pod as its watch delivered it: an expected binding the cache now shows (or a pod gone) is settled. */
   observed(key: string, pod: Pod | undefined): void {
     if (!pod || pod.spec?.nodeName || pod.metadata?.deletionTimestamp) this.expected.delete(key);
+    if (!pod || pod.metadata?.deletionTimestamp) this.made.delete(key);
   }
 
   /** Queues the parent of a remote (delegate) pod on the status lane. */
@@ -216,6 +228,11 @@ export class Reflector {
     if (!remotePods.hasSynced()) return { requeueAfterMs: 500 };
     const delegated = local.metadata?.annotations?.[DELEGATE_UID_ANNOTATION];
     let remote = remotePods.get(`${remoteNs}/${name}`);
+    const key = reflectKey(source.name, t.namespace, name);
+    const mine = this.made.get(key);
+    if (remote || (mine && Date.now() >= mine.until)) this.made.delete(key);
+    // Made beside the binding a moment ago: the peer's watch brings it (and queues its mirror).
+    else if (mine && mine.peer === peerName && mine.remoteNs === remoteNs) return { requeueAfterMs: 1000 };
     // The cache may lag our own create: ask the server before calling a delegate lost.
     if (!remote && delegated) remote = await peer.client.get<Pod>('v1', 'Pod', name, remoteNs);
     if (remote && remote.metadata?.labels?.[SOURCE_UID_LABEL] !== local.metadata?.uid) {

@@ -106,6 +106,20 @@ describe('reflector: delegates beside their bindings, a status lane', () => {
     expect(calls.filter((c) => c.cluster === 'us-east' && c.verb !== 'patchStatus')).toEqual([]);
   });
 
+  it('a sync of a pod whose delegate it made a moment ago waits for the peer\'s cache instead of creating it again', async () => {
+    const { calls, home, registry } = setup();
+    reflector = new Reflector(registry, silentLogger);
+    home.caches.Pod.set('burst/web-1', localPod());
+    const prepared = reflector.prepare(KEY, 'liqo-eu-west')!;
+    await prepared.made;
+    // Bound, and the peer's watch has not delivered the delegate yet.
+    home.caches.Pod.set('burst/web-1', localPod('liqo-eu-west', prepared.annotations));
+    reflector.observed(KEY, home.caches.Pod.get('burst/web-1') as Pod);
+    reflector.add(KEY);
+    await reflector.idle();
+    expect(calls.filter((c) => c.cluster === 'eu-west' && c.kind === 'Pod').map((c) => c.verb)).toEqual(['create']);
+  });
+
   it('a server that keeps metadata out of pods/status gets the uid in a write of its own', async () => {
     const { calls, home, peer, registry } = setup(false);
     reflector = new Reflector(registry, silentLogger);
