@@ -114,8 +114,10 @@ describe('kube client TLS: one context per client', () => {
       const high = client.request('GET', '/high', { priority: 'high' });
       await Promise.all([...burst, low, high]);
       expect(arrivals).toHaveLength(REQUEST_CONNECTIONS * 3 + 2);
-      // The first REQUEST_CONNECTIONS went at once; the high one takes the first slot freed after them.
-      expect(arrivals.indexOf('/high'), 'place of the high-priority request at the server').toBe(REQUEST_CONNECTIONS);
+      // The first REQUEST_CONNECTIONS went at once (on a loaded machine some reach the server late,
+      // still handshaking); of those that had to wait, the high one went first and the low one last.
+      const waited = Array.from({ length: REQUEST_CONNECTIONS * 2 }, (_, i) => arrivals.indexOf(`/normal/${REQUEST_CONNECTIONS + i}`));
+      expect(arrivals.indexOf('/high'), 'place of the high-priority request at the server').toBeLessThan(Math.min(...waited));
       expect(arrivals.indexOf('/low'), 'place of the low-priority request at the server').toBe(REQUEST_CONNECTIONS * 3 + 1);
     } finally {
       client.close();
