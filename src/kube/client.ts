@@ -1,11 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
 import { Discovery } from './discovery.js';
 import { H2Connection, REQUEST_STREAMS, type Answer } from './h2.js';
 import { RequestLanes, type RequestPriority } from './lanes.js';
+import { apiError, plainAgents, readBody, reportRequest, REQUEST_CONNECTIONS, tlsAgents, type Agents } from './transport.js';
 import type { KubeList, KubeObject, ResourceRef } from './types.js';
 
 /** Options for one API request. */
@@ -19,30 +19,6 @@ export interface RequestOptions {
   unfenced?: boolean;
   /** Which requests go first when every connection is busy (RequestLanes); default `normal`. */
   priority?: RequestPriority;
-}
-
-/** What one request cost, for metrics: the wait for a connection and the whole request. */
-export interface RequestTiming {
-  /** The client's kubeconfig context or member name. */
-  client: string;
-  method: string;
-  priority: RequestPriority;
-  /** Waited for one of the client's request connections (RequestLanes). */
-  waitMs: number;
-  /** From the call until the answer was read, the wait included. */
-  totalMs: number;
-  /** HTTP status; 0 when no answer came. */
-  status: number;
-}
-
-let requestObserver: ((t: RequestTiming) => void) | undefined;
-
-/**
- * Sets the one observer of every request's timing in this process (serve's metrics); undefined
- * removes it. Process-wide because clients are made in many places (members, peers, the hub).
- */
-export function observeRequests(observer: ((t: RequestTiming) => void) | undefined): void {
-  requestObserver = observer;
 }
 
 /** Per-call options of the object verbs (create, mergePatch). */
@@ -77,16 +53,6 @@ export interface ApplyOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-/**
- * Connections a client keeps for requests to its server (watches have their own, one each). A
- * burst beyond it waits for a warm connection rather than opening more: a new TLS connection costs
- * a handshake on this process's one thread and on the server, and a burst of a hundred bindings
- * and delegates opened some 150 at once, each waiting half a second for its handshake while the
- * server answered the requests themselves in tens of milliseconds. Client-go multiplexes every
- * request over one HTTP/2 connection; this is the HTTP/1.1 equivalent of not opening dozens.
- */
-export const REQUEST_CONNECTIONS = 16;
-
 /** A request checked and built once (KubeClient.prepare). */
 interface Prepared {
   method: string;
@@ -104,13 +70,6 @@ function noConnection(p: Prepared): KubeApiError {
   return new KubeApiError(`${p.what}: no connection free within ${p.timeoutMs} ms`, 0);
 }
 
-/** The two connection pools of a client: bounded for requests, one connection per watch. */
-interface Agents {
-  requests: http.Agent;
-  watches: http.Agent;
-  /** TLS for the HTTP/2 connection of requests (https servers only). */
-  h2?: { secureContext: tls.SecureContext; rejectUnauthorized: boolean };
-}
 export const FIELD_MANAGER = 'meridian';
 
 /**
@@ -203,7 +162,7 @@ export class KubeClient {
       if (status >= 300) throw apiError(method, path, status, text);
       return (text ? JSON.parse(text) : {}) as T;
     } finally {
-      requestObserver?.({ client: this.contextName, method, priority: options.priority ?? 'normal', waitMs: timing.waitMs, totalMs: performance.now() - timing.started, status: timing.status });
+      reportRequest({ client: this.contextName, method, priority: options.priority ?? 'normal', waitMs: timing.waitMs, totalMs: performance.now() - timing.started, status: timing.status });
     }
   }
 
@@ -420,46 +379,4 @@ export class KubeClient {
     if (!obj.apiVersion || !obj.kind) throw new Error(`object ${obj.metadata?.name ?? '(unnamed)'}: apiVersion and kind are required`);
     return this.discovery.resource(obj.apiVersion, obj.kind);
   }
-}
-
-/**
- * Keep-alive HTTPS agents whose connections share one TLS context. Given `ca`, `cert` and `key`
- * instead, Node parses them into a new context for every connection it opens: a burst of requests
- * to a member (a commit to many Applications) opened dozens at once, and parsing the PEMs was the
- * largest CPU cost of `meridian serve` in that window. Requests share REQUEST_CONNECTIONS warm
- * connections (most recently used first, so that idle ones stay idle); each watch holds its own.
- */
-export function tlsAgents(credentials: Pick<tls.SecureContextOptions, 'ca' | 'cert' | 'key'>, rejectUnauthorized: boolean, connections = REQUEST_CONNECTIONS): Agents {
-  const secureContext = tls.createSecureContext(credentials);
-  return {
-    requests: new https.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'lifo', secureContext, rejectUnauthorized }),
-    watches: new https.Agent({ keepAlive: true, secureContext, rejectUnauthorized }),
-    h2: { secureContext, rejectUnauthorized },
-  };
-}
-
-function plainAgents(connections = REQUEST_CONNECTIONS): Agents {
-  return { requests: new http.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'lifo' }), watches: new http.Agent({ keepAlive: true }) };
-}
-
-function readBody(res: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-  });
-}
-
-function apiError(method: string, path: string, status: number, text: string): KubeApiError {
-  let message = text.slice(0, 500);
-  let reason = '';
-  try {
-    const parsed = JSON.parse(text) as { message?: string; reason?: string };
-    message = parsed.message ?? message;
-    reason = parsed.reason ?? '';
-  } catch {
-    // not a Status object; keep the raw text
-  }
-  return new KubeApiError(`${method} ${path}: ${status} ${message}`, status, reason);
 }

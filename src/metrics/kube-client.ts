@@ -1,5 +1,5 @@
 import { Histogram, type Registry } from 'prom-client';
-import { observeRequests } from '../kube/client.js';
+import { observeRequests } from '../kube/transport.js';
 
 const BUCKETS = [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient, REQUEST_CONNECTIONS, tlsAgents } from '../../src/kube/client.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { REQUEST_CONNECTIONS, tlsAgents } from '../../src/kube/transport.js';
 import { waitFor } from '../../src/util/wait.js';
 
 // The gitops controller opens many connections to a member at once (a commit to many Applications).
