@@ -115,6 +115,14 @@ export class ClusterRegistry extends EventEmitter {
     return s?.metadata?.resourceVersion ?? '';
   }
 
+  /**
+   * Stops the watches of a member this replica no longer holds (`serve --shards`): what the others
+   * need of it comes from what its holder publishes. A controller that asks again starts afresh.
+   */
+  releaseInformers(name: string): void {
+    this.members.get(name)?.releaseInformers();
+  }
+
   private removeMember(name: string, emit = true): void {
     const m = this.members.get(name);
     if (!m) return;
@@ -136,6 +144,11 @@ class MemberEntry implements MemberCluster {
 
   informer<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T> {
     return this.informers.get<T>(apiVersion, kind, namespace);
+  }
+
+  /** Stops every informer of the member; one asked for later starts afresh. */
+  releaseInformers(): void {
+    this.informers.stop();
   }
 
   close(): void {

@@ -1,11 +1,9 @@
 import type { KubeObject } from '../kube/types.js';
-import { affinityOf, collectExport, isGlobalService } from './collect.js';
 import { resolveService } from './conflicts.js';
 import { buildDnsSnapshot, type DiscoverySnapshot, type SnapshotInput } from './dns-snapshot.js';
 import { MCS_SERVICE_NAME, SERVICE_NAME } from './labels.js';
-import type { MemberState } from './member-state.js';
+import type { MemberView } from './member-view.js';
 import { serviceKey, splitKey, type Affinity, type ExportedService } from './model.js';
-import { isManagedImport } from './sync.js';
 
 /** The service keys an object touches (`namespace/name`), for the work queue. */
 export function keysOf(obj: KubeObject, kind: string): string[] {
@@ -26,37 +24,32 @@ export function keysOf(obj: KubeObject, kind: string): string[] {
 }
 
 /** Every service key any member exports or imports (through Meridian), from the caches. */
-export function knownKeys(states: MemberState[]): Set<string> {
+export function knownKeys(states: MemberView[]): Set<string> {
   const keys = new Set<string>();
-  for (const s of states) {
-    if (!s.synced()) continue;
-    for (const e of s.exports.list()) keys.add(serviceKey(e.metadata?.namespace ?? '', e.metadata?.name ?? ''));
-    for (const svc of s.services.list()) if (isGlobalService(svc)) keys.add(serviceKey(svc.metadata?.namespace ?? '', svc.metadata?.name ?? ''));
-    for (const i of s.imports.list()) if (isManagedImport(i)) keys.add(serviceKey(i.metadata?.namespace ?? '', i.metadata?.name ?? ''));
-  }
+  for (const s of states) if (s.synced()) for (const key of s.keys()) keys.add(key);
   return keys;
 }
 
 /** One service's exports across the members whose caches have synced. */
-export function exportedService(states: MemberState[], key: string): ExportedService {
+export function exportedService(states: MemberView[], key: string): ExportedService {
   const { namespace, name } = splitKey(key);
-  const exports = states.filter((s) => s.synced()).flatMap((s) => collectExport(s, namespace, name) ?? []);
+  const exports = states.filter((s) => s.synced()).flatMap((s) => s.exportOf(namespace, name) ?? []);
   return { namespace, name, exports };
 }
 
 /** The affinity each member's own copy of the Service asks for. */
-export function affinities(states: MemberState[], key: string): Record<string, Affinity> {
+export function affinities(states: MemberView[], key: string): Record<string, Affinity> {
   const { namespace, name } = splitKey(key);
   const out: Record<string, Affinity> = {};
   for (const s of states) {
-    const a = s.synced() ? affinityOf(s.service(namespace, name)) : undefined;
+    const a = s.synced() ? s.affinity(namespace, name) : undefined;
     if (a) out[s.name] = a;
   }
   return out;
 }
 
-/** The DNS snapshot of the whole clusterset, straight from the member caches. */
-export function clustersetSnapshot(states: MemberState[], clusterSetIp: (key: string) => string | undefined, ttl: number, serial: number, origin?: string): DiscoverySnapshot {
+/** The DNS snapshot of the whole clusterset, straight from the member views. */
+export function clustersetSnapshot(states: MemberView[], clusterSetIp: (key: string) => string | undefined, ttl: number, serial: number, origin?: string): DiscoverySnapshot {
   const inputs: SnapshotInput[] = [];
   for (const key of [...knownKeys(states)].sort()) {
     const svc = exportedService(states, key);
@@ -72,6 +65,6 @@ export function clustersetSnapshot(states: MemberState[], clusterSetIp: (key: st
 }
 
 /** The ClusterSetIPs members' ServiceImports already carry for a key. */
-export function recordedIps(states: MemberState[], key: string): string[] {
-  return states.flatMap((s) => (s.synced() ? (s.imports.get(key)?.spec?.ips ?? []) : []));
+export function recordedIps(states: MemberView[], key: string): string[] {
+  return states.flatMap((s) => (s.synced() ? s.importIps(key) : []));
 }

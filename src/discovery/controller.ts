@@ -1,14 +1,19 @@
 import { WorkQueue } from '../controller/queue.js';
 import type { KubeObject } from '../kube/types.js';
+import type { MemberPublications } from '../serve/publications.js';
 import type { Logger } from '../util/log.js';
 import { parseIpv4Range, planClusterSetIps, type IpClaim } from './allocator.js';
 import { clustersetSnapshot, exportedService, keysOf, knownKeys, recordedIps } from './clusterset.js';
 import { resolveService, type ResolvedService } from './conflicts.js';
 import { MemberState, type DiscoveryMember } from './member-state.js';
+import { checkPublication, publicationOf, PublishedMember, type CheckedPublication, type MemberView } from './member-view.js';
 import { splitKey } from './model.js';
 import type { DiscoveryOptions } from './options.js';
 import { removeImport, syncExportStatus, syncImport } from './sync.js';
 import { ClustersetZone } from './zone.js';
+
+const PART = 'discovery';
+const PUBLISH_RETRY_MS = 1000;
 
 /** Where members come from: the ClusterRegistry satisfies it. */
 export interface MemberSource {
@@ -23,12 +28,16 @@ export interface MemberSource {
  * match (ServiceImport, derived EndpointSlices, ServiceExport conditions), fanning out with
  * allSettled so one failing member never stops the others. The DNS snapshot is rebuilt from the
  * same caches on every change, and at once when a member turns Ready or not Ready.
+ *
+ * With `publications` (`serve --shards`), the members this replica does not act on are not watched:
+ * their holders publish each member's view on the hub (publicationOf), and this replica reads it
+ * (PublishedMember). The replica publishes the views of the members it holds whenever they change.
  */
 export class DiscoveryController {
   /** The clusterset.local zone this controller feeds. */
   readonly zone: ClustersetZone;
   private readonly queue: WorkQueue;
-  private readonly states = new Map<string, MemberState>();
+  private readonly states = new Map<string, MemberState | PublishedMember>();
   private readonly settingUp = new Set<MemberState>();
   /** Every ClusterSetIP, planned from the members' records; dropped when exports or imports change. */
   private ips: Map<string, string> | undefined;
@@ -36,29 +45,41 @@ export class DiscoveryController {
   private serial = Math.floor(Date.now() / 1000);
   private snapshotTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private publishTimer: NodeJS.Timeout | undefined;
+  private publishing = false;
+  private readonly onPublished = (name: string) => this.publishedChanged(name);
 
   /** `acts(member)`: whether this replica writes to the member (with `serve --shards`, the members it holds). */
-  constructor(private readonly source: MemberSource, private readonly options: DiscoveryOptions, private readonly log: Logger, private readonly acts: (member: string) => boolean = () => true) {
+  constructor(private readonly source: MemberSource, private readonly options: DiscoveryOptions, private readonly log: Logger, private readonly acts: (member: string) => boolean = () => true, private readonly publications?: MemberPublications) {
     parseIpv4Range(options.clustersetIpRange);
     this.zone = new ClustersetZone({ views: options.views, ttl: options.ttlSeconds, nameserverAddresses: options.nameserverAddresses, clusterSetIpAnswers: options.clusterSetIpAnswers });
     this.queue = new WorkQueue((key) => this.reconcile(key), { concurrency: 8, ratePerSecond: 200 }, (key, err) => log.warn({ service: key, err: (err as Error).message }, 'discovery sync failed'));
   }
 
-  /** The members discovery has set up, by name. */
-  members(): MemberState[] {
-    return [...this.states.values()].filter((s) => s.sliceApiVersion);
+  /** The members discovery reads: those it has set up in, and those whose holder publishes them. */
+  members(): MemberView[] {
+    return [...this.states.values()].filter((s) => !(s instanceof MemberState) || s.sliceApiVersion);
+  }
+
+  /** The members this replica watches itself (all of them without publications). */
+  watched(): string[] {
+    return [...this.states.values()].filter((s) => s instanceof MemberState).map((s) => s.name);
   }
 
   async start(): Promise<void> {
+    this.publications?.on('change', this.onPublished);
     this.source.on('change', this.onChange);
     for (const m of this.source.list()) this.memberChanged(m.name);
   }
 
   async stop(): Promise<void> {
     this.source.off('change', this.onChange);
+    this.publications?.off('change', this.onPublished);
     this.queue.stop();
     clearTimeout(this.snapshotTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.publishTimer);
+    for (const s of this.states.values()) if (s instanceof MemberState) s.detach();
   }
 
   /** Resolves when no reconcile is queued or running (tests, benchmarks). */
@@ -70,8 +91,12 @@ export class DiscoveryController {
     const member = this.source.list().find((m) => m.name === name);
     const state = this.states.get(name);
     this.ips = undefined;
-    if (!member || (state && state.member !== member)) this.states.delete(name);
-    if (member && !this.states.has(name)) this.states.set(name, new MemberState(member));
+    const published = Boolean(this.publications) && !this.acts(name);
+    if (state && (!member || state.member !== member || (state instanceof PublishedMember) !== published)) {
+      if (state instanceof MemberState) state.detach();
+      this.states.delete(name);
+    }
+    if (member && !this.states.has(name)) this.states.set(name, published ? new PublishedMember(member, () => this.readPublication(name)) : new MemberState(member));
     this.rebuildSnapshot();
     this.setUpPending();
     for (const key of knownKeys(this.members())) this.queue.add(key);
@@ -79,10 +104,10 @@ export class DiscoveryController {
 
   private setUpPending(): void {
     for (const state of this.states.values()) {
-      if (state.sliceApiVersion || !state.ready || this.settingUp.has(state)) continue;
+      if (!(state instanceof MemberState) || state.sliceApiVersion || !state.ready || this.settingUp.has(state)) continue;
       const current = state;
       this.settingUp.add(current);
-      current.setUp(this.options.clustersetName, (obj, kind) => this.onEvent(obj, kind)).then(() => {
+      current.setUp(this.options.clustersetName, (obj, kind) => { if (this.states.get(current.name) === current) this.onEvent(obj, kind); }).then(() => {
         this.log.info({ cluster: current.name, endpointSlices: current.sliceApiVersion }, 'discovery set up in member');
         this.rebuildSnapshot();
       }).catch((err: Error) => {
@@ -108,6 +133,54 @@ export class DiscoveryController {
   private rebuildSnapshot(): void {
     const ips = this.clusterSetIps();
     this.zone.setSnapshot(clustersetSnapshot(this.members(), (key) => ips.get(key), this.options.ttlSeconds, ++this.serial, this.zone.origin));
+    this.schedulePublish(0);
+  }
+
+  /** A member's published view, checked; a publication that is wrong counts as none, with a warning naming the field. */
+  private readPublication(name: string): CheckedPublication | undefined {
+    const raw = this.publications?.read<unknown>(name, PART);
+    if (raw === undefined) return undefined;
+    try {
+      return checkPublication(raw);
+    } catch (err) {
+      this.log.warn({ cluster: name, part: PART, err: (err as Error).message }, 'published discovery state of the member is not valid; it counts as unpublished');
+      return undefined;
+    }
+  }
+
+  /** Another replica published a member's view: re-read it and re-queue the services it named before and now. */
+  private publishedChanged(name: string): void {
+    const state = this.states.get(name);
+    if (!(state instanceof PublishedMember)) return;
+    const keys = state.refresh();
+    this.ips = undefined;
+    for (const key of keys) this.queue.add(key);
+    this.scheduleSnapshot();
+  }
+
+  private schedulePublish(delayMs: number): void {
+    if (!this.publications) return;
+    this.publishTimer ??= setTimeout(() => { this.publishTimer = undefined; void this.publishHeld(); }, delayMs).unref();
+  }
+
+  /** Publishes the view of every member this replica holds and has synced (only what changed is written). */
+  private async publishHeld(): Promise<void> {
+    if (!this.publications || this.publishing) return this.schedulePublish(PUBLISH_RETRY_MS);
+    this.publishing = true;
+    let again = false;
+    try {
+      for (const state of this.states.values()) {
+        if (!(state instanceof MemberState) || !this.acts(state.name)) continue;
+        if (!state.synced()) { again = true; continue; }
+        await this.publications.publish(state.name, PART, publicationOf(state)).catch((err: Error) => {
+          again = true;
+          this.log.warn({ cluster: state.name, err: err.message }, 'publishing the member\'s discovery state on the hub failed; retrying');
+        });
+      }
+    } finally {
+      this.publishing = false;
+    }
+    if (again) this.schedulePublish(PUBLISH_RETRY_MS);
   }
 
   /** The plan of every ClusterSetIP (planClusterSetIps), rebuilt after a change that may move one. */
@@ -135,7 +208,7 @@ export class DiscoveryController {
     const ip = exporting && resolved.type === 'ClusterSetIP' ? this.clusterSetIps().get(key) : undefined;
     this.scheduleSnapshot();
     // Every replica reads every member (the DNS snapshot is whole); each writes only to its own.
-    const ours = ready.filter((m) => this.acts(m.name));
+    const ours = ready.filter((m): m is MemberState => m instanceof MemberState && this.acts(m.name));
     const results = await Promise.allSettled(ours.map((m) => this.syncMember(m, key, resolved, ip)));
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${ours[i].name}: ${(r.reason as Error).message}`] : []));
     if (failed.length > 0) throw new Error(`service ${key}: ${failed.join('; ')}`);

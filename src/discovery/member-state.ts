@@ -3,8 +3,11 @@ import { applyCrds } from '../clusters/install.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Informer } from '../kube/informer.js';
 import type { KubeObject } from '../kube/types.js';
-import type { EndpointSliceObject, MemberCaches, ServiceObject } from './collect.js';
+import { affinityOf, collectExport, isGlobalService, type EndpointSliceObject, type MemberCaches, type ServiceObject } from './collect.js';
 import { MCS_SERVICE_NAME, SERVICE_NAME, SLICE_MANAGED_BY, SLICE_MANAGER } from './labels.js';
+import type { MemberView } from './member-view.js';
+import { isManagedImport } from './sync.js';
+import { serviceKey, type Affinity, type ClusterExport } from './model.js';
 
 /** What discovery needs of a member: the registry's MemberCluster satisfies it. */
 export interface DiscoveryMember {
@@ -22,7 +25,7 @@ export const ENDPOINT_SLICE_VERSIONS = ['discovery.k8s.io/v1', 'discovery.k8s.io
  * informers it reads (Services, EndpointSlices in the version the server serves, ServiceExports,
  * ServiceImports, Namespaces). Built once per member connection.
  */
-export class MemberState implements MemberCaches {
+export class MemberState implements MemberCaches, MemberView {
   readonly name: string;
   sliceApiVersion = '';
   services!: Informer<ServiceObject>;
@@ -30,6 +33,7 @@ export class MemberState implements MemberCaches {
   exports!: Informer<ServiceExport>;
   imports!: Informer<ServiceImport>;
   namespaces!: Informer<KubeObject>;
+  private detachers: Array<() => void> = [];
 
   constructor(readonly member: DiscoveryMember) {
     this.name = member.name;
@@ -71,10 +75,16 @@ export class MemberState implements MemberCaches {
     for (const [inf, kind] of kinds) {
       const handler = (obj: KubeObject) => onEvent(obj, kind);
       inf.on('add', handler).on('update', handler).on('delete', handler);
+      this.detachers.push(() => inf.off('add', handler).off('update', handler).off('delete', handler));
       for (const obj of inf.list()) onEvent(obj, kind);
     }
     // Set last: a member counts as set up (and is read) only once its informers exist.
     this.sliceApiVersion = sliceApiVersion;
+  }
+
+  /** Stops listening to the informers (the member moved to another replica, or left). */
+  detach(): void {
+    for (const off of this.detachers.splice(0)) off();
   }
 
   /** True once every informer has listed. */
@@ -103,5 +113,24 @@ export class MemberState implements MemberCaches {
   hasNamespace(namespace: string): boolean {
     const ns = this.namespaces.get(namespace);
     return Boolean(ns) && !ns?.metadata?.deletionTimestamp;
+  }
+
+  *keys(): Iterable<string> {
+    if (!this.synced()) return;
+    for (const e of this.exports.list()) yield serviceKey(e.metadata?.namespace ?? '', e.metadata?.name ?? '');
+    for (const svc of this.services.list()) if (isGlobalService(svc)) yield serviceKey(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '');
+    for (const i of this.imports.list()) if (isManagedImport(i)) yield serviceKey(i.metadata?.namespace ?? '', i.metadata?.name ?? '');
+  }
+
+  exportOf(namespace: string, name: string): ClusterExport | undefined {
+    return collectExport(this, namespace, name);
+  }
+
+  affinity(namespace: string, name: string): Affinity | undefined {
+    return affinityOf(this.service(namespace, name));
+  }
+
+  importIps(key: string): string[] {
+    return this.imports.get(key)?.spec?.ips ?? [];
   }
 }

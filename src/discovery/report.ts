@@ -1,7 +1,7 @@
 import { exportedService, knownKeys, recordedIps } from './clusterset.js';
 import { resolveService } from './conflicts.js';
 import type { DiscoverySnapshot } from './dns-snapshot.js';
-import type { MemberState } from './member-state.js';
+import type { MemberView } from './member-view.js';
 
 /** One cluster's part in an exported service, as `meridian services` shows it. */
 export interface ServiceClusterRow {
@@ -27,7 +27,7 @@ export interface ServiceRow {
 }
 
 /** Every exported service with its clusters, endpoints and health, from the members' caches. */
-export function servicesReport(states: MemberState[], snapshot?: DiscoverySnapshot): ServiceRow[] {
+export function servicesReport(states: MemberView[], snapshot?: DiscoverySnapshot): ServiceRow[] {
   const rows: ServiceRow[] = [];
   for (const key of [...knownKeys(states)].sort()) {
     const svc = exportedService(states, key);

@@ -24,7 +24,7 @@ export class DiscoveryServeController implements Controller {
       clustersetIpRange: o.clustersetIpRange, ttlSeconds: o.clustersetDnsTtl, views: o.dnsViews,
       nameserverAddresses: [o.dnsAddress],
     });
-    this.discovery = new DiscoveryController(ctx.registry, options, ctx.log.child({ controller: 'discovery' }), (member) => ctx.shards.owns(member));
+    this.discovery = new DiscoveryController(ctx.registry, options, ctx.log.child({ controller: 'discovery' }), (member) => ctx.shards.owns(member), ctx.publications);
     const zone = this.discovery.zone;
     // Members' pod networks tell who asks without configuration (resolvers forward from pod IPs).
     this.onMembers = () => options.views.setClusterNetworks(Object.fromEntries(ctx.registry.clusterObjects().map((c) => [c.metadata?.name ?? '', c.spec.podCIDRs ?? []])));

@@ -6,6 +6,7 @@ import type { Logger } from '../util/log.js';
 import type { ServeOptions } from './options.js';
 import type { ZoneAuthority } from '../dns/types.js';
 import type { Ownership } from './ownership.js';
+import type { MemberPublications } from './publications.js';
 
 /** What every controller gets from `meridian serve`. */
 export interface ControllerContext {
@@ -24,6 +25,11 @@ export interface ControllerContext {
    * fenced by that member's shard; work about no member belongs to the hub shard.
    */
   shards: Ownership;
+  /**
+   * With `--shards`: what the holder of each member publishes on the hub, so that a replica answers
+   * for members it does not watch. Undefined for a single replica (or a leader), which watches all.
+   */
+  publications?: MemberPublications;
 }
 
 /** Where controllers put the zones they answer. */

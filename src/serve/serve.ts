@@ -11,6 +11,7 @@ import { ServeDns } from '../dns/serve-dns.js';
 import type { ServeOptions } from './options.js';
 import { answerRecorder } from '../dashboard/answers.js';
 import { ShardCoordinator } from './shards.js';
+import { HubPublications } from './publications.js';
 import { HUB_SHARD, OwnsEverything, type Ownership } from './ownership.js';
 
 /** A running `meridian serve`. */
@@ -42,7 +43,13 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   const shards: Ownership = coordinator ?? new OwnsEverything();
   const registry: ClusterRegistry = new ClusterRegistry(hub, log.child({ component: 'registry' }), 5000, coordinator ? (name) => coordinator.memberFence(name) : undefined);
   // A member changing hands re-queues what depends on it, as a member turning Ready does.
-  shards.on('change', (key: string) => { if (key !== HUB_SHARD) registry.emit('change', key); });
+  // A member that moved away is no longer watched here: its holder publishes what the others read.
+  shards.on('change', (key: string) => {
+    if (key === HUB_SHARD) return;
+    if (coordinator && !coordinator.owns(key)) registry.releaseInformers(key);
+    registry.emit('change', key);
+  });
+  const publications = coordinator ? new HubPublications(hub, { namespace: SYSTEM_NAMESPACE, group: options.shardGroup, within: (m, fn) => coordinator.within(m, fn) }, log.child({ component: 'publications' })) : undefined;
   const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => (coordinator ? coordinator.ownsHub() : elector?.isLeader() ?? true), identity: options.identity }, loadHttpSecurity(options.httpExposure));
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -51,7 +58,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   // they start only when this replica leads.
   const recorder = answerRecorder(metrics);
   const dns = new ServeDns({ listeners: [{ address: options.dnsAddress, port: options.dnsPort }, ...options.dnsListen], workers: options.dnsWorkers, udpIo: options.dnsIo, rrl: options.dnsRrl, metrics, tap: (z) => recorder.tap(z), log });
-  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, shards, dns };
+  const ctx: ControllerContext = { hub, log, http, metrics, options, registry, shards, dns, publications };
   const controllers = options.controllers.map((name) => ({ name, controller: CONTROLLERS[name as keyof typeof CONTROLLERS](ctx) }));
   const running: Controller[] = [];
   for (const { controller } of controllers) for (const zone of controller.zones ?? []) ctx.dns.addZone(zone);
@@ -63,6 +70,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
       // Hub writes are judged by the shard of the work that sends them; member writes by the member's.
       hub.fenceWrites(coordinator.hubFence());
       await coordinator.start();
+      publications?.start();
       log.info({ group: options.shardGroup, replicas: coordinator.replicas(), owned: coordinator.ownedKeys() }, 'shards: joined the group');
     }
     await dns.start();
@@ -102,6 +110,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
   async function stopControllers() {
     for (const c of running.splice(0).reverse()) await c.stop().catch((err: Error) => log.warn({ err: err.message }, 'controller stop failed'));
     await coordinator?.stop();
+    publications?.stop();
     registry.stop();
   }
   const shutdown = async () => {

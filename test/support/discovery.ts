@@ -48,6 +48,8 @@ export async function dig(port: number, name: string, type: string, opts: { serv
 /** A member backed by an admin client of a test API server; `ready` is set by the test. */
 export class TestMember implements DiscoveryMember {
   ready = true;
+  /** Kinds whose informer was asked for (a replica that does not hold the member must ask for none). */
+  readonly informed: string[] = [];
   private readonly informers: InformerSet;
 
   constructor(readonly name: string, readonly client: KubeClient) {
@@ -55,6 +57,7 @@ export class TestMember implements DiscoveryMember {
   }
 
   informer<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Informer<T> {
+    this.informed.push(kind);
     return this.informers.get<T>(apiVersion, kind, namespace);
   }
 
