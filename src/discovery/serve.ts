@@ -30,6 +30,16 @@ export class DiscoveryServeController implements Controller {
     this.onMembers = () => options.views.setClusterNetworks(Object.fromEntries(ctx.registry.clusterObjects().map((c) => [c.metadata?.name ?? '', c.spec.podCIDRs ?? []])));
     new Gauge({ name: 'meridian_discovery_exported_services', help: 'Services exported to the clusterset (in the DNS snapshot)', registers: [ctx.metrics], collect() { this.set(zone.snapshot().services.size); } });
     new Gauge({ name: 'meridian_discovery_snapshot_serial', help: 'Serial of the clusterset.local snapshot served', registers: [ctx.metrics], collect() { this.set(zone.snapshot().serial); } });
+    const discovery = this.discovery;
+    new Gauge({
+      name: 'meridian_discovery_member_source', help: 'Where this replica reads each member from: its own watches (watched) or what the member\'s holder publishes on the hub (published, serve --shards)',
+      labelNames: ['cluster', 'source'], registers: [ctx.metrics],
+      collect() {
+        this.reset();
+        const watched = new Set(discovery.watched());
+        for (const m of discovery.members()) this.set({ cluster: m.name, source: watched.has(m.name) ? 'watched' : 'published' }, 1);
+      },
+    });
     const reverse = new ClustersetReverseZone(() => zone.snapshot());
     // With `serve --dns-workers`, both zones go to the worker processes as plain data.
     registerClustersetZones(zone, reverse, { ttl: options.ttlSeconds, nameserverAddresses: options.nameserverAddresses, clusterSetIpAnswers: options.clusterSetIpAnswers }, options.views);

@@ -1,6 +1,6 @@
 import type { GlobalService } from '../api/globalservice.js';
 import type { MemberCluster } from '../clusters/registry.js';
-import type { KubeObject } from '../kube/types.js';
+import { addressSource, type AddressSource } from './published-addresses.js';
 import { matchesSelector } from './selector.js';
 
 /** One address of one member cluster that a GlobalService answers with. */
@@ -18,24 +18,21 @@ export interface Unresolved {
   message: string;
 }
 
-interface LoadBalanced extends KubeObject {
-  status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } };
-}
-
 /**
  * The backends of a GlobalService: every member whose labels match the cluster selector, at the
  * Cluster's ingress addresses or at the load-balancer addresses of a named Ingress or Service in
- * the member (read from the member's shared informer). Members without an address are reported,
- * not dropped silently.
+ * the member (`lookup`: the member's shared informer, or what its holder published under
+ * `serve --shards`). Members without an address are reported, not dropped silently.
  */
-export function resolveBackends(gs: GlobalService, members: MemberCluster[]): { backends: Backend[]; unresolved: Unresolved[] } {
+export function resolveBackends(gs: GlobalService, members: MemberCluster[], lookup: (m: MemberCluster, s: AddressSource) => string[]): { backends: Backend[]; unresolved: Unresolved[] } {
   const backends: Backend[] = [];
   const unresolved: Unresolved[] = [];
   const source = gs.spec.address ?? { from: 'Cluster' as const };
   const defaultPort = gs.spec.healthCheck?.protocol === 'https' ? 443 : 80;
   for (const m of members.filter((x) => matchesSelector(gs.spec.clusterSelector, x.labels)).sort((a, b) => a.name.localeCompare(b.name))) {
     const port = gs.spec.healthCheck?.port ?? m.cluster.spec.ingressPort ?? defaultPort;
-    const addresses = source.from === 'Cluster' ? m.cluster.spec.ingressAddresses ?? [] : loadBalancerAddresses(m, source.from, source.name, source.namespace ?? gs.metadata?.namespace);
+    const from = addressSource(gs);
+    const addresses = source.from === 'Cluster' ? m.cluster.spec.ingressAddresses ?? [] : from ? lookup(m, from) : [];
     if (addresses.length === 0) {
       unresolved.push({ cluster: m.name, message: describeMissing(m.name, source.from, source.name, source.namespace ?? gs.metadata?.namespace) });
       continue;
@@ -43,13 +40,6 @@ export function resolveBackends(gs: GlobalService, members: MemberCluster[]): { 
     for (const address of addresses) backends.push({ cluster: m.name, region: m.cluster.spec.region, address, port });
   }
   return { backends, unresolved };
-}
-
-function loadBalancerAddresses(m: MemberCluster, kind: 'Ingress' | 'Service', name: string | undefined, namespace: string | undefined): string[] {
-  if (!name || !namespace) return [];
-  const apiVersion = kind === 'Ingress' ? 'networking.k8s.io/v1' : 'v1';
-  const obj = m.informer<LoadBalanced>(apiVersion, kind, namespace).get(`${namespace}/${name}`);
-  return (obj?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter(Boolean);
 }
 
 function describeMissing(cluster: string, from: string, name: string | undefined, namespace: string | undefined): string {

@@ -6,6 +6,7 @@ import { isNotFound } from '../kube/errors.js';
 import { answersMovedEvent, emitEvent } from '../kube/events.js';
 import type { Controller, ControllerContext } from '../serve/controller.js';
 import { resolveBackends } from './backends.js';
+import { addressSource, MemberAddresses, sourceInformer } from './published-addresses.js';
 import { loadEdges } from './edgeconfig.js';
 import { TrafficEngine } from './engine.js';
 import { validatePolicy } from './snapshot.js';
@@ -31,14 +32,22 @@ export class TrafficController implements Controller {
   private readonly queue: WorkQueue;
   private readonly informer: Informer<GlobalService>;
   private readonly written = new Map<string, string>();
-  private readonly onMemberChange = () => this.enqueueAll();
+  private readonly onMemberChange = () => { this.enqueueAll(); this.publishAddresses(); };
+  private readonly onPublished = () => this.enqueueAll();
   private readonly watched = new WeakSet<object>();
+  private readonly addresses: MemberAddresses;
 
   constructor(private readonly ctx: ControllerContext) {
     this.zones = ctx.options.gslbZones.map((origin) => new GslbZone(origin, { nameservers: [{ name: `ns1.${origin}`, addresses: [ctx.options.dnsAddress] }] }));
     this.engine = new TrafficEngine({ zones: this.zones, log: ctx.log, probe: countedProbe(ctx.metrics), onHealthChange: (key) => { countHealthTransition(ctx.metrics, key); this.queue.add(key); } });
     this.queue = observedQueue(ctx.metrics, 'traffic', (key) => this.reconcile(key), { concurrency: 4 }, (key, err) => ctx.log.warn({ globalService: key, err: (err as Error).message }, 'GlobalService reconcile failed'));
     this.informer = new Informer<GlobalService>(ctx.hub, { apiVersion: API_VERSION, kind: 'GlobalService' });
+    this.addresses = new MemberAddresses(ctx.shards, ctx.publications, ctx.log.child({ controller: 'traffic' }));
+  }
+
+  /** Publishes the load-balancer addresses of the members this replica holds (`serve --shards`). */
+  private publishAddresses(): void {
+    this.addresses.schedule(() => this.ctx.registry.list(), () => this.informer.list());
   }
 
   async start(): Promise<void> {
@@ -54,10 +63,13 @@ export class TrafficController implements Controller {
     this.informer.on('add', add).on('update', add).on('delete', add);
     this.informer.start();
     this.ctx.registry.on('change', this.onMemberChange);
+    this.ctx.publications?.on('change', this.onPublished);
   }
 
   async stop(): Promise<void> {
     this.ctx.registry.off('change', this.onMemberChange);
+    this.ctx.publications?.off('change', this.onPublished);
+    this.addresses.stop();
     this.informer.stop();
     this.queue.stop();
     this.engine.stop();
@@ -76,8 +88,9 @@ export class TrafficController implements Controller {
     }
     const hostnames = gs.spec.hostnames.map((h) => h.toLowerCase().replace(/\.$/, ''));
     const problems = this.specProblems(key, gs, hostnames);
-    const { backends, unresolved } = resolveBackends(gs, this.ctx.registry.list());
     this.watchAddressSources(gs);
+    const { backends, unresolved } = resolveBackends(gs, this.ctx.registry.list(), (m, s) => this.addresses.lookup(m, s));
+    this.publishAddresses();
     if (problems.length > 0) this.engine.remove(key);
     else {
       this.engine.apply(key, {
@@ -92,14 +105,16 @@ export class TrafficController implements Controller {
     return { requeueAfterMs: RESYNC_MS };
   }
 
-  /** Re-queues every GlobalService when a member's Ingress or Service that addresses come from changes. */
+  /**
+   * Re-queues every GlobalService when a member's Ingress or Service that addresses come from
+   * changes: watched in the members this replica reads itself, published by their holder for the others.
+   */
   private watchAddressSources(gs: GlobalService): void {
-    const source = gs.spec.address;
-    if (!source || source.from === 'Cluster') return;
-    const apiVersion = source.from === 'Ingress' ? 'networking.k8s.io/v1' : 'v1';
-    const namespace = source.namespace ?? gs.metadata?.namespace;
+    const source = addressSource(gs);
+    if (!source) return;
     for (const m of this.ctx.registry.list()) {
-      const informer = m.informer(apiVersion, source.from, namespace);
+      if (this.addresses.published(m.name)) continue;
+      const informer = sourceInformer(m, source);
       if (this.watched.has(informer)) continue;
       this.watched.add(informer);
       informer.on('add', this.onMemberChange).on('update', this.onMemberChange).on('delete', this.onMemberChange);

@@ -112,24 +112,59 @@ describe('cross-cluster service discovery on the local fleet', () => {
       { timeoutMs: 30_000, what: 'eu-west slices removed from us-east' });
   });
 
-  it('serves the same answers from `meridian serve` (DNS and /api/v1/services), with eu-west still down', async () => {
+  it('serves the same answers from two `meridian serve --shards` replicas, each watching only the members it holds; a replica killed, the other answers for all', async () => {
     await stack.stop();
-    const [dnsPort, httpPort] = [await freePort(), await freePort()];
-    const serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,discovery', '--no-leader-elect', '--probe-interval', String(PROBE_SECONDS),
-      '--dns-port', String(dnsPort), '--http-port', String(httpPort), '--dns-views', `us-east=${US_EAST}/32`, '--log-level', 'warn']);
+    const replicas = await Promise.all(['replica-a', 'replica-b'].map(async (id) => {
+      const [dnsPort, httpPort] = [await freePort(), await freePort()];
+      const child = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,discovery', '--shards', '--identity', id,
+        '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1', '--probe-interval', String(PROBE_SECONDS),
+        '--dns-port', String(dnsPort), '--http-port', String(httpPort), '--dns-views', `us-east=${US_EAST}/32`, '--log-level', 'warn']);
+      return { id, dnsPort, httpPort, child };
+    }));
+    const outputs = () => replicas.map((r) => `--- ${r.id}:\n${r.child.output().slice(-3000)}`).join('\n');
+    type Rows = Array<{ name: string; answering: string[]; clusters: Array<{ cluster: string; conflict?: string }> }>;
+    const rowsOf = async (r: typeof replicas[number]) => await (await fetch(`http://127.0.0.1:${r.httpPort}/api/v1/services`)).json() as Rows;
+    /** Each member's source in a replica's discovery: its own watches or the holder's publication. */
+    const sources = async (r: typeof replicas[number]) => {
+      const text = await (await fetch(`http://127.0.0.1:${r.httpPort}/metrics`)).text();
+      return new Map([...text.matchAll(/^meridian_discovery_member_source\{cluster="([^"]+)",source="([^"]+)"\} 1/gm)].map((m) => [m[1], m[2]]));
+    };
+    const answersWeb = async (r: typeof replicas[number], want: string[]) => {
+      const got = (await dig(r.dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST })).answers;
+      return want.every((ip) => got.includes(ip)) && !got.includes(ips['eu-west']);
+    };
     try {
-      const answers = await waitFor(async () => {
-        const r = await dig(dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST });
-        return r.answers.includes(ips['ap-south']) && !r.answers.includes(ips['eu-west']) ? r.answers : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 500, what: 'meridian serve answering web without eu-west', onTimeout: () => serve.output() });
-      expect(answers).toContain(ips['ap-south']);
-      const rows = await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/services`)).json() as Array<{ name: string; answering: string[]; clusters: Array<{ cluster: string; conflict?: string }> }>;
-      const web = rows.find((r) => r.name === 'web');
-      expect(web?.clusters.find((c) => c.cluster === 'us-east')?.conflict).toBe('PortConflict');
-      // This serve never reached eu-west (it was down when serve started), so eu-west has no row at all.
-      expect(web?.answering.sort()).toEqual(['ap-south', 'us-east']);
+      for (const r of replicas) await waitFor(() => answersWeb(r, [ips['ap-south']]), { timeoutMs: 120_000, intervalMs: 500, what: `${r.id} answering web without eu-west`, onTimeout: outputs });
+      // The Ready members are split: each is watched by exactly one replica and read from the hub by the other.
+      const split = await waitFor(async () => {
+        const [a, b] = await Promise.all(replicas.map(sources));
+        const whole = ['us-east', 'ap-south'].every((m) => a.has(m) && b.has(m) && [a.get(m), b.get(m)].sort().join() === 'published,watched');
+        return whole ? [a, b] : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500, what: 'us-east and ap-south each watched by one replica and published to the other', onTimeout: outputs });
+      expect(split.map((s) => [...s.values()]).flat()).toContain('published');
+      const rows = await Promise.all(replicas.map(rowsOf));
+      for (const r of rows) {
+        const web = r.find((x) => x.name === 'web');
+        expect(web?.clusters.find((c) => c.cluster === 'us-east')?.conflict).toBe('PortConflict');
+        expect(web?.answering.sort()).toEqual(['ap-south', 'us-east']);
+      }
+      expect(rows[1]).toEqual(rows[0]);
+      // Kill the replica that watches ap-south; the survivor takes it over, watches it, and a service
+      // exported there afterwards is answered (by the survivor's own watch of ap-south).
+      const victim = replicas[split[0].get('ap-south') === 'watched' ? 0 : 1];
+      const survivor = replicas.find((r) => r !== victim) as typeof victim;
+      await stopChild(victim.child, 'SIGKILL');
+      await waitFor(async () => (await sources(survivor)).get('ap-south') === 'watched', { timeoutMs: 60_000, intervalMs: 500, what: `${survivor.id} watching ap-south after ${victim.id} died`, onTimeout: outputs });
+      const apiSvc = await clients['ap-south'].apply<KubeObject>({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'demo' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } });
+      await exportIt(clients['ap-south'], 'api');
+      const api = await waitFor(async () => {
+        const r = await dig(survivor.dnsPort, 'api.demo.svc.clusterset.local', 'A', { source: US_EAST });
+        return r.answers.length === 1 ? r.answers : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500, what: `${survivor.id} answering api exported in ap-south`, onTimeout: outputs });
+      expect(api).toEqual([(apiSvc.spec as { clusterIP: string }).clusterIP]);
+      expect((await dig(survivor.dnsPort, 'web.demo.svc.clusterset.local', 'A', { source: US_EAST })).answers).toContain(ips['ap-south']);
     } finally {
-      await stopChild(serve);
+      for (const r of replicas) await stopChild(r.child).catch(() => undefined);
     }
   });
 });
