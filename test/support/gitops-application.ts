@@ -32,7 +32,7 @@ export function applicationFixture(dir: string, status: () => Record<string, unk
   const d: ApplicationDeps = {
     hub, log: { warn() { /* quiet */ } } as unknown as Logger, resyncMs: 20_000,
     registry: { get: () => ({ ready: true, client: member }) } as unknown as ClusterRegistry,
-    git: { checkout: async () => ({ dir, sha: 'a'.repeat(40) }) } as unknown as GitCache,
+    git: { checkout: async () => ({ dir, sha: 'a'.repeat(40) }), generation: () => 0 } as unknown as GitCache,
     apps: { hasSynced: () => true, get: () => app } as unknown as Informer<Application>,
     written: new Map(), fullChecks: new Map(), settles: new Map(),
   };

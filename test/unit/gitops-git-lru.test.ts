@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitCache } from '../../src/gitops/git/cache.js';
 import { KeyedLock } from '../../src/gitops/git/lock.js';
+import { waitFor } from '../../src/util/wait.js';
 
 // Issue 9 items 9 and 10: extracted trees are bounded by size (least recently used first, never one
 // in use), and the repository lock has deadlines on waiting and holding.
@@ -49,6 +50,18 @@ describe('extracted trees', () => {
     // A removed tree is extracted again when asked for.
     const again = await cache.checkout(url, shas[1]);
     expect(existsSync(join(again.dir, 'a.yaml'))).toBe(true);
+  });
+});
+
+describe('extracted trees, measured later', () => {
+  it('with a measure delay, the extractor\'s checkout returns before the tree is walked; the walk comes after the delay', async () => {
+    const cache = new GitCache({ dir: join(work, 'cache-later'), pollIntervalMs: 0, allowFileRepos: true, treeMeasureDelayMs: 100 });
+    const sha = await commit(10);
+    const c = await cache.checkout(`file://${origin}`, sha);
+    expect(existsSync(join(c.dir, 'a.yaml'))).toBe(true);
+    expect(cache.trees.commits(), 'not measured when the checkout returned').not.toContain(sha);
+    await waitFor(() => cache.trees.commits().includes(sha), { timeoutMs: 10_000, intervalMs: 20, what: 'the tree measured after the delay' });
+    expect(cache.trees.totalBytes).toBeGreaterThan(10_000);
   });
 });
 

@@ -48,6 +48,16 @@ export interface ApplicationDeps {
    * only in its messages is written at most once per resync interval (see syncStatusWrite).
    */
   statusWrittenAt?: Map<string, number>;
+  /**
+   * A pass that would start within this long of the end of the Application's last clean pass, with
+   * the Application, its repository's refresh count and its member's client as they were then, is put
+   * off until the interval has passed (default: never put off). Such a pass comes from a resync timer
+   * that fired while the previous pass ran, and would find what that pass just found; in the fleet
+   * bench some 15 of them ran right after their commit's pass, beside the last Applications' syncs.
+   */
+  minPassIntervalMs?: number;
+  /** What each Application's last clean pass saw and when it ended (see minPassIntervalMs). */
+  lastPasses?: Map<string, LastPass>;
   /** Called after each sync pass (metrics). */
   onSynced?: (app: Application, cluster: string, result: SyncResult) => void;
   /** Renders shared by every Application (one per source path and commit). */
@@ -59,6 +69,9 @@ export interface ApplicationDeps {
   /** The watched tracked objects of a member (its current client), shared by its Applications; without it every object is read with a GET. */
   memberCache?: (cluster: string, client: KubeClient) => LiveReader;
 }
+
+/** The end of an Application's last clean pass and the inputs it ran with. */
+export interface LastPass { endedAt: number; inputs: string; member: KubeClient }
 
 /** The kinds an Application managed last time, so a kind it no longer renders is still pruned. */
 export function previousKinds(app: Application): KindRef[] {
@@ -104,6 +117,9 @@ async function reconcileOnce(deps: ApplicationDeps, key: string, signal?: AbortS
     remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster} is ${member ? 'not ready' : 'not registered'}; nothing is applied or pruned there`)));
     return { requeueAfterMs: Math.min(deps.resyncMs, 10_000) };
   }
+  const inputs = passInputs(deps, app);
+  const wait = deferBy(deps, key, inputs, member.client);
+  if (wait > 0) return { requeueAfterMs: wait };
   let desired;
   try {
     desired = await desiredState(app, deps.git, member.client, { renders: deps.renders, onStage: deps.onStage, signal });
@@ -122,9 +138,16 @@ async function reconcileOnce(deps: ApplicationDeps, key: string, signal?: AbortS
     remember(deps, key, await writeStatus(deps.hub, app, statusUnknown(app, 'ClusterUnreachable', `member ${cluster}: ${(err as Error).message}`)));
     return { requeueAfterMs: 5000 };
   }
+  return finishPass(deps, key, app, { cluster, revision: desired.revision, result, last: { endedAt: 0, inputs, member: member.client } });
+}
+
+/** After a sync pass: metrics, the prune Event, the status write, the record of a clean pass, and when to look again. */
+async function finishPass(deps: ApplicationDeps, key: string, app: Application, pass: { cluster: string; revision: string; result: SyncResult; last: LastPass }): Promise<ReconcileResult> {
+  const { cluster, result } = pass;
   deps.onSynced?.(app, cluster, result);
   if (result.pruned.length) emitEvent(deps.hub, app, { type: 'Normal', reason: 'Pruned', message: `pruned from ${cluster}: ${result.pruned.slice(0, 10).join(', ')}`, component: 'gitops' });
-  await syncStatusWrite(deps, key, app, statusFromSync(app, desired.revision, result), result.writes);
+  await syncStatusWrite(deps, key, app, statusFromSync(app, pass.revision, result), result.writes);
+  if (!result.errors.length) deps.lastPasses?.set(key, { ...pass.last, endedAt: Date.now() });
   const settling = result.health.status === 'Progressing' || result.errors.length > 0 || result.writes > 0;
   // Health settles within seconds of an apply (pods start, deployments roll): look again soon.
   return { requeueAfterMs: settling ? settleDelay(deps, key, result.writes > 0) : forgetSettle(deps, key) };
@@ -143,6 +166,20 @@ async function syncStatusWrite(deps: ApplicationDeps, key: string, app: Applicat
   const after = await timed(deps.onStage, 'status_write', () => writeStatus(deps.hub, app, next));
   if (after) deps.statusWrittenAt?.set(key, Date.now());
   remember(deps, key, after);
+}
+
+/** What a pass reads besides the member's objects: the Application's spec and metadata, and its repository's refresh count (webhooks). */
+function passInputs(deps: ApplicationDeps, app: Application): string {
+  const m = app.metadata;
+  return JSON.stringify([m?.generation, m?.annotations, m?.labels, m?.finalizers, deps.git.generation(app.spec.source.repoURL)]);
+}
+
+/** How long to put this pass off (0: run it now, forgetting the last pass until this one ends clean): see ApplicationDeps.minPassIntervalMs. */
+function deferBy(deps: ApplicationDeps, key: string, inputs: string, member: KubeClient): number {
+  const last = deps.lastPasses?.get(key);
+  const wait = last && last.inputs === inputs && last.member === member ? last.endedAt + (deps.minPassIntervalMs ?? 0) - Date.now() : 0;
+  if (wait <= 0) deps.lastPasses?.delete(key);
+  return Math.max(0, wait);
 }
 
 /**

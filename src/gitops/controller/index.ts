@@ -10,7 +10,7 @@ import type { Controller, ControllerContext } from '../../serve/controller.js';
 import { GitCache, normalizeUrl } from '../git/cache.js';
 import { hubCredentials } from '../git/credentials.js';
 import { webhookSecret } from '../git/webhook-signature.js';
-import { reconcileApplication } from './applications.js';
+import { reconcileApplication, type LastPass } from './applications.js';
 import { APPSET_LABEL, reconcileAppSet } from './appsets.js';
 import { instrumentReconciler, watchQueueDepth } from '../../metrics/controllers.js';
 import { instrumentMemberSync } from '../../metrics/gitops.js';
@@ -27,6 +27,10 @@ import { LiveCache } from '../sync/live-cache.js';
 const APP_CONCURRENCY = 64;
 /** Reads and applies in flight to one member at once, over all its Applications. */
 const MEMBER_REQUESTS = 32;
+/** An Application's pass is put off until this long after its last one when nothing it reads from the hub or Git changed (the shortest settling re-check). */
+const MIN_PASS_INTERVAL_MS = 1000;
+/** A pushed commit's tree is measured for the cache's size bound this long after extraction, once its renders are done. */
+const TREE_MEASURE_DELAY_MS = 5000;
 
 /**
  * The gitops controller: ApplicationSets generate Applications, each Application is synced to its
@@ -61,18 +65,18 @@ export class GitopsController implements Controller {
   constructor(private readonly ctx: ControllerContext) {
     const opts = ctx.options;
     this.git = new GitCache({ dir: opts.gitopsCacheDir ?? join(process.cwd(), '.meridian-gitops'), pollIntervalMs: opts.gitopsPollIntervalMs ?? 30_000, credentials: hubCredentials(ctx.hub, SYSTEM_NAMESPACE, { watchUntil: this.stopping.signal }),
-      allowFileRepos: opts.gitopsAllowFileRepos ?? false, maxTreeBytes: opts.gitopsTreeCacheMaxBytes });
+      allowFileRepos: opts.gitopsAllowFileRepos ?? false, maxTreeBytes: opts.gitopsTreeCacheMaxBytes, treeMeasureDelayMs: TREE_MEASURE_DELAY_MS });
     this.apps = new Informer<Application>(ctx.hub, { apiVersion: API_VERSION, kind: 'Application' });
     this.appsets = new Informer<ApplicationSet>(ctx.hub, { apiVersion: API_VERSION, kind: 'ApplicationSet' });
     this.memberChanges = new MemberChanges(ctx.registry, (member) => ctx.shards.owns(member));
     const log = ctx.log.child({ controller: 'gitops' });
     const resyncMs = opts.gitopsResyncMs ?? 20_000;
     const onStage = stageMetrics(ctx.metrics);
-    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), settles: new Map<string, number>(), statusWrittenAt: new Map<string, number>(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
+    const appDeps = { hub: ctx.hub, registry: ctx.registry, git: this.git, apps: this.apps, log, resyncMs, written: new Map(), fullChecks: new Map(), settles: new Map<string, number>(), statusWrittenAt: new Map<string, number>(), minPassIntervalMs: MIN_PASS_INTERVAL_MS, lastPasses: new Map<string, LastPass>(), onSynced: (_a: Application, cluster: string, r: { writes: number }) => this.writes.inc({ cluster }, r.writes),
       renders: new SourceRenders(), onStage, memberPool: (cluster: string) => this.pools.get(cluster) ?? this.pools.set(cluster, new Limiter(MEMBER_REQUESTS)).get(cluster) as Limiter,
       memberCache: (cluster: string, client: KubeClient) => this.memberCache(cluster, client) };
     // Per-Application memory goes with the Application, or these maps grow with every one ever seen.
-    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); appDeps.settles.delete(objectKey(a)); appDeps.statusWrittenAt.delete(objectKey(a)); });
+    this.apps.on('delete', (a: Application) => { appDeps.written.delete(objectKey(a)); appDeps.fullChecks.delete(objectKey(a)); appDeps.settles.delete(objectKey(a)); appDeps.statusWrittenAt.delete(objectKey(a)); appDeps.lastPasses.delete(objectKey(a)); });
     const stuck = new Counter({ name: 'meridian_gitops_reconcile_stuck_total', help: 'Reconciles that ran past their deadline and ignored cancellation (the key was freed and retried)', labelNames: ['queue'], registers: [ctx.metrics] });
     const onStuck = (queue: string) => (key: string, ms: number) => {
       stuck.inc({ queue });
