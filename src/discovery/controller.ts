@@ -1,6 +1,7 @@
 import { WorkQueue } from '../controller/queue.js';
 import type { KubeObject } from '../kube/types.js';
 import type { MemberPublications } from '../serve/publications.js';
+import { TerminalError } from '../controller/terminal.js';
 import type { Logger } from '../util/log.js';
 import { parseIpv4Range, planClusterSetIps, type IpClaim } from './allocator.js';
 import { clustersetSnapshot, exportedService, keysOf, knownKeys, recordedIps } from './clusterset.js';
@@ -173,7 +174,7 @@ export class DiscoveryController {
         if (!(state instanceof MemberState) || !this.acts(state.name)) continue;
         if (!state.synced()) { again = true; continue; }
         await this.publications.publish(state.name, PART, publicationOf(state)).catch((err: Error) => {
-          again = true;
+          again ||= !(err instanceof TerminalError); // too large: an Event on the Cluster; the next change tries again
           this.log.warn({ cluster: state.name, err: err.message }, 'publishing the member\'s discovery state on the hub failed; retrying');
         });
       }

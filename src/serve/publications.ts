@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { TerminalError } from '../controller/terminal.js';
+import { recordEvent } from '../kube/events.js';
 import type { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
 import { stripManagedFields } from '../kube/informer-set.js';
@@ -8,6 +11,7 @@ import type { Logger } from '../util/log.js';
 
 interface PublicationObject extends KubeObject {
   data?: Record<string, string>;
+  binaryData?: Record<string, string>;
 }
 
 /** What a controller publishes about the members it holds, and reads of the others. */
@@ -29,12 +33,16 @@ export interface PublicationOptions {
   group: string;
   /** Runs a hub write with it fenced by the member's shard (ShardCoordinator.within). */
   within: <T>(member: string, fn: () => T) => T;
+  /** The member's Cluster on the hub: the owner of its publications (garbage-collected with it) and what Events are about. */
+  clusterOf?: (member: string) => KubeObject | undefined;
 }
 
 export const PUBLISHED_GROUP_LABEL = 'meridian.dev/shard-group';
 export const PUBLISHED_ROLE_LABEL = 'meridian.dev/published';
 export const PUBLISHED_MEMBER_ANNOTATION = 'meridian.dev/published-member';
-/** A ConfigMap holds at most 1 MiB; a part over this is refused with an error naming the member. */
+/** A part up to this size is kept as plain JSON (`data.<part>.json`), readable with kubectl. */
+export const INLINE_PART_BYTES = 256 * 1024;
+/** A ConfigMap holds at most 1 MiB: a larger part is gzipped (`binaryData.<part>.json.gz`), and refused beyond this. */
 export const MAX_PART_BYTES = 900 * 1024;
 const PART_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
@@ -45,13 +53,16 @@ const PART_NAME = /^[a-z][a-z0-9-]{0,30}$/;
  * written by server-side apply with a field manager of its own, so two controllers publishing
  * different parts of one member never overwrite each other. The ConfigMap's name is a hash of the
  * member's name (a Cluster name may be longer than a ConfigMap name allows); the member is in an
- * annotation. Writes run inside the member's shard (`within`), so a replica that lost the member
+ * annotation, and the member's Cluster owns it (it goes when the Cluster goes). A part over
+ * INLINE_PART_BYTES is stored gzipped (endpoints compress about tenfold); one still over
+ * MAX_PART_BYTES is a TerminalError and a Warning Event on the Cluster, not a retry loop. Writes run inside the member's shard (`within`), so a replica that lost the member
  * cannot publish for it: the hub client's fence refuses the write.
  */
 export class HubPublications extends EventEmitter implements MemberPublications {
   private readonly informer: Informer<PublicationObject>;
   private readonly parsed = new Map<string, { version: string; value: unknown }>();
   private readonly warned = new Set<string>();
+  private readonly tooLarge = new Map<string, number>();
   /** What this replica last wrote per member and part, and the version the hub held before: the cache may not show our write yet. */
   private readonly written = new Map<string, { text: string; before: string }>();
 
@@ -89,19 +100,18 @@ export class HubPublications extends EventEmitter implements MemberPublications 
   read<T>(member: string, part: string): T | undefined {
     const obj = this.informer.get(`${this.options.namespace}/${this.nameOf(member)}`);
     if (!obj || obj.metadata?.annotations?.[PUBLISHED_MEMBER_ANNOTATION] !== member) return undefined;
-    const text = obj.data?.[`${part}.json`];
-    if (text === undefined) return undefined;
     const key = `${member}\0${part}`;
     const version = obj.metadata?.resourceVersion ?? '';
     const cached = this.parsed.get(key);
     if (cached?.version === version) return cached.value as T;
     try {
-      const value = JSON.parse(text) as unknown;
+      const text = textOf(obj, part);
+      const value = text === undefined ? undefined : JSON.parse(text) as unknown;
       this.parsed.set(key, { version, value });
       this.warned.delete(key);
       return value as T;
     } catch (err) {
-      if (!this.warned.has(key)) this.log.warn({ cluster: member, configMap: `${this.options.namespace}/${this.nameOf(member)}`, field: `data.${part}.json`, err: (err as Error).message }, 'published member state does not parse; the member counts as unpublished');
+      if (!this.warned.has(key)) this.log.warn({ cluster: member, configMap: `${this.options.namespace}/${this.nameOf(member)}`, field: `${part}.json`, err: (err as Error).message }, 'published member state does not parse; the member counts as unpublished');
       this.warned.add(key);
       return undefined;
     }
@@ -112,17 +122,55 @@ export class HubPublications extends EventEmitter implements MemberPublications 
     const text = JSON.stringify(value);
     const name = this.nameOf(member);
     const current = this.informer.get(`${this.options.namespace}/${name}`);
-    if (current?.data?.[`${part}.json`] === text && current.metadata?.annotations?.[PUBLISHED_MEMBER_ANNOTATION] === member) return false;
+    const before = current?.metadata?.resourceVersion ?? '';
+    if (current?.metadata?.annotations?.[PUBLISHED_MEMBER_ANNOTATION] === member && safeTextOf(current, part) === text) return false;
     const key = `${member}\0${part}`;
     const mine = this.written.get(key);
-    if (mine?.text === text && mine.before === (current?.metadata?.resourceVersion ?? '')) return false;
-    if (Buffer.byteLength(text) > MAX_PART_BYTES) throw new Error(`ConfigMap ${this.options.namespace}/${name} (member ${member}): data.${part}.json would be ${Buffer.byteLength(text)} bytes, over the ${MAX_PART_BYTES} a ConfigMap can hold`);
+    if (mine?.text === text && mine.before === before) return false;
+    const stored = await this.encode(member, part, text);
+    const cluster = this.options.clusterOf?.(member);
+    const owner = cluster?.metadata?.uid ? [{ apiVersion: cluster.apiVersion ?? '', kind: cluster.kind ?? '', name: cluster.metadata.name ?? '', uid: cluster.metadata.uid }] : undefined;
     await this.options.within(member, () => this.hub.apply<PublicationObject>({
       apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: { name, namespace: this.options.namespace, labels: { [PUBLISHED_GROUP_LABEL]: this.options.group, [PUBLISHED_ROLE_LABEL]: 'true' }, annotations: { [PUBLISHED_MEMBER_ANNOTATION]: member } },
-      data: { [`${part}.json`]: text },
+      metadata: {
+        name, namespace: this.options.namespace, labels: { [PUBLISHED_GROUP_LABEL]: this.options.group, [PUBLISHED_ROLE_LABEL]: 'true' },
+        annotations: { [PUBLISHED_MEMBER_ANNOTATION]: member }, ...(owner ? { ownerReferences: owner } : {}),
+      },
+      ...stored,
     }, { fieldManager: `meridian-publish-${part}` }));
-    this.written.set(key, { text, before: current?.metadata?.resourceVersion ?? '' });
+    this.written.set(key, { text, before });
     return true;
+  }
+
+  /** The part as stored: plain, or gzipped when large; a TerminalError (and one Warning Event) when it cannot fit. */
+  private async encode(member: string, part: string, text: string): Promise<Pick<PublicationObject, 'data' | 'binaryData'>> {
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= INLINE_PART_BYTES) return { data: { [`${part}.json`]: text } };
+    const packed = gzipSync(text).toString('base64');
+    if (packed.length <= MAX_PART_BYTES) return { binaryData: { [`${part}.json.gz`]: packed } };
+    const message = `ConfigMap ${this.options.namespace}/${this.nameOf(member)}: the ${part} state of member ${member} is ${bytes} bytes (${packed.length} gzipped), over the ${MAX_PART_BYTES} a ConfigMap can hold; the other replicas keep its last publication`;
+    const key = `${member}\0${part}`;
+    if (this.tooLarge.get(key) !== bytes) {
+      this.tooLarge.set(key, bytes);
+      const cluster = this.options.clusterOf?.(member);
+      if (cluster) await recordEvent(this.hub, cluster, { type: 'Warning', reason: 'PublicationTooLarge', message, component: 'meridian-shards' }).catch(() => undefined);
+    }
+    throw new TerminalError(message);
+  }
+}
+
+/** A part's JSON text in a publication ConfigMap (plain or gzipped), or undefined when the part is absent. */
+function textOf(obj: PublicationObject, part: string): string | undefined {
+  const plain = obj.data?.[`${part}.json`];
+  if (plain !== undefined) return plain;
+  const packed = obj.binaryData?.[`${part}.json.gz`];
+  return packed === undefined ? undefined : gunzipSync(Buffer.from(packed, 'base64'), { maxOutputLength: 64 * 2 ** 20 }).toString('utf8');
+}
+
+function safeTextOf(obj: PublicationObject, part: string): string | undefined {
+  try {
+    return textOf(obj, part);
+  } catch {
+    return undefined;
   }
 }

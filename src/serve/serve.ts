@@ -49,7 +49,7 @@ export async function serve(options: ServeOptions, log: Logger = createLogger(op
     if (coordinator && !coordinator.owns(key)) registry.releaseInformers(key);
     registry.emit('change', key);
   });
-  const publications = coordinator ? new HubPublications(hub, { namespace: SYSTEM_NAMESPACE, group: options.shardGroup, within: (m, fn) => coordinator.within(m, fn) }, log.child({ component: 'publications' })) : undefined;
+  const publications = coordinator ? new HubPublications(hub, { namespace: SYSTEM_NAMESPACE, group: options.shardGroup, within: (m, fn) => coordinator.within(m, fn), clusterOf: (m) => registry.clusterObjects().find((c) => c.metadata?.name === m) }, log.child({ component: 'publications' })) : undefined;
   const { http, metrics } = createHttp({ registry: () => (registryStarted ? registry : undefined), isLeader: () => (coordinator ? coordinator.ownsHub() : elector?.isLeader() ?? true), identity: options.identity }, loadHttpSecurity(options.httpExposure));
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));

@@ -4,6 +4,7 @@ import type { Informer } from '../kube/informer.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Ownership } from '../serve/ownership.js';
 import type { MemberPublications } from '../serve/publications.js';
+import { TerminalError } from '../controller/terminal.js';
 import type { Logger } from '../util/log.js';
 
 /** A load-balancer address source of a GlobalService: an Ingress or Service in a member. */
@@ -106,7 +107,7 @@ export class MemberAddresses {
         const addresses: Record<string, string[]> = {};
         for (const [key, s] of [...sources].sort(([a], [b]) => a.localeCompare(b))) addresses[key] = watchedAddresses(m, s);
         await this.publications.publish(m.name, PART, { version: 1, addresses } satisfies TrafficPublication).catch((err: Error) => {
-          again = true;
+          again ||= !(err instanceof TerminalError);
           this.log.warn({ cluster: m.name, err: err.message }, 'publishing the member\'s load-balancer addresses on the hub failed; retrying');
         });
       }
