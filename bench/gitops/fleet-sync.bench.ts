@@ -73,6 +73,8 @@ class Observed {
   readonly healthy = new Map<string, number>();
   /** Seen Synced minus the status.lastSyncTime the controller wrote with it (status write + watch delivery). */
   readonly lagMs: number[] = [];
+  /** status.lastSyncTime from the webhook: when each pass had every apply answered and began its status write. */
+  readonly appliedMs: number[] = [];
   constructor(private readonly rev: string, private readonly t0: number, private readonly wallT0: number) {}
   see(a: Application): void {
     const key = a.metadata?.name ?? '';
@@ -80,7 +82,7 @@ class Observed {
     if (!this.synced.has(key) && isSynced(a, this.rev)) {
       this.synced.set(key, now);
       const wrote = Date.parse(a.status?.lastSyncTime ?? '');
-      if (Number.isFinite(wrote) && wrote >= this.wallT0) this.lagMs.push(this.wallT0 + now - wrote);
+      if (Number.isFinite(wrote) && wrote >= this.wallT0) { this.lagMs.push(this.wallT0 + now - wrote); this.appliedMs.push(wrote - this.wallT0); }
     }
     if (!this.healthy.has(key) && isHealthy(a, this.rev)) this.healthy.set(key, now);
   }
@@ -219,6 +221,8 @@ async function main(): Promise<void> {
     console.log(`        ${'webhook'.padEnd(14)}${'1'.padStart(6)}${ms1(webhookMs / 1000).padStart(11)}${ms1(webhookMs / 1000).padStart(11)}${ms1(webhookMs / 1000).padStart(11)}   (POST -> 202, repository marked stale, keys queued)`);
     for (const r of stageRows(metricsBefore, metricsSynced, SYNC_STAGES)) console.log(`        ${r.stage.padEnd(14)}${String(r.count).padStart(6)}${ms1(r.p50).padStart(11)}${ms1(r.p99).padStart(11)}${ms1(r.sum).padStart(11)}`);
     console.log(`        ${'observed'.padEnd(14)}${String(seen.lagMs.length).padStart(6)}${ms1(sampleQuantile(seen.lagMs, 0.5) / 1000).padStart(11)}${ms1(sampleQuantile(seen.lagMs, 0.99) / 1000).padStart(11)}${''.padStart(11)}   (status.lastSyncTime -> the bench's watch saw Synced)`);
+    const spread = (xs: number[]) => xs.length ? `first ${s1(Math.min(...xs))}, p50 ${s1(sampleQuantile(xs, 0.5))}, last ${s1(Math.max(...xs))}` : '-';
+    console.log(`      timeline from the webhook: applies answered, status write begun (status.lastSyncTime) ${spread(seen.appliedMs)}; seen Synced ${spread(syncedTimes)}`);
     console.log(`      the API servers' own time over the same window (apiserver_request_duration_seconds; the rest of a stage is waiting in serve):`);
     for (const row of serverRows(serversBefore, serversSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
     for (const [who, b, a] of [['members', serversBefore.members, serversSynced.members], ['hub', [serversBefore.hub], [serversSynced.hub]]] as const) {

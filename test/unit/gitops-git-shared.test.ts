@@ -45,12 +45,12 @@ describe('git cache: concurrent readers of one repository', () => {
     await cache.checkout(url, 'main');
     const second = await commit('two');
     cache.refresh(url);
-    const [fetches, archives] = [await calls('fetch'), await calls('archive')];
+    const [fetches, extractions] = [await calls('fetch'), await calls('checkout')];
     const trees = await Promise.all(Array.from({ length: 8 }, () => cache.checkout(url, 'main')));
     expect(new Set(trees.map((t) => t.sha))).toEqual(new Set([second]));
     expect(await readFile(join(trees[0].dir, 'app.yaml'), 'utf8')).toBe('two');
     expect(await calls('fetch') - fetches, 'fetches for 8 readers').toBe(1);
-    expect(await calls('archive') - archives, 'extractions for 8 readers').toBe(1);
+    expect(await calls('checkout') - extractions, 'extractions for 8 readers').toBe(1);
   });
 
   it('does not answer a resolve asked after a refresh with a fetch that started before it', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 const ran = async () => {
   const lines = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   await writeFile(log, '');
-  return lines.map((l) => l.split(' ').find((w, i, all) => !w.startsWith('-') && all[i - 1] !== '--git-dir' && all[i - 1] !== '-c') ?? '');
+  return lines.map((l) => l.split(' ').find((w, i, all) => !w.startsWith('-') && !['--git-dir', '--work-tree', '-c'].includes(all[i - 1])) ?? '');
 };
 
 beforeAll(async () => {
@@ -53,7 +53,8 @@ describe('git cache: the git processes of a fetch', () => {
     expect(await ran()).toEqual(['fetch']);
     const checkout = await c.checkout(url, 'main');
     expect(await readFile(join(checkout.dir, 'a.yaml'), 'utf8')).toBe('a: 2\n');
-    expect(await ran()).toEqual(['archive']);
+    expect(await ran(), 'one git process writes the tree (no archive | tar)').toEqual(['checkout']);
+    expect(await readdir(join(work, 'cache', 'trees')), 'nothing but the tree is left (no index, no temporary directory)').toEqual([checkout.sha]);
   });
 
   it('resolves HEAD from FETCH_HEAD too', async () => {
