@@ -75,10 +75,13 @@ async function whole(r: Replica, members: string[]): Promise<boolean> {
   return SERVICES.every((s) => members.every((m) => rows.find((x) => x.name === s)?.clusters.some((c) => c.cluster === m)));
 }
 
-async function phase(fleet: TestFleet, name: string, cli: string, replicas: number, shards: boolean, base: number[], clients: KubeClient[]): Promise<Figures> {
+/** The fleet, its member clients and the WATCH requests each member had open before any replica. */
+interface Bed { fleet: TestFleet; clients: KubeClient[]; base: number[] }
+
+async function phase({ fleet, clients, base }: Bed, name: string, replicas: number, shards: boolean): Promise<Figures> {
   console.error(`${name}: starting ${replicas} replica(s)`);
   const started = Date.now();
-  const running = await Promise.all(Array.from({ length: replicas }, (_, i) => startReplica(fleet, cli, `replica-${i}`, shards)));
+  const running = await Promise.all(Array.from({ length: replicas }, (_, i) => startReplica(fleet, CLI, `replica-${i}`, shards)));
   try {
     for (const r of running) await waitFor(() => whole(r, fleet.spec.clusters.filter((c) => c.name !== 'hub').map((c) => c.name)), { timeoutMs: 600_000, intervalMs: 1000, what: `${r.id} answering every service from every member`, onTimeout: () => r.err() });
     const upS = (Date.now() - started) / 1000;
@@ -118,8 +121,9 @@ try {
     await applyCrds(c, memberDiscoveryCrdObjects()); // what serve's discovery would install first
     await workload(c);
   }
-  results.push(await phase(fleet, 'one replica, no --shards (baseline)', CLI, 1, false, base, clients));
-  results.push(await phase(fleet, `${REPLICAS} replicas --shards, this build`, CLI, REPLICAS, true, base, clients));
+  const bed = { fleet, clients, base };
+  results.push(await phase(bed, 'one replica, no --shards (baseline)', 1, false));
+  results.push(await phase(bed, `${REPLICAS} replicas --shards, this build`, REPLICAS, true));
 } finally {
   await fleet.stop();
 }
