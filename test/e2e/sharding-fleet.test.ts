@@ -9,9 +9,11 @@ import { API_VERSION } from '../../src/api/schema.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { assignBounded } from '../../src/serve/hrw.js';
+import { MCS_API_VERSION } from '../../src/api/mcs.js';
 import { HUB_SHARD } from '../../src/serve/ownership.js';
 import { waitFor } from '../../src/util/wait.js';
 import { meridianBackground, stopChild } from '../support/cli.js';
+import { dig } from '../support/discovery.js';
 import { freePort } from '../support/envtest.js';
 import { startTestFleet, type TestFleet } from '../support/fleet.js';
 
@@ -21,14 +23,16 @@ import { startTestFleet, type TestFleet } from '../support/fleet.js';
 // own counts of writes per member); one replica is killed with SIGKILL, a new commit lands, and
 // every member converges, the dead replica's members taken over by the survivors the hashing names,
 // the others still written only by their own replica, but for the few the cap moves between the
-// survivors, which their old owner may write until it hands them over.
+// survivors, which their old owner may write until it hands them over. Throughout, every replica
+// answers a Service all members export (its API, its dashboard state, DNS) while watching only the
+// members it holds and reading the others from what their holders publish on the hub.
 
 const NS = 'meridian-system';
 const MEMBERS = Array.from({ length: 12 }, (_, i) => `member-${String(i).padStart(2, '0')}`);
 const IDS = ['replica-a', 'replica-b', 'replica-c'];
 const VICTIM = 'replica-a';
 
-interface Replica { id: string; httpPort: number; child: ReturnType<typeof meridianBackground> }
+interface Replica { id: string; httpPort: number; dnsPort: number; child: ReturnType<typeof meridianBackground> }
 
 let fleet: TestFleet;
 let member: KubeClient;
@@ -67,6 +71,29 @@ async function writesBy(r: Replica): Promise<Map<string, number>> {
   return out;
 }
 
+/** Each member's source in a replica's discovery: `watched` (its own watches) or `published` (its holder's publication). */
+async function sources(r: Replica): Promise<Map<string, string>> {
+  const text = await (await fetch(`http://127.0.0.1:${r.httpPort}/metrics`)).text();
+  return new Map([...text.matchAll(/^meridian_discovery_member_source\{cluster="([^"]+)",source="([^"]+)"\} 1/gm)].map((m) => [m[1], m[2]]));
+}
+
+/**
+ * The replicas answer for the whole fleet: each lists web with every member exporting it, in its
+ * API and its dashboard, and answers it over DNS; each member is watched by its Lease holder only.
+ */
+async function wholeEverywhere(alive: Replica[], holders: Map<string, string>): Promise<boolean> {
+  for (const r of alive) {
+    const rows = await (await fetch(`http://127.0.0.1:${r.httpPort}/api/v1/services`)).json() as Array<{ name: string; clusters: Array<{ cluster: string }> }>;
+    if (!MEMBERS.every((m) => rows.find((x) => x.name === 'web')?.clusters.some((c) => c.cluster === m))) return false;
+    const state = await (await fetch(`http://127.0.0.1:${r.httpPort}/api/v1/dashboard/state`)).json() as { services?: Array<{ name: string; clusters: unknown[] }> };
+    if ((state.services?.find((x) => x.name === 'web')?.clusters.length ?? 0) < MEMBERS.length) return false;
+    if ((await dig(r.dnsPort, 'web.demo.svc.clusterset.local', 'A')).answers.length === 0) return false;
+    const src = await sources(r);
+    if (!MEMBERS.every((m) => src.get(m) === (holders.get(m) === r.id ? 'watched' : 'published'))) return false;
+  }
+  return true;
+}
+
 async function leaseHolders(): Promise<Map<string, string>> {
   const leases = (await fleet.hub.list<KubeObject & { spec?: { holderIdentity?: string }; metadata?: { annotations?: Record<string, string> } }>('coordination.k8s.io/v1', 'Lease', { namespace: NS, labelSelector: 'meridian.dev/shard-group=meridian-shards,meridian.dev/shard-role=member' })).items;
   return new Map(leases.map((l) => [l.metadata?.annotations?.['meridian.dev/shard-key'] ?? '', l.spec?.holderIdentity ?? '']));
@@ -85,14 +112,21 @@ describe('meridian serve --shards on the local fleet', () => {
     work = await mkdtemp(join(tmpdir(), 'meridian-shards-'));
     repo = join(work, 'repo');
     execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    // A Service in the real member, exported once discovery has installed the MCS CRDs: all thirteen
+    // members (one API server) export it, each watched by its holder and published to the others.
+    await member.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    await member.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'demo' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } } } });
+    await member.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } });
     for (const id of IDS) {
-      const httpPort = await freePort();
-      const child = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--shards', '--identity', id,
-        '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1', '--probe-interval', '2', '--http-port', String(httpPort), '--dns-port', '0',
+      const [httpPort, dnsPort] = [await freePort(), await freePort()];
+      const child = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops,discovery,dashboard', '--shards', '--identity', id,
+        '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1', '--probe-interval', '2', '--http-port', String(httpPort), '--dns-port', String(dnsPort),
         '--log-level', 'info', '--gitops-cache-dir', join(work, `cache-${id}`), '--gitops-poll-interval', '2', '--gitops-resync', '5', '--allow-file-repos']);
-      replicas.push({ id, httpPort, child });
+      replicas.push({ id, httpPort, dnsPort, child });
     }
     for (const r of replicas) await waitFor(async () => (await fetch(`http://127.0.0.1:${r.httpPort}/healthz`)).ok, { timeoutMs: 180_000, intervalMs: 1000, what: `${r.id} /healthz`, onTimeout: outputs });
+    await waitFor(() => member.discovery.has(MCS_API_VERSION, 'ServiceExport'), { timeoutMs: 120_000, intervalMs: 1000, what: 'the MCS CRDs in the member', onTimeout: outputs });
+    await member.apply({ apiVersion: MCS_API_VERSION, kind: 'ServiceExport', metadata: { name: 'web', namespace: 'demo' } });
   });
 
   afterAll(async () => {
@@ -128,6 +162,7 @@ describe('meridian serve --shards on the local fleet', () => {
     }
     // Every replica got a share here (4/4/4 of the twelve), so the test shows a split, not one replica doing it all.
     expect(new Set(MEMBERS.map((m) => owners.get(m))).size).toBe(3);
+    await waitFor(() => wholeEverywhere(replicas, holders), { timeoutMs: 120_000, intervalMs: 1000, what: 'every replica answering web from all twelve members, each member watched by its holder only', onTimeout: outputs });
   });
 
   it('a replica killed: its members are taken over by the survivors, every member converges, none is written by two', async () => {
@@ -155,6 +190,7 @@ describe('meridian serve --shards on the local fleet', () => {
       if (movedBetweenSurvivors) expect(wrote.length > 0 && wrote.every((id) => id === owner || id === was.get(m)), `writers of ${m} after the kill: ${wrote.join(', ')}`).toBe(true);
       else expect(wrote, `writers of ${m} after the kill`).toEqual([owner]);
     }
+    await waitFor(() => wholeEverywhere(survivors, holders), { timeoutMs: 120_000, intervalMs: 1000, what: 'both survivors answering web from all twelve members, the victim\'s watched by their new holders', onTimeout: outputs });
     // Beyond the victim's members, the cap moves at most one between the survivors.
     expect(MEMBERS.filter((m) => was.get(m) !== VICTIM && was.get(m) !== now.get(m)).length).toBeLessThanOrEqual(1);
   });
