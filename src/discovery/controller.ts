@@ -48,6 +48,8 @@ export class DiscoveryController {
   private retryTimer: NodeJS.Timeout | undefined;
   private publishTimer: NodeJS.Timeout | undefined;
   private publishing = false;
+  /** Held members whose view changed since it was last published. */
+  private readonly unpublished = new Set<string>();
   private readonly onPublished = (name: string) => this.publishedChanged(name);
 
   /** `acts(member)`: whether this replica writes to the member (with `serve --shards`, the members it holds). */
@@ -108,8 +110,13 @@ export class DiscoveryController {
       if (!(state instanceof MemberState) || state.sliceApiVersion || !state.ready || this.settingUp.has(state)) continue;
       const current = state;
       this.settingUp.add(current);
-      current.setUp(this.options.clustersetName, (obj, kind) => { if (this.states.get(current.name) === current) this.onEvent(obj, kind); }).then(() => {
+      current.setUp(this.options.clustersetName, (obj, kind) => {
+        if (this.states.get(current.name) !== current) return;
+        this.unpublished.add(current.name);
+        this.onEvent(obj, kind);
+      }).then(() => {
         this.log.info({ cluster: current.name, endpointSlices: current.sliceApiVersion }, 'discovery set up in member');
+        this.unpublished.add(current.name);
         this.rebuildSnapshot();
       }).catch((err: Error) => {
         current.sliceApiVersion = '';
@@ -164,18 +171,22 @@ export class DiscoveryController {
     this.publishTimer ??= setTimeout(() => { this.publishTimer = undefined; void this.publishHeld(); }, delayMs).unref();
   }
 
-  /** Publishes the view of every member this replica holds and has synced (only what changed is written). */
+  /** Publishes the view of each held member that changed, once its caches have listed (the hub copy is rewritten only when it differs). */
   private async publishHeld(): Promise<void> {
     if (!this.publications || this.publishing) return this.schedulePublish(PUBLISH_RETRY_MS);
     this.publishing = true;
     let again = false;
     try {
-      for (const state of this.states.values()) {
-        if (!(state instanceof MemberState) || !this.acts(state.name)) continue;
+      for (const name of [...this.unpublished]) {
+        const state = this.states.get(name);
+        if (!(state instanceof MemberState) || !this.acts(name)) { this.unpublished.delete(name); continue; }
         if (!state.synced()) { again = true; continue; }
-        await this.publications.publish(state.name, PART, publicationOf(state)).catch((err: Error) => {
-          again ||= !(err instanceof TerminalError); // too large: an Event on the Cluster; the next change tries again
-          this.log.warn({ cluster: state.name, err: err.message }, 'publishing the member\'s discovery state on the hub failed; retrying');
+        this.unpublished.delete(name);
+        await this.publications.publish(name, PART, publicationOf(state)).catch((err: Error) => {
+          if (err instanceof TerminalError) return; // too large: an Event on the Cluster; the next change tries again
+          this.unpublished.add(name);
+          again = true;
+          this.log.warn({ cluster: name, err: err.message }, 'publishing the member\'s discovery state on the hub failed; retrying');
         });
       }
     } finally {
