@@ -32,7 +32,7 @@ import { freePort } from '../../test/support/envtest.js';
 import { startTestFleet } from '../../test/support/fleet.js';
 import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, requestCounts, requestMix, serverLatency, stageRows, summedHistogram, type HistogramSeries } from './metrics.js';
 import { naiveDeploy } from './naive.js';
-import { startCpuWindow } from './cpu-window.js';
+import { autogroupOf, fleetAutogroups, startCpuWindow } from './cpu-window.js';
 import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.js';
 
 const { values } = parseArgs({ options: {
@@ -234,7 +234,9 @@ async function main(): Promise<void> {
     console.log(`      CPU seconds used in the window (${cpuUsed.windowS.toFixed(2)} s x 2 cores; machine busy ${cpuUsed.machineBusyS.toFixed(2)} s, idle ${cpuUsed.machineIdleS.toFixed(2)} s):`);
     // Beside each row, what the same process uses per second of the steady state, times the window: the commit's own share is the difference.
     const idleRate = new Map(idleUsed.rows.map((r) => [r.what, r.cpuS / idleUsed.windowS]));
-    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)`);
+    // Beside it, how long the process's threads waited for a CPU while runnable (schedstat run_delay): starved, not slow.
+    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)${r.waitS ? `; threads waited for a CPU ${r.waitS.toFixed(2)} s` : ''}`);
+    console.log(`      scheduler autogroups (the kernel shares the CPU between these first, then between their threads): ${fleetAutogroups(fleet.spec, serve.pid)}; this bench ${autogroupOf(process.pid)}`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
     if (values['profile-serve']) console.log(`      serve's CPU profile in ${values['profile-serve']}; the commit window in its clock: ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);
