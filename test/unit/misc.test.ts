@@ -5,7 +5,7 @@ import { setCondition } from '../../src/kube/conditions.js';
 import { classifyError, KubeApiError } from '../../src/kube/errors.js';
 import { parseControllers } from '../../src/serve/options.js';
 import { parseJoin } from '../../src/cli/options/cluster.js';
-import { clusterRows } from '../../src/cli/commands/cluster.js';
+import { clusterRows, memberHolders } from '../../src/cli/commands/cluster.js';
 import type { Cluster } from '../../src/api/cluster.js';
 
 describe('quantities', () => {
@@ -89,5 +89,15 @@ describe('cluster list rows', () => {
     expect(later[0][5]).toBe('Unknown (last probe 3h ago)');
     const never = clusterRows([{ ...c('us-east', 'True'), status: { ...c('us-east', 'True').status, lastProbeTime: undefined } }], Date.parse('2026-01-01T00:05:00Z'));
     expect(never[0][5]).toBe('Unknown (last probe never)');
+  });
+
+  it('shows which shard replica holds each member, a released member, and a holder whose lease expired', () => {
+    const lease = (key: string, holder: string, renewTime: string) => ({ metadata: { name: `g-member-${key}`, annotations: { 'meridian.dev/shard-key': key } }, spec: { holderIdentity: holder, leaseDurationSeconds: 15, renewTime } });
+    const now = Date.parse('2026-01-01T00:05:00Z');
+    const holders = memberHolders([
+      lease('us-east', 'replica-a', '2026-01-01T00:04:58.000000Z'), lease('eu-west', '', '2026-01-01T00:04:58.000000Z'),
+      lease('ap-south', 'replica-b', '2026-01-01T00:03:00.000000Z'), { metadata: { name: 'other' }, spec: { holderIdentity: 'x' } },
+    ], now);
+    expect([...holders]).toEqual([['us-east', 'replica-a'], ['eu-west', '- (released)'], ['ap-south', 'replica-b (lease expired 105s ago)']]);
   });
 });

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { API_VERSION } from '../../api/schema.js';
 import type { Cluster } from '../../api/cluster.js';
 import { statusFreshness } from '../../clusters/freshness.js';
-import { installHub } from '../../clusters/install.js';
+import { installHub, SYSTEM_NAMESPACE } from '../../clusters/install.js';
+import type { KubeObject } from '../../kube/types.js';
 import { joinCluster } from '../../clusters/join.js';
 import { formatAge, formatTable } from '../../util/table.js';
 import { clientFor } from '../options/common.js';
@@ -39,15 +40,42 @@ export function clusterRows(clusters: Cluster[], now = Date.now()): string[][] {
   });
 }
 
+interface MemberLease extends KubeObject {
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string };
+}
+
+/**
+ * Which `serve --shards` replica holds each member, from the member Leases on the hub: the holder,
+ * `- (released)` while a member changes hands, or the holder with `(lease expired ...)` when it has
+ * not renewed for a lease duration (a dead replica whose members are about to be taken over).
+ */
+export function memberHolders(leases: MemberLease[], now = Date.now()): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of leases) {
+    const key = l.metadata?.annotations?.['meridian.dev/shard-key'];
+    if (!key) continue;
+    const holder = l.spec?.holderIdentity;
+    const renewed = Date.parse(l.spec?.renewTime ?? '');
+    const expiredFor = Number.isFinite(renewed) ? now - renewed - (l.spec?.leaseDurationSeconds ?? 0) * 1000 : 0;
+    out.set(key, !holder ? '- (released)' : expiredFor > 0 ? `${holder} (lease expired ${formatAge(new Date(now - expiredFor).toISOString(), now)} ago)` : holder);
+  }
+  return out;
+}
+
 async function list(flags: { kubeconfig?: string; context: string; json?: boolean }): Promise<void> {
   const hub = await clientFor(flags.kubeconfig, flags.context);
   const clusters = (await hub.list<Cluster>(API_VERSION, 'Cluster')).items;
+  const leases = (await hub.list<MemberLease>('coordination.k8s.io/v1', 'Lease', { namespace: SYSTEM_NAMESPACE, labelSelector: 'meridian.dev/shard-role=member' })).items;
   hub.close();
   if (flags.json) {
     console.log(JSON.stringify(clusters, null, 2));
     return;
   }
-  console.log(formatTable(['NAME', 'REGION', 'VERSION', 'NODES', 'CPU', 'READY', 'AGE'], clusterRows(clusters)));
+  const holders = memberHolders(leases);
+  const rows = clusterRows(clusters);
+  // The HOLDER column appears when replicas share the members (`serve --shards`).
+  if (holders.size === 0) console.log(formatTable(['NAME', 'REGION', 'VERSION', 'NODES', 'CPU', 'READY', 'AGE'], rows));
+  else console.log(formatTable(['NAME', 'REGION', 'VERSION', 'NODES', 'CPU', 'READY', 'AGE', 'HOLDER'], rows.map((r) => [...r, holders.get(r[0]) ?? '-'])));
 }
 
 async function remove(name: string, flags: { kubeconfig?: string; context: string }): Promise<void> {
