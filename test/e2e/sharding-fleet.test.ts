@@ -12,7 +12,7 @@ import { assignBounded } from '../../src/serve/hrw.js';
 import { MCS_API_VERSION } from '../../src/api/mcs.js';
 import { HUB_SHARD } from '../../src/serve/ownership.js';
 import { waitFor } from '../../src/util/wait.js';
-import { meridianBackground, stopChild } from '../support/cli.js';
+import { meridian, meridianBackground, stopChild } from '../support/cli.js';
 import { dig } from '../support/discovery.js';
 import { freePort } from '../support/envtest.js';
 import { startTestFleet, type TestFleet } from '../support/fleet.js';
@@ -143,6 +143,10 @@ describe('meridian serve --shards on the local fleet', () => {
       const holders = await leaseHolders();
       return MEMBERS.every((m) => holders.get(m) === owners.get(m));
     }, { timeoutMs: 180_000, intervalMs: 1000, what: 'every member Lease with its hashing owner', onTimeout: outputs });
+    // `meridian cluster list` shows who holds each member.
+    const listed = meridian(['cluster', 'list', '--kubeconfig', fleet.kubeconfig]);
+    expect(listed.code, listed.stderr).toBe(0);
+    for (const m of MEMBERS) expect(listed.stdout.split('\n').find((l) => l.startsWith(`${m} `))?.trim().endsWith(owners.get(m) ?? '?'), `${m} row: ${listed.stdout}`).toBe(true);
     const revA = await commit('a');
     await fleet.hub.apply({
       apiVersion: API_VERSION, kind: 'ApplicationSet', metadata: { name: 'shard', namespace: NS },
