@@ -40,12 +40,13 @@ interface Figures { phase: string; replicas: number; upS: number; watches: numbe
 
 /** Open WATCH requests an API server counts now (1.20: apiserver_longrunning_gauge; later: apiserver_longrunning_requests). */
 async function openWatches(client: KubeClient): Promise<number> {
-  const { text } = await client.getText('/metrics');
+  // A minute: at 24 members the two cores are saturated and /metrics is large.
+  const { text } = await client.getText('/metrics', 60_000);
   return text.split('\n').filter((l) => /^apiserver_longrunning_(gauge|requests)\{/.test(l) && l.includes('verb="WATCH"')).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
 async function configMapWrites(hub: KubeClient): Promise<number> {
-  const { text } = await hub.getText('/metrics');
+  const { text } = await hub.getText('/metrics', 60_000);
   return text.split('\n').filter((l) => l.startsWith('apiserver_request_total{') && l.includes('resource="configmaps"') && /verb="(APPLY|PATCH|POST|PUT)"/.test(l)).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
