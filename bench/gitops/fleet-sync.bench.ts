@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     // Beside each row, what the same process uses per second of the steady state, times the window: the commit's own share is the difference.
     const idleRate = new Map(idleUsed.rows.map((r) => [r.what, r.cpuS / idleUsed.windowS]));
     // Beside it, how long the process's threads waited for a CPU while runnable (schedstat run_delay): starved, not slow.
-    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)${r.waitS ? `; threads waited for a CPU ${r.waitS.toFixed(2)} s` : ''}`);
+    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)${r.waitS ? `; threads waited for a CPU ${r.waitS.toFixed(2)} s` : ''}${r.mainWaitS !== undefined ? ` (its main thread ${r.mainWaitS.toFixed(2)} s)` : ''}`);
     console.log(`      scheduler autogroups (the kernel shares the CPU between these first, then between their threads): ${fleetAutogroups(fleet.spec, serve.pid)}; this bench ${autogroupOf(process.pid)}`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
