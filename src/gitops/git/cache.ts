@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Checkout } from '../generators/types.js';
 import { gitAuth, type CredentialsLookup } from './credentials.js';
 import { KeyedLock } from './lock.js';
@@ -159,9 +159,11 @@ export class GitCache {
   private async extract(repoURL: string, sha: string, dir: string, signal: AbortSignal): Promise<void> {
     // No --end-of-options: checkout then takes the commit for a path. The id is checked instead.
     if (!isCommitId(sha)) throw new Error(`not a commit id: "${sha.slice(0, 80)}"`);
-    const index = `${dir}.index`;
+    // Absolute: git moves into the work tree before it opens the index, so a relative cache dir would miss.
+    const tree = resolve(dir);
+    const index = `${tree}.index`;
     try {
-      await this.git(['--git-dir', this.bareDir(repoURL), '--work-tree', dir, 'checkout', '-q', '-f', sha, '--', '.'], { signal, env: { GIT_INDEX_FILE: index } });
+      await this.git(['--git-dir', this.bareDir(repoURL), '--work-tree', tree, 'checkout', '-q', '-f', sha, '--', '.'], { signal, env: { GIT_INDEX_FILE: index } });
     } finally {
       await rm(index, { force: true });
     }
