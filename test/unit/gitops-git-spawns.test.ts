@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitCache } from '../../src/gitops/git/cache.js';
 import { SAFE_PATH } from '../../src/gitops/git/env.js';
@@ -55,6 +55,12 @@ describe('git cache: the git processes of a fetch', () => {
     expect(await readFile(join(checkout.dir, 'a.yaml'), 'utf8')).toBe('a: 2\n');
     expect(await ran(), 'one git process writes the tree (no archive | tar)').toEqual(['checkout']);
     expect(await readdir(join(work, 'cache', 'trees')), 'nothing but the tree is left (no index, no temporary directory)').toEqual([checkout.sha]);
+  });
+
+  it('writes the tree under a cache dir given as a relative path', async () => {
+    const c = new GitCache({ dir: relative(process.cwd(), join(work, 'cache-relative')), pollIntervalMs: 600_000, allowFileRepos: true });
+    const checkout = await c.checkout(`file://${origin}`, 'main');
+    expect(await readFile(join(checkout.dir, 'a.yaml'), 'utf8')).toBe('a: 2\n');
   });
 
   it('resolves HEAD from FETCH_HEAD too', async () => {
