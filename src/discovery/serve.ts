@@ -32,12 +32,13 @@ export class DiscoveryServeController implements Controller {
     new Gauge({ name: 'meridian_discovery_snapshot_serial', help: 'Serial of the clusterset.local snapshot served', registers: [ctx.metrics], collect() { this.set(zone.snapshot().serial); } });
     const discovery = this.discovery;
     new Gauge({
-      name: 'meridian_discovery_member_source', help: 'Where this replica reads each member from: its own watches (watched) or what the member\'s holder publishes on the hub (published, serve --shards)',
+      name: 'meridian_discovery_member_source', help: 'Where this replica reads each member from: its own watches (watched) or what the member\'s holder publishes on the hub (published, or pending until it has been read; serve --shards)',
       labelNames: ['cluster', 'source'], registers: [ctx.metrics],
       collect() {
         this.reset();
         const watched = new Set(discovery.watched());
-        for (const m of discovery.members()) this.set({ cluster: m.name, source: watched.has(m.name) ? 'watched' : 'published' }, 1);
+        // `pending`: read from the hub, but its holder's publication has not been read yet.
+        for (const m of discovery.members()) this.set({ cluster: m.name, source: watched.has(m.name) ? 'watched' : m.synced() ? 'published' : 'pending' }, 1);
       },
     });
     const reverse = new ClustersetReverseZone(() => zone.snapshot());

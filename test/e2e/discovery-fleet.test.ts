@@ -142,12 +142,15 @@ describe('cross-cluster service discovery on the local fleet', () => {
         return whole ? [a, b] : undefined;
       }, { timeoutMs: 60_000, intervalMs: 500, what: 'us-east and ap-south each watched by one replica and published to the other', onTimeout: outputs });
       expect(split.map((s) => [...s.values()]).flat()).toContain('published');
-      const rows = await Promise.all(replicas.map(rowsOf));
-      for (const r of rows) {
-        const web = r.find((x) => x.name === 'web');
-        expect(web?.clusters.find((c) => c.cluster === 'us-east')?.conflict).toBe('PortConflict');
-        expect(web?.answering.sort()).toEqual(['ap-south', 'us-east']);
-      }
+      // A replica reads a member's publication a moment after it starts reading the member from the hub: wait, bounded, for both pictures.
+      const settled = (rows: Rows) => {
+        const web = rows.find((x) => x.name === 'web');
+        return web?.clusters.find((c) => c.cluster === 'us-east')?.conflict === 'PortConflict' && JSON.stringify([...web.answering].sort()) === JSON.stringify(['ap-south', 'us-east']);
+      };
+      const rows = await waitFor(async () => {
+        const both = await Promise.all(replicas.map(rowsOf));
+        return both.every(settled) ? both : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500, what: 'both replicas listing web with us-east in PortConflict and answering from ap-south and us-east', onTimeout: outputs });
       expect(rows[1]).toEqual(rows[0]);
       // Kill the replica that watches ap-south; the survivor takes it over, watches it, and a service
       // exported there afterwards is answered (by the survivor's own watch of ap-south).
