@@ -153,7 +153,8 @@ export class H2Connection {
       stream.on('error', fail);
       stream.on('close', () => {
         this.finished(session);
-        fail(new KubeApiError(`${req.what}: stream closed (code ${stream.rstCode})`, 0));
+        // Every stream closes, most after their answer: only a stream closed unanswered is an error.
+        if (!settled) fail(new KubeApiError(`${req.what}: stream closed (code ${stream.rstCode})`, 0));
       });
       if (req.timeoutMs > 0) {
         stream.setTimeout(req.timeoutMs, () => {
