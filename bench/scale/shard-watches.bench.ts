@@ -36,13 +36,30 @@ const SERVICES = Array.from({ length: Number(values.services) }, (_, i) => `svc-
 const WINDOW_S = Number(values.window);
 
 interface Replica { id: string; httpPort: number; child: ChildProcess; err: () => string }
-interface Figures { phase: string; replicas: number; upS: number; watches: number[]; rssMiB: number[]; cpuS: number[]; hubCmWrites: number }
+interface Figures { phase: string; replicas: number; upS: number; watches: number[]; byResource: Map<string, number>; rssMiB: number[]; cpuS: number[]; hubCmWrites: number }
 
-/** Open WATCH requests an API server counts now (1.20: apiserver_longrunning_gauge; later: apiserver_longrunning_requests). */
-async function openWatches(client: KubeClient): Promise<number> {
+/** Open WATCH requests an API server counts now, by resource (1.20: apiserver_longrunning_gauge; later: apiserver_longrunning_requests). */
+async function openWatches(client: KubeClient): Promise<Map<string, number>> {
   // A minute: at 24 members the two cores are saturated and /metrics is large.
   const { text } = await client.getText('/metrics', 60_000);
-  return text.split('\n').filter((l) => /^apiserver_longrunning_(gauge|requests)\{/.test(l) && l.includes('verb="WATCH"')).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const by = new Map<string, number>();
+  for (const l of text.split('\n')) {
+    if (!/^apiserver_longrunning_(gauge|requests)\{/.test(l) || !l.includes('verb="WATCH"')) continue;
+    const resource = /resource="([^"]*)"/.exec(l)?.[1] ?? '?';
+    by.set(resource, (by.get(resource) ?? 0) + Number(l.slice(l.lastIndexOf(' ') + 1)));
+  }
+  return by;
+}
+
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** Watches now beyond the fleet's own, summed over members, by resource. */
+function beyond(now: Array<Map<string, number>>, base: Array<Map<string, number>>): Map<string, number> {
+  const out = new Map<string, number>();
+  now.forEach((m, i) => {
+    for (const [r, n] of m) out.set(r, (out.get(r) ?? 0) + n - (base[i].get(r) ?? 0));
+  });
+  return out;
 }
 
 async function configMapWrites(hub: KubeClient): Promise<number> {
@@ -77,7 +94,7 @@ async function whole(r: Replica, members: string[]): Promise<boolean> {
 }
 
 /** The fleet, its member clients and the WATCH requests each member had open before any replica. */
-interface Bed { fleet: TestFleet; clients: KubeClient[]; base: number[] }
+interface Bed { fleet: TestFleet; clients: KubeClient[]; base: Array<Map<string, number>> }
 
 async function phase({ fleet, clients, base }: Bed, name: string, replicas: number, shards: boolean): Promise<Figures> {
   console.error(`${name}: starting ${replicas} replica(s)`);
@@ -90,9 +107,10 @@ async function phase({ fleet, clients, base }: Bed, name: string, replicas: numb
     const cpu0 = running.map((r) => cpuSecondsOfTree(r.child.pid as number));
     const writes0 = await configMapWrites(fleet.hub);
     await sleep(WINDOW_S * 1000);
-    const watches = (await Promise.all(clients.map(openWatches))).map((w, i) => w - base[i]);
+    const now = await Promise.all(clients.map(openWatches));
+    const watches = now.map((w, i) => total(w) - total(base[i]));
     return {
-      phase: name, replicas, upS, watches, hubCmWrites: (await configMapWrites(fleet.hub)) - writes0,
+      phase: name, replicas, upS, watches, byResource: beyond(now, base), hubCmWrites: (await configMapWrites(fleet.hub)) - writes0,
       rssMiB: running.map((r) => rssOfTree(r.child.pid as number)), cpuS: running.map((r, i) => cpuSecondsOfTree(r.child.pid as number) - cpu0[i]),
     };
   } finally {
@@ -134,3 +152,5 @@ console.log(formatTable(['phase', 'replicas', 'whole after', 'member watches (su
   r.phase, String(r.replicas), `${r.upS.toFixed(1)} s`, String(r.watches.reduce((a, b) => a + b, 0)), mean(r.watches).toFixed(1),
   r.rssMiB.map((x) => x.toFixed(0)).join(' / '), r.cpuS.map((x) => x.toFixed(2)).join(' / '), String(r.hubCmWrites),
 ])));
+console.log('\nmember watches by resource (summed over the members, beyond the fleet\'s own):');
+for (const r of results) console.log(`  ${r.phase}: ${[...r.byResource].filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b)).map(([res, n]) => `${res} ${n}`).join(', ')}`);

@@ -58,6 +58,8 @@ export class ClusterManager implements Controller {
   private async probeAndWrite(name: string, cluster: Cluster, interval: number): Promise<{ requeueAfterMs: number }> {
     const member = this.ctx.registry.get(name);
     const status = member ? await this.probe(member, cluster, interval) : notConnected(cluster);
+    // The member moved to another replica while it answered: the holder probes it and watches it.
+    if (!status) return { requeueAfterMs: interval };
     const wasReady = member?.ready;
     this.ctx.registry.setReady(name, status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
     const flipped = member && wasReady !== member.ready && memberReadyEvent(cluster.status?.conditions, status.conditions); if (flipped) emitEvent(this.ctx.hub, cluster, flipped);
@@ -65,11 +67,14 @@ export class ClusterManager implements Controller {
     return { requeueAfterMs: interval };
   }
 
-  private async probe(member: MemberCluster, cluster: Cluster, interval: number): Promise<ClusterStatus> {
+  /** The member's status from a probe; undefined when the member moved to another replica meanwhile. */
+  private async probe(member: MemberCluster, cluster: Cluster, interval: number): Promise<ClusterStatus | undefined> {
     const started = Date.now();
     const base: ClusterStatus = { ...cluster.status, observedGeneration: cluster.metadata?.generation, lastProbeTime: new Date().toISOString() };
     try {
       const version = await member.client.version(Math.max(500, Math.min(interval * 0.8, 4000)));
+      // Informers asked for after the member moved away would watch it from here forever.
+      if (!this.ctx.shards.owns(member.name)) return undefined;
       const nodes = member.informer('v1', 'Node');
       const pods = member.informer('v1', 'Pod');
       const summary = summarizeCapacity(nodes.list(), pods.list());

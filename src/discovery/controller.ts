@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.js';
 import { parseIpv4Range, planClusterSetIps, type IpClaim } from './allocator.js';
 import { clustersetSnapshot, exportedService, keysOf, knownKeys, recordedIps } from './clusterset.js';
 import { resolveService, type ResolvedService } from './conflicts.js';
-import { MemberState, type DiscoveryMember } from './member-state.js';
+import { MemberState, MovedAway, type DiscoveryMember } from './member-state.js';
 import { checkPublication, publicationOf, PublishedMember, type CheckedPublication, type MemberView } from './member-view.js';
 import { splitKey } from './model.js';
 import type { DiscoveryOptions } from './options.js';
@@ -110,16 +110,18 @@ export class DiscoveryController {
       if (!(state instanceof MemberState) || state.sliceApiVersion || !state.ready || this.settingUp.has(state)) continue;
       const current = state;
       this.settingUp.add(current);
+      const wanted = () => this.states.get(current.name) === current;
       current.setUp(this.options.clustersetName, (obj, kind) => {
-        if (this.states.get(current.name) !== current) return;
+        if (!wanted()) return;
         this.unpublished.add(current.name);
         this.onEvent(obj, kind);
-      }).then(() => {
+      }, wanted).then(() => {
         this.log.info({ cluster: current.name, endpointSlices: current.sliceApiVersion }, 'discovery set up in member');
         this.unpublished.add(current.name);
         this.rebuildSnapshot();
       }).catch((err: Error) => {
         current.sliceApiVersion = '';
+        if (err instanceof MovedAway) return void this.log.info({ cluster: current.name }, 'discovery set-up stopped: the member moved to another replica');
         this.log.warn({ cluster: current.name, err: err.message }, 'discovery set-up in member failed; retrying');
         this.retryTimer ??= setTimeout(() => { this.retryTimer = undefined; this.setUpPending(); }, 2000).unref();
       }).finally(() => this.settingUp.delete(current));

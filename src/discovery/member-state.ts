@@ -44,10 +44,14 @@ export class MemberState implements MemberCaches, MemberView {
     return this.member.ready;
   }
 
-  /** Installs what the member lacks and starts the informers; throws when the member does not answer. */
-  async setUp(clustersetName: string, onEvent: (obj: KubeObject, kind: string) => void): Promise<void> {
+  /**
+   * Installs what the member lacks and starts the informers; throws when the member does not
+   * answer, or when `wanted()` turns false meanwhile (the member moved to another replica): no
+   * informer is asked for then, since nothing would stop it.
+   */
+  async setUp(clustersetName: string, onEvent: (obj: KubeObject, kind: string) => void, wanted: () => boolean = () => true): Promise<void> {
     await this.install(clustersetName);
-    await this.attach(onEvent);
+    await this.attach(onEvent, wanted);
   }
 
   /** Installs the MCS CRDs when missing and writes the member's ClusterProperties. */
@@ -63,9 +67,10 @@ export class MemberState implements MemberCaches, MemberView {
   }
 
   /** Picks the EndpointSlice version the member serves and starts (or joins) the shared informers. */
-  async attach(onEvent: (obj: KubeObject, kind: string) => void = () => undefined): Promise<void> {
+  async attach(onEvent: (obj: KubeObject, kind: string) => void = () => undefined, wanted: () => boolean = () => true): Promise<void> {
     const client = this.member.client;
     const sliceApiVersion = await client.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
+    if (!wanted()) throw new MovedAway(this.name);
     this.services = this.member.informer<ServiceObject>('v1', 'Service');
     this.slices = this.member.informer<EndpointSliceObject>(sliceApiVersion, 'EndpointSlice');
     this.exports = this.member.informer<ServiceExport>(MCS_API_VERSION, 'ServiceExport');
@@ -132,5 +137,12 @@ export class MemberState implements MemberCaches, MemberView {
 
   importIps(key: string): string[] {
     return this.imports.get(key)?.spec?.ips ?? [];
+  }
+}
+
+/** Set-up stopped because the member is no longer this replica's to watch. */
+export class MovedAway extends Error {
+  constructor(member: string) {
+    super(`member ${member} moved to another replica during discovery set-up`);
   }
 }

@@ -101,7 +101,10 @@ export class MemberAddresses {
         const s = addressSource(gs);
         if (s) sources.set(sourceKey(s), s);
       }
-      for (const m of this.members().filter((x) => this.shards.owns(x.name))) {
+      for (const m of this.members()) {
+        // Asked again for each member: one may have moved away while an earlier one was published,
+        // and a watch started for it now would run here with nothing to stop it.
+        if (!this.shards.owns(m.name)) continue;
         // Published only from listed watches: an empty cache is not an Ingress without addresses.
         if (![...sources.values()].every((s) => sourceInformer(m, s).hasSynced())) { again = true; continue; }
         const addresses: Record<string, string[]> = {};

@@ -146,6 +146,8 @@ export class GitopsController implements Controller {
 
   /** The member's cache of tracked objects for this client; a new client (new credentials, reconnect) gets a new cache. */
   private memberCache(cluster: string, client: KubeClient): LiveCache {
+    // A pass still running after its member moved to another replica starts no watch there: nothing would stop it.
+    if (!this.ctx.shards.owns(cluster)) return LiveCache.off();
     const entry = this.caches.get(cluster);
     if (entry?.client === client) return entry.cache;
     entry?.cache.stop();

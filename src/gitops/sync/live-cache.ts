@@ -38,6 +38,15 @@ export class LiveCache implements LiveReader {
     return new LiveCache((apiVersion, kind) => new Informer(client, { apiVersion, kind, labelSelector: TRACKING_LABEL, transform: stripManagedFields }).start());
   }
 
+  /** A cache that holds nothing and never watches: every read goes to the member. */
+  static off(): LiveCache {
+    const cache = new LiveCache(() => {
+      throw new Error('a cache that is off starts no watch');
+    });
+    cache.stop();
+    return cache;
+  }
+
   cached(o: KubeObject): KubeObject | undefined {
     if (this.stopped || !o.apiVersion || !o.kind) return undefined;
     const informer = this.informer(o.apiVersion, o.kind);
@@ -56,7 +65,7 @@ export class LiveCache implements LiveReader {
 
   wrote(live: KubeObject): void {
     const rv = live.metadata?.resourceVersion;
-    if (!rv || !live.apiVersion || !live.kind) return;
+    if (this.stopped || !rv || !live.apiVersion || !live.kind) return;
     this.written.set(`${live.apiVersion}/${live.kind}/${objectKey(live)}`, rv);
   }
 
