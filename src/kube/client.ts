@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -7,6 +8,7 @@ import { H2Connection, REQUEST_STREAMS, type Answer } from './h2.js';
 import { RequestLanes, type RequestPriority } from './lanes.js';
 import { apiError, plainAgents, readBody, reportRequest, REQUEST_CONNECTIONS, tlsAgents, type Agents } from './transport.js';
 import type { KubeList, KubeObject, ResourceRef } from './types.js';
+import { linkSignals } from '../util/abort.js';
 
 /** Options for one API request. */
 export interface RequestOptions {
@@ -64,6 +66,8 @@ interface Prepared {
   priority: RequestPriority;
   /** `${method} ${server}${path}`, the prefix of its error messages. */
   what: string;
+  /** Drops the link between the caller's signal and the write fence's, once the request is done. */
+  unlink?: () => void;
 }
 
 function noConnection(p: Prepared): KubeApiError {
@@ -156,12 +160,15 @@ export class KubeClient {
   /** Sends one request and parses the JSON answer; non-2xx answers throw KubeApiError. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const timing = { started: performance.now(), waitMs: 0, status: 0 };
+    let prepared: Prepared | undefined;
     try {
-      const { status, text } = await this.exchange(this.prepare(method, path, options), timing);
+      prepared = this.prepare(method, path, options);
+      const { status, text } = await this.exchange(prepared, timing);
       timing.status = status;
       if (status >= 300) throw apiError(method, path, status, text);
       return (text ? JSON.parse(text) : {}) as T;
     } finally {
+      prepared?.unlink?.();
       reportRequest({ client: this.contextName, method, priority: options.priority ?? 'normal', waitMs: timing.waitMs, totalMs: performance.now() - timing.started, status: timing.status });
     }
   }
@@ -217,9 +224,16 @@ export class KubeClient {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
     const what = `${method} ${this.server}${path}`;
     let signal = options.signal;
+    let unlink: (() => void) | undefined;
     if (fence) {
       if (!fence.valid() || fence.signal.aborted) throw new KubeApiError(`${what}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader');
-      signal = signal ? AbortSignal.any([signal, fence.signal]) : fence.signal;
+      if (signal) {
+        // One listener per write in flight, removed when it ends (bounded by the lanes, so no leak):
+        // not a reason for Node's warning about more than ten.
+        setMaxListeners(0, fence.signal);
+        ({ signal, unlink } = linkSignals(signal, fence.signal));
+      }
+      else signal = fence.signal;
     }
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -231,7 +245,7 @@ export class KubeClient {
       // end, and the next request on that keep-alive connection then fails with 400.
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    return { method, url, headers, body, signal, timeoutMs: options.timeoutMs ?? this.timeoutMs, priority: options.priority ?? 'normal', what };
+    return { method, url, headers, body, signal, timeoutMs: options.timeoutMs ?? this.timeoutMs, priority: options.priority ?? 'normal', what, unlink };
   }
 
   /**

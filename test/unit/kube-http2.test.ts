@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { getEventListeners, setMaxListeners } from 'node:events';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,33 @@ describe('kube client over HTTP/2', () => {
     try {
       // This server speaks HTTP/2 only (allowHTTP1 unset): an HTTP/1.1 request cannot get through.
       await expect(client.request('GET', '/x', { timeoutMs: 2000 })).rejects.toThrow();
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('a fenced write with a signal of its own', () => {
+  /** What a signal still holds for others: its abort listeners and Node's own list of signals made from it. */
+  const held = (s: AbortSignal) => {
+    const dependants = Object.getOwnPropertySymbols(s).find((k) => k.description === 'kDependantSignals');
+    return getEventListeners(s, 'abort').length + ((dependants ? (s as unknown as Record<symbol, Set<unknown>>)[dependants]?.size : 0) ?? 0);
+  };
+
+  it('leaves nothing behind on the fence or the caller signal, and is still cancelled by either', async () => {
+    const client = KubeClient.fromToken(base, caPem, 'the-token', 'member');
+    const lease = new AbortController();
+    const caller = new AbortController();
+    setMaxListeners(0, caller.signal); // a long-lived caller signal, as the proxy scheduler's
+    client.fenceWrites({ valid: () => true, signal: lease.signal, describe: () => 'replica-a' });
+    try {
+      await Promise.all(Array.from({ length: 200 }, (_, i) => client.request('POST', `/api/v1/namespaces/a/configmaps?n=${i}`, { body: {}, signal: caller.signal })));
+      // Both signals live as long as the lease and the caller: each write must drop its link to them.
+      expect(held(lease.signal)).toBe(0);
+      expect(held(caller.signal)).toBe(0);
+      const inFlight = client.request('POST', '/api/v1/namespaces/a/configmaps?n=late', { body: {}, signal: caller.signal });
+      lease.abort(new Error('lease lost'));
+      await expect(inFlight).rejects.toThrow();
     } finally {
       client.close();
     }
