@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { KubeApiError } from './errors.js';
 import type { KubeClient } from './client.js';
 import type { KubeObject } from './types.js';
@@ -217,9 +218,11 @@ export function isStaleResourceVersion(err: unknown): boolean {
   return err.status === 410 || err.reason === 'Expired' || err.reason === 'Gone' || (err.status === 504 && /too large resource version/i.test(err.message));
 }
 
+/**
+ * Resolves after ms, or at once when the signal fires. Node's own timer takes its listener off the
+ * signal when it fires: the informer's signal lives as long as the informer, and a listener left
+ * there by every backoff (a member down for an hour) would pile up.
+ */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
