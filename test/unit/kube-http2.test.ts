@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/kube/client.js';
+import { waitFor } from '../../src/util/wait.js';
 
 // Requests to an API server that speaks HTTP/2 go as streams over one connection, as client-go
 // sends them: a burst opens one TLS connection, not one per request in flight. A connection the
@@ -149,6 +150,19 @@ describe('a fenced write with a signal of its own', () => {
       const inFlight = client.request('POST', '/api/v1/namespaces/a/configmaps?n=late', { body: {}, signal: caller.signal });
       lease.abort(new Error('lease lost'));
       await expect(inFlight).rejects.toThrow();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('an unfenced request leaves nothing on the caller signal either', async () => {
+    const client = KubeClient.fromToken(base, caPem, 'the-token', 'member');
+    const caller = new AbortController();
+    setMaxListeners(0, caller.signal);
+    try {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => client.request('POST', `/api/v1/namespaces/a/configmaps?u=${i}`, { body: {}, signal: caller.signal })));
+      // Node's HTTP/2 stream takes its listener off at 'close', which follows the answer's 'end'.
+      await waitFor(() => held(caller.signal) === 0, { timeoutMs: 10_000, what: 'every stream\'s abort listener off the caller signal' });
     } finally {
       client.close();
     }
