@@ -223,18 +223,7 @@ export class KubeClient {
   private prepare(method: string, path: string, options: RequestOptions): Prepared {
     const fence = method !== 'GET' && !options.unfenced ? this.fence : undefined;
     const what = `${method} ${this.server}${path}`;
-    let signal = options.signal;
-    let unlink: (() => void) | undefined;
-    if (fence) {
-      if (!fence.valid() || fence.signal.aborted) throw new KubeApiError(`${what}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader');
-      if (signal) {
-        // One listener per write in flight, removed when it ends (bounded by the lanes, so no leak):
-        // not a reason for Node's warning about more than ten.
-        setMaxListeners(0, fence.signal);
-        ({ signal, unlink } = linkSignals(signal, fence.signal));
-      }
-      else signal = fence.signal;
-    }
+    if (fence && (!fence.valid() || fence.signal.aborted)) throw new KubeApiError(`${what}: refused, ${fence.describe()} does not hold the lease for this write`, 0, 'NotLeader');
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -244,6 +233,17 @@ export class KubeClient {
       // Without a length Node sends DELETE bodies chunked, which the API server does not read to the
       // end, and the next request on that keep-alive connection then fails with 400.
       headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    // Linked last, once nothing above can throw: the request's end unlinks them (request()).
+    let signal = options.signal;
+    let unlink: (() => void) | undefined;
+    if (fence && signal) {
+      // One listener per write in flight, removed when it ends (bounded by the lanes, so no leak):
+      // not a reason for Node's warning about more than ten.
+      setMaxListeners(0, fence.signal);
+      ({ signal, unlink } = linkSignals(signal, fence.signal));
+    } else if (fence) {
+      signal = fence.signal;
     }
     return { method, url, headers, body, signal, timeoutMs: options.timeoutMs ?? this.timeoutMs, priority: options.priority ?? 'normal', what, unlink };
   }
