@@ -81,9 +81,10 @@ describe('scheduling webhook process', () => {
       expect(server.pid).not.toBe(process.pid);
       // A client in another process is answered while this event loop is held (the old in-process
       // server could answer nothing until the loop was free): it writes the status into a file,
-      // which this loop polls synchronously, bounded at 60 s.
+      // which this loop polls synchronously, bounded at 60 s. The file appears by a rename, whole: a
+      // file seen between its creation and its write read as '' once, under load.
       const answered = join(mkdtempSync(join(tmpdir(), 'webhook-')), 'status');
-      const script = `require('https').request(process.env.URL, { method: 'POST', ca: process.env.CA }, (r) => { r.resume(); r.on('end', () => require('fs').writeFileSync(process.env.OUT, String(r.statusCode))); }).end(process.env.BODY)`;
+      const script = `require('https').request(process.env.URL, { method: 'POST', ca: process.env.CA }, (r) => { r.resume(); r.on('end', () => { const fs = require('fs'); fs.writeFileSync(process.env.OUT + '.part', String(r.statusCode)); fs.renameSync(process.env.OUT + '.part', process.env.OUT); }); }).end(process.env.BODY)`;
       const client = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: `${base}/elect/us-east`, CA: server.caPem, BODY: elected(), OUT: answered }, stdio: 'ignore' });
       const spinStart = Date.now();
       while (!existsSync(answered) && Date.now() - spinStart < 60_000) { /* hold the loop */ }
