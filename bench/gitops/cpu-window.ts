@@ -7,10 +7,10 @@ import type { FleetSpec } from '../../src/fleet/layout.js';
 import { cpuTicks, fleetProcesses } from '../scale/memory.js';
 
 /** A snapshot of CPU ticks: per watched process, the bench's own, and the machine's busy and idle. */
-interface Snapshot { procs: Map<number, number>; waits: Map<number, number>; main?: number; self: number; busy: number; idle: number }
+interface Snapshot { procs: Map<number, number>; waits: Map<number, number>; main?: { waitS: number; runs: number }; self: number; busy: number; idle: number }
 
 /** What the window cost, in CPU seconds, by row (serve, hub apiserver, members' apiservers, ...). */
-export interface CpuWindow { rows: Array<{ what: string; cpuS: number; waitS?: number; mainWaitS?: number }>; machineBusyS: number; machineIdleS: number; windowS: number }
+export interface CpuWindow { rows: Array<{ what: string; cpuS: number; waitS?: number; mainWaitS?: number; mainRuns?: number }>; machineBusyS: number; machineIdleS: number; windowS: number }
 
 /**
  * Seconds each process's threads spent runnable but waiting for a CPU (the run_delay of
@@ -36,12 +36,13 @@ function machine(): { busy: number; idle: number } {
   return { busy: f.slice(0, 8).reduce((a, b) => a + b, 0) - idle, idle };
 }
 
-/** Seconds a process's main thread spent runnable but waiting for a CPU. */
-function mainThreadDelay(pid: number): number {
+/** A process's main thread: seconds runnable but waiting for a CPU, and how many times it was put on one. */
+function mainThreadDelay(pid: number): { waitS: number; runs: number } {
   try {
-    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9 || 0;
+    const f = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ');
+    return { waitS: Number(f[1]) / 1e9 || 0, runs: Number(f[2]) || 0 };
   } catch {
-    return 0;
+    return { waitS: 0, runs: 0 };
   }
 }
 
@@ -93,8 +94,10 @@ export function startCpuWindow(spec: FleetSpec, servePid: number | undefined): {
       for (const p of procs) add(p.role === 'supervisor' ? 'fleet supervisor (nodes, ingress)' : `${p.cluster === 'hub' ? 'hub' : 'members\''} ${p.role}`, d(p.pid), w(p.pid));
       add('this bench (watch, scrapes)', (after.self - before.self) / 100);
       // Serve's JavaScript runs on its main thread: its wait apart from the helper threads' (libuv, GC).
-      const mainWaitS = (after.main ?? 0) - (before.main ?? 0);
-      const rows: CpuWindow['rows'] = [...sums].map(([what, r]) => ({ what, ...r, ...(what === 'meridian serve' ? { mainWaitS } : {}) })).sort((a, b) => b.cpuS - a.cpuS);
+      // How many times it was put on a CPU: about one per wake-up, each paying a wait when the CPUs are busy.
+      const mainWaitS = (after.main?.waitS ?? 0) - (before.main?.waitS ?? 0);
+      const mainRuns = (after.main?.runs ?? 0) - (before.main?.runs ?? 0);
+      const rows: CpuWindow['rows'] = [...sums].map(([what, r]) => ({ what, ...r, ...(what === 'meridian serve' ? { mainWaitS, mainRuns } : {}) })).sort((a, b) => b.cpuS - a.cpuS);
       const machineBusyS = (after.busy - before.busy) / 100;
       rows.push({ what: 'everything else on the machine', cpuS: Math.max(0, machineBusyS - rows.reduce((a, r) => a + r.cpuS, 0)) });
       return { rows, machineBusyS, machineIdleS: (after.idle - before.idle) / 100, windowS: (performance.now() - started) / 1000 };

@@ -30,7 +30,7 @@ import { sleep, waitFor } from '../../src/util/wait.js';
 import { meridianBackground, stopChild } from '../../test/support/cli.js';
 import { freePort } from '../../test/support/envtest.js';
 import { startTestFleet } from '../../test/support/fleet.js';
-import { APP_RESOURCES, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, requestCounts, requestMix, serverLatency, stageRows, summedHistogram, type HistogramSeries } from './metrics.js';
+import { APP_RESOURCES, counterBy, counterTotal, fleetWrites, histogramDelta, hubApplicationWrites, quantile, sampleQuantile, requestCounts, requestMix, serverLatency, stageRows, summedHistogram, type HistogramSeries } from './metrics.js';
 import { naiveDeploy } from './naive.js';
 import { autogroupOf, fleetAutogroups, startCpuWindow } from './cpu-window.js';
 import { benchAppSet, BENCH_REGIONS, createBenchRepo, writeApps } from './repo.js';
@@ -231,15 +231,22 @@ async function main(): Promise<void> {
     }
     console.log(`      serve's own timing of its requests (meridian_kube_client_*, same window; the wait is for one of the client's request connections):`);
     for (const row of clientRows(metricsBefore, metricsSynced)) console.log(`        ${row.what.padEnd(30)}${String(row.h.count).padStart(6)}${ms1(quantile(row.h, 0.5)).padStart(11)}${ms1(quantile(row.h, 0.99)).padStart(11)}${ms1(row.h.sum).padStart(11)}`);
+    // What woke serve: watch events from the members and the hub, by resource, and the reads they came in.
+    const watchDelta = (name: string) => { const a = counterBy(metricsSynced, name, 'resource'); const b = counterBy(metricsBefore, name, 'resource'); return new Map([...a].map(([k, v]) => [k, v - (b.get(k) ?? 0)])); };
+    const watchEvents = watchDelta('meridian_kube_client_watch_events_total');
+    const watchReads = watchDelta('meridian_kube_client_watch_reads_total');
+    const byEvents = [...watchEvents].filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
+    console.log(`      watch events serve received in the window (meridian_kube_client_watch_*): ${byEvents.reduce((t, [, n]) => t + n, 0)} in ${[...watchReads.values()].reduce((t, n) => t + n, 0)} reads (${byEvents.map(([k, n]) => `${k} ${n}/${watchReads.get(k) ?? 0}`).join(', ')})`);
     console.log(`      CPU seconds used in the window (${cpuUsed.windowS.toFixed(2)} s x 2 cores; machine busy ${cpuUsed.machineBusyS.toFixed(2)} s, idle ${cpuUsed.machineIdleS.toFixed(2)} s):`);
     // Beside each row, what the same process uses per second of the steady state, times the window: the commit's own share is the difference.
     const idleRate = new Map(idleUsed.rows.map((r) => [r.what, r.cpuS / idleUsed.windowS]));
     // Beside it, how long the process's threads waited for a CPU while runnable (schedstat run_delay): starved, not slow.
-    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)${r.waitS ? `; threads waited for a CPU ${r.waitS.toFixed(2)} s` : ''}${r.mainWaitS !== undefined ? ` (its main thread ${r.mainWaitS.toFixed(2)} s)` : ''}`);
+    for (const r of cpuUsed.rows) console.log(`        ${r.what.padEnd(40)}${r.cpuS.toFixed(2).padStart(7)} s   (at steady state ${((idleRate.get(r.what) ?? 0) * cpuUsed.windowS).toFixed(2)} s)${r.waitS ? `; threads waited for a CPU ${r.waitS.toFixed(2)} s` : ''}${r.mainWaitS !== undefined ? ` (its main thread ${r.mainWaitS.toFixed(2)} s over ${r.mainRuns} runs on a CPU)` : ''}`);
     console.log(`      scheduler autogroups (the kernel shares the CPU between these first, then between their threads): ${fleetAutogroups(fleet.spec, serve.pid)}; this bench ${autogroupOf(process.pid)}`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
     if (values['profile-serve']) console.log(`      serve's CPU profile in ${values['profile-serve']}; the commit window in its clock: ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);
+    else console.log(`      the commit window in CLOCK_MONOTONIC (perf record -k CLOCK_MONOTONIC): ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);
     console.log(`      hub writes on Applications: ${hubAfter.spec - hubBefore.spec} spec/metadata, ${hubAfter.status - hubBefore.status} status`);
     console.log(`      naive script re-applying the unchanged repo once (${naiveSteady.applies} applies): ${naiveSteadyWrites} write requests`);
   } finally {

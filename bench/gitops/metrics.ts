@@ -155,3 +155,14 @@ export function requestMix(before: Map<string, number>, after: Map<string, numbe
   const rows = [...after].map(([k, n]): [string, number] => [k, n - (before.get(k) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   return { rows: rows.slice(0, top), total: rows.reduce((a, [, n]) => a + n, 0) };
 }
+
+/** A labelled counter's values in a Prometheus text exposition, summed by the value of one label. */
+export function counterBy(text: string, name: string, label: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const v = new RegExp(`[{,]${label}="([^"]*)"`).exec(line)?.[1] ?? '';
+    out.set(v, (out.get(v) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { KubeApiError } from './errors.js';
 import { Discovery } from './discovery.js';
 import { H2Connection, REQUEST_STREAMS, type Answer } from './h2.js';
 import { RequestLanes, type RequestPriority } from './lanes.js';
-import { apiError, plainAgents, readBody, reportRequest, REQUEST_CONNECTIONS, tlsAgents, type Agents } from './transport.js';
+import { apiError, plainAgents, readBody, reportRequest, reportWatchRead, REQUEST_CONNECTIONS, tlsAgents, type Agents } from './transport.js';
 import type { KubeList, KubeObject, ResourceRef } from './types.js';
 import { linkSignals } from '../util/abort.js';
 
@@ -184,14 +184,17 @@ export class KubeClient {
     if ((res.statusCode ?? 0) >= 300) throw apiError('WATCH', path, res.statusCode ?? 0, await readBody(res));
     let buffer = '';
     res.setEncoding('utf8');
+    const resource = path.slice(path.lastIndexOf('/') + 1);
     await new Promise<void>((resolve, reject) => {
       res.on('data', (chunk: string) => {
         buffer += chunk;
         let nl: number;
+        let events = 0;
         while ((nl = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, nl).trim();
           buffer = buffer.slice(nl + 1);
           if (!line) continue;
+          events++;
           try {
             onLine(line);
           } catch (err) {
@@ -202,6 +205,7 @@ export class KubeClient {
             return;
           }
         }
+        reportWatchRead({ client: this.contextName, resource, events });
       });
       res.on('end', () => resolve());
       res.on('error', reject);

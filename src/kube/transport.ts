@@ -36,6 +36,26 @@ export function reportRequest(t: RequestTiming): void {
   requestObserver?.(t);
 }
 
+/** One read from a watch stream: how many events it carried (a read is one wake-up of this process). */
+export interface WatchRead {
+  client: string;
+  /** The watched resource, as in the path (`pods`, `deployments`, ...). */
+  resource: string;
+  events: number;
+}
+
+let watchObserver: ((r: WatchRead) => void) | undefined;
+
+/** Sets the one observer of every watch stream's reads in this process (serve's metrics). */
+export function observeWatchReads(observer: ((r: WatchRead) => void) | undefined): void {
+  watchObserver = observer;
+}
+
+/** Hands one watch read to the observer, if any. */
+export function reportWatchRead(r: WatchRead): void {
+  watchObserver?.(r);
+}
+
 /**
  * Connections a client keeps for requests to its server (watches have their own, one each). A
  * burst beyond it waits for a warm connection rather than opening more: a new TLS connection costs

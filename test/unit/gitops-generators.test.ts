@@ -52,6 +52,22 @@ describe('generators', () => {
     expect(go).toEqual([{ path: { path: 'apps/web', basename: 'web', basenameNormalized: 'web', segments: ['apps', 'web'] } }]);
   });
 
+  it('git directories: a commit is listed once, a new commit is listed anew', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gitops-gen-commit-'));
+    try {
+      await mkdir(join(dir, 'apps/one'), { recursive: true });
+      const at = (sha: string): GeneratorContext => ({ clusters, mode: { goTemplate: false }, checkout: async () => ({ dir, sha }) });
+      const gen = [{ git: { repoURL: 'file:///r', directories: [{ path: 'apps/*' }] } }];
+      expect(names(await generateParams(gen, at('c1')), 'path')).toEqual(['apps/one']);
+      // A commit's tree never changes: what is added under the same commit is not walked again.
+      await mkdir(join(dir, 'apps/two'));
+      expect(names(await generateParams(gen, at('c1')), 'path')).toEqual(['apps/one']);
+      expect(names(await generateParams(gen, at('c2')), 'path')).toEqual(['apps/one', 'apps/two']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('git files become parameters', async () => {
     const sets = await generateParams([{ git: { repoURL: 'file:///r', files: [{ path: 'apps/**/config.*' }] } }], ctx());
     expect(sets.map((s) => [s.app, s.replicas, s.path])).toEqual([['api', 1, 'apps/api'], ['web', 2, 'apps/web']]);

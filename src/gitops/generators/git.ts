@@ -4,10 +4,36 @@ import { minimatch } from 'minimatch';
 import { parseAllDocuments } from 'yaml';
 import { normalizeName, type Params } from '../params.js';
 import { renderValue } from '../template/index.js';
-import { listField, objectField, stringField, type GeneratorContext, type GeneratorFn } from './types.js';
+import { listField, objectField, stringField, type Checkout, type GeneratorContext, type GeneratorFn } from './types.js';
+
+interface Listing { dirs: string[]; files: string[] }
+
+/** Commits whose listing is kept: a few ApplicationSets' repositories, each at its last revisions. */
+const LISTINGS_KEPT = 64;
+const listings = new Map<string, Promise<Listing>>();
+
+/**
+ * The listing of a checked-out commit, walked once: a commit's tree never changes, and every
+ * ApplicationSet reading it is regenerated at each resync (every 10 s by default) and at each push.
+ * Walking it each time cost a thread-pool round trip per directory (120 for 20 apps of 3 overlays),
+ * each a wake-up of serve's event loop. Kept least recently used first, LISTINGS_KEPT of them.
+ */
+function listing(checkout: Checkout): Promise<Listing> {
+  const key = `${checkout.sha}\0${checkout.dir}`;
+  let known = listings.get(key);
+  if (known) listings.delete(key);
+  else {
+    known = walk(checkout.dir);
+    // A walk that failed (a tree evicted under it) is walked again next time.
+    known.catch(() => listings.get(key) === known && listings.delete(key));
+  }
+  listings.set(key, known);
+  while (listings.size > LISTINGS_KEPT) listings.delete(listings.keys().next().value as string);
+  return known;
+}
 
 /** Every directory and file of a checkout, relative with `/`, skipping dot entries such as .git. */
-async function walk(root: string): Promise<{ dirs: string[]; files: string[] }> {
+async function walk(root: string): Promise<Listing> {
   const dirs: string[] = [];
   const files: string[] = [];
   const visit = async (rel: string) => {
@@ -67,7 +93,7 @@ export const gitGenerator: GeneratorFn = async (spec, ctx, where) => {
   const repoURL = stringField(body, 'repoURL', where);
   const revision = stringField(body, 'revision', where, 'HEAD');
   const checkout = await ctx.checkout(repoURL, revision);
-  const tree = await walk(checkout.dir);
+  const tree = await listing(checkout);
   const values = body.values === undefined ? {} : objectField(body.values, `${where}.values`);
   const sets: Params[] = [];
   const dirs = listField(body, 'directories', where);
