@@ -2,6 +2,11 @@
 //   npx tsx bench/gitops/fleet-sync.bench.ts [--apps 20] [--steady 60] [--port-base 21500] [--ingress-net 11] [--profile-serve DIR]
 //   (--profile-serve: serve runs with --cpu-prof into DIR, and the commit window is printed in the
 //   profile's clock, for `npx tsx bench/gitops/profile-window.ts DIR/*.cpuprofile FROM TO`)
+//   (--sched-trace FILE: `perf record` of every context switch and wake-up on the machine over the commit
+//   window, for `npx tsx bench/gitops/sched-window.ts FILE SERVE_PID`: who held the CPU while serve waited)
+//   (--rollouts paused: the Deployments are paused, so a commit changes them but no member rolls
+//   anything out on the same two cores; Healthy then reads Suspended. The default, on, is the figure.)
+//   (--serve-session own: serve in a session, so a scheduler autogroup, of its own instead of the bench's)
 //   (after npm run build; give the fleet a port base and ingress net of your own when others run fleets)
 // (2) A Git commit that changes every application -> every Application Synced (the controller's
 //     work) and, separately, Healthy (the members rolling Deployments out), against a naive script
@@ -14,6 +19,7 @@
 //     applications' resources (apiserver_request_total deltas) and the hub counts on Applications,
 //     over a window of several resyncs, against the naive script re-applying the unchanged repository once.
 
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +45,9 @@ const { values } = parseArgs({ options: {
   apps: { type: 'string', default: '20' }, steady: { type: 'string', default: '60' },
   'port-base': { type: 'string', default: '21500' }, 'ingress-net': { type: 'string', default: '11' },
   'profile-serve': { type: 'string' },
+  'sched-trace': { type: 'string' },
+  'serve-session': { type: 'string', default: 'bench' },
+  rollouts: { type: 'string', default: 'on' },
 } });
 const APPS = Number(values.apps);
 const STEADY_S = Number(values.steady);
@@ -47,25 +56,31 @@ const INGRESS_NET = Number(values['ingress-net']);
 for (const [flag, v] of [['--apps', APPS], ['--steady', STEADY_S], ['--port-base', PORT_BASE], ['--ingress-net', INGRESS_NET]] as const) {
   if (!Number.isInteger(v) || v < 0) throw new Error(`${flag}: expected a whole number, got "${v}"`);
 }
+if (!['own', 'bench'].includes(values['serve-session'])) throw new Error(`--serve-session: expected own or bench, got "${values['serve-session']}"`);
+if (!['on', 'paused'].includes(values.rollouts)) throw new Error(`--rollouts: expected on or paused, got "${values.rollouts}"`);
+/** The Deployments are paused: a commit changes them, but no member rolls anything out (Healthy reads Suspended). */
+const PAUSED = values.rollouts === 'paused';
+/** What a Deployment's health is once it runs the commit: Healthy, or Suspended when paused. */
+const SETTLED = PAUSED ? 'Suspended' : 'Healthy';
 const TIMEOUT = 600_000;
 
 type Deployment = KubeObject & { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value: string }> }> } } } };
 
-/** True when every app's Deployment in every region runs `version` and is Healthy. */
+/** True when every app's Deployment in every region runs `version` and is Healthy (Suspended when paused). */
 async function allRolledOut(members: KubeClient[], version: string): Promise<boolean> {
   for (const c of members) {
     const list = (await c.list<Deployment>('apps/v1', 'Deployment')).items.filter((d) => /^app-\d+$/.test(d.metadata?.name ?? ''));
     if (list.length < APPS) return false;
     for (const d of list) {
       if (d.spec.template.spec.containers[0].env?.find((e) => e.name === 'VERSION')?.value !== version) return false;
-      if (assessHealth(d)?.status !== 'Healthy') return false;
+      if (assessHealth(d)?.status !== SETTLED) return false;
     }
   }
   return true;
 }
 
 const isSynced = (a: Application, rev: string) => a.status?.sync?.status === 'Synced' && (!rev || a.status.sync.revision === rev);
-const isHealthy = (a: Application, rev: string) => isSynced(a, rev) && a.status?.health?.status === 'Healthy';
+const isHealthy = (a: Application, rev: string) => isSynced(a, rev) && a.status?.health?.status === SETTLED;
 
 /** When each Application was first seen (by a watch) Synced, and Healthy, at a revision; times from t0. */
 class Observed {
@@ -129,6 +144,22 @@ function clientRows(before: string, after: string): Array<{ what: string; h: His
   ];
 }
 
+/**
+ * Starts `perf record` of the scheduler's switches and wake-ups on every CPU (CLOCK_MONOTONIC, the
+ * clock the window is printed in); stop() ends it with SIGINT, by its pid, and waits for its file.
+ */
+async function startSchedTrace(file: string): Promise<{ stop(): Promise<void> }> {
+  const perf = spawn('perf', ['record', '-q', '-a', '-k', 'CLOCK_MONOTONIC', '-e', 'sched:sched_switch', '-e', 'sched:sched_waking', '-o', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let failed: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    perf.once('exit', () => resolve());
+    perf.once('error', (err) => { failed = new Error(`--sched-trace: perf: ${err.message}`); resolve(); });
+  });
+  await sleep(1000); // perf opens its buffers on every CPU before it records
+  if (failed) throw failed;
+  return { async stop() { perf.kill('SIGINT'); await exited; if (failed) throw failed; } };
+}
+
 /** CLOCK_MONOTONIC in microseconds: the clock of V8's CPU profiles, so a window here selects samples of serve's profile. */
 const monotonicMicros = () => process.hrtime.bigint() / 1000n;
 
@@ -143,12 +174,12 @@ async function main(): Promise<void> {
   try {
     const members = await Promise.all(BENCH_REGIONS.map((r) => fleet.client(r)));
     const repoDir = join(work, 'repo');
-    const repoURL = await createBenchRepo(repoDir, APPS);
+    const repoURL = await createBenchRepo(repoDir, APPS, PAUSED);
 
     // Naive baseline: warm up at version 1, then measure a commit to version 2.
     await naiveDeploy(repoDir, APPS, fleet.kubeconfig);
     await waitFor(() => allRolledOut(members, '1'), { timeoutMs: TIMEOUT, intervalMs: 500, what: 'naive warm-up rolled out' });
-    await writeApps(repoDir, APPS, '2');
+    await writeApps(repoDir, APPS, '2', PAUSED);
     await commitAll(repoDir, 'version 2');
     let t0 = performance.now();
     const naive = await naiveDeploy(repoDir, APPS, fleet.kubeconfig);
@@ -163,7 +194,7 @@ async function main(): Promise<void> {
     const httpPort = await freePort();
     serve = meridianBackground(['serve', '--kubeconfig', fleet.kubeconfig, '--controllers', 'clusters,gitops', '--probe-interval', '5', '--http-port', String(httpPort),
       '--no-leader-elect', '--dns-port', '0', '--log-level', 'warn', '--gitops-cache-dir', join(work, 'cache'), '--gitops-poll-interval', '300', '--gitops-resync', '10', '--allow-file-repos'],
-      values['profile-serve'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-serve']}`] : []);
+      values['profile-serve'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-serve']}`] : [], { ownSession: values['serve-session'] === 'own' });
     const scrape = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, { timeoutMs: 60_000, what: 'meridian serve' });
     await fleet.hub.apply(benchAppSet(repoURL));
@@ -171,10 +202,11 @@ async function main(): Promise<void> {
     await informer.waitForSync();
     const appsAll = (pred: (a: Application) => boolean) => { const list = informer?.list() ?? []; return list.length === APPS * BENCH_REGIONS.length && list.every(pred); };
     await waitFor(() => appsAll((a) => isHealthy(a, '')), { timeoutMs: TIMEOUT, intervalMs: 500, what: 'Meridian warm-up: every Application Synced and Healthy', onTimeout: () => serve?.output().slice(-2000) ?? '' });
-    await writeApps(repoDir, APPS, '3');
+    await writeApps(repoDir, APPS, '3', PAUSED);
     const rev = await commitAll(repoDir, 'version 3');
     const metricsBefore = await scrape();
     const serversBefore = await serverMetrics(fleet.hub, members);
+    const sched = values['sched-trace'] ? await startSchedTrace(values['sched-trace']) : undefined;
     t0 = performance.now();
     const profileFrom = monotonicMicros();
     const cpu = startCpuWindow(fleet.spec, serve.pid);
@@ -187,6 +219,7 @@ async function main(): Promise<void> {
     await waitFor(() => seen.synced.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 20, what: 'every Application Synced at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
     const profileTo = monotonicMicros();
     const cpuUsed = cpu.stop();
+    await sched?.stop();
     const metricsSynced = await scrape();
     const serversSynced = await serverMetrics(fleet.hub, members);
     await waitFor(() => seen.healthy.size === APPS * BENCH_REGIONS.length, { timeoutMs: TIMEOUT, intervalMs: 50, what: 'every Application Healthy at version 3', onTimeout: () => serve?.output().slice(-2000) ?? '' });
@@ -210,11 +243,11 @@ async function main(): Promise<void> {
     const steadyReported = counterTotal(metricsEnd, 'meridian_gitops_member_writes_total') - counterTotal(metricsSteady, 'meridian_gitops_member_writes_total');
 
     const n = APPS * BENCH_REGIONS.length;
-    console.log(`gitops fleet sync: ${APPS} apps x ${BENCH_REGIONS.length} regions (${n} applications, 4 objects each); fleet portBase ${PORT_BASE}, ingressNet ${INGRESS_NET}`);
+    console.log(`gitops fleet sync: ${APPS} apps x ${BENCH_REGIONS.length} regions (${n} applications, 4 objects each); fleet portBase ${PORT_BASE}, ingressNet ${INGRESS_NET}${PAUSED ? '; Deployments paused (no rollouts)' : ''}${values['serve-session'] === 'own' ? '; serve in a session of its own' : ''}`);
     console.log(`  (2) commit -> every Application Synced   meridian ${s1(syncedMs)} (per Application p50 ${s1(sampleQuantile(syncedTimes, 0.5))}, p99 ${s1(sampleQuantile(syncedTimes, 0.99))})`);
     console.log(`      naive kubectl apply phase            ${s1(naiveApplyMs)} (kustomize ${s1(naive.kustomizeMs)}, apply ${s1(naive.applyMs)}, ${naive.applies} runs)`);
     console.log(`      ratio naive apply phase / Synced     ${(naiveApplyMs / syncedMs).toFixed(1)}x (goal: Synced < 2 s and >= 10x)`);
-    console.log(`      commit -> every Application Healthy  meridian ${s1(healthyMs)} (deployments verified: ${rolledOut}); naive to rolled out ${s1(naiveMs)}`);
+    console.log(`      commit -> every Application ${SETTLED.padEnd(9)} meridian ${s1(healthyMs)} (deployments verified: ${rolledOut}); naive to rolled out ${s1(naiveMs)}`);
     console.log(`      where commit -> Synced went (meridian_gitops_sync_stage_seconds between the webhook and the last Synced;`);
     console.log(`      p50/p99 interpolated in buckets; sums overlap, up to the queue's concurrency run at once):`);
     console.log(`        ${'stage'.padEnd(14)}${'count'.padStart(6)}${'p50'.padStart(11)}${'p99'.padStart(11)}${'sum'.padStart(11)}`);
@@ -245,6 +278,7 @@ async function main(): Promise<void> {
     console.log(`      scheduler autogroups (the kernel shares the CPU between these first, then between their threads): ${fleetAutogroups(fleet.spec, serve.pid)}; this bench ${autogroupOf(process.pid)}`);
     console.log(`      serve's event loop lag p99 at the last Synced: ${ms1(counterTotal(metricsSynced, 'meridian_nodejs_eventloop_lag_p99_seconds'))}; machine load average ${loadavg()[0].toFixed(1)}`);
     console.log(`  (3) steady state, ${STEADY_S} s (resync every 10 s, ${steadyPasses} reconciles): member write requests on app resources = ${steadyWrites} (goal 0); controller-reported member writes = ${steadyReported};`);
+    if (sched) console.log(`      context switches over the window in ${values['sched-trace']}: npx tsx bench/gitops/sched-window.ts ${values['sched-trace']} ${serve.pid} ${profileFrom} ${profileTo}`);
     if (values['profile-serve']) console.log(`      serve's CPU profile in ${values['profile-serve']}; the commit window in its clock: ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);
     else console.log(`      the commit window in CLOCK_MONOTONIC (perf record -k CLOCK_MONOTONIC): ${profileFrom} ${profileTo} (webhook -> last Synced, microseconds)`);
     console.log(`      hub writes on Applications: ${hubAfter.spec - hubBefore.spec} spec/metadata, ${hubAfter.status - hubBefore.status} status`);

@@ -14,13 +14,13 @@ export const appName = (i: number) => `app-${String(i).padStart(2, '0')}`;
 
 // Ports spell out protocol: TCP because kubectl's server-side apply on Kubernetes 1.20 rejects them
 // otherwise (Meridian fills it in itself), and the naive baseline must be able to run.
-function base(name: string, version: string): Record<string, string> {
+function base(name: string, version: string, paused: boolean): Record<string, string> {
   return {
     'kustomization.yaml': 'resources:\n  - namespace.yaml\n  - config.yaml\n  - deployment.yaml\n  - service.yaml\n',
     'namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`,
     'config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\n  namespace: ${name}\ndata:\n  version: "${version}"\n`,
     'deployment.yaml': [
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${name}`, `  namespace: ${name}`, 'spec:', '  replicas: 1',
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${name}`, `  namespace: ${name}`, 'spec:', ...(paused ? ['  paused: true'] : []), '  replicas: 1',
       '  selector:', '    matchLabels:', `      app: ${name}`, '  template:', '    metadata:', '      labels:', `        app: ${name}`, '    spec:', '      containers:',
       `        - name: app`, `          image: registry.example.test/${name}:1`, '          env:', '            - name: VERSION', `              value: "${version}"`, '',
     ].join('\n'),
@@ -28,12 +28,16 @@ function base(name: string, version: string): Record<string, string> {
   };
 }
 
-/** Writes (or rewrites) every app at `version`; overlays set a REGION label and one replica more in us-east. */
-export async function writeApps(dir: string, apps: number, version: string): Promise<void> {
+/**
+ * Writes (or rewrites) every app at `version`; overlays set a REGION label and one replica more in us-east.
+ * paused: the Deployments are paused, so the members create no ReplicaSet or Pod for a change (a
+ * commit's sync without the members rolling it out on the same CPUs).
+ */
+export async function writeApps(dir: string, apps: number, version: string, paused = false): Promise<void> {
   for (let i = 0; i < apps; i++) {
     const name = appName(i);
     await mkdir(join(dir, 'apps', name, 'base'), { recursive: true });
-    for (const [f, text] of Object.entries(base(name, version))) await writeFile(join(dir, 'apps', name, 'base', f), text);
+    for (const [f, text] of Object.entries(base(name, version, paused))) await writeFile(join(dir, 'apps', name, 'base', f), text);
     for (const region of BENCH_REGIONS) {
       await mkdir(join(dir, 'apps', name, 'overlays', region), { recursive: true });
       await writeFile(join(dir, 'apps', name, 'overlays', region, 'kustomization.yaml'),
@@ -43,10 +47,10 @@ export async function writeApps(dir: string, apps: number, version: string): Pro
 }
 
 /** Creates the repository with every app at version 1; returns its file:// URL. */
-export async function createBenchRepo(dir: string, apps: number): Promise<string> {
+export async function createBenchRepo(dir: string, apps: number, paused = false): Promise<string> {
   await mkdir(dir, { recursive: true });
   await runGit(['init', '-q', '-b', 'main'], { cwd: dir });
-  await writeApps(dir, apps, '1');
+  await writeApps(dir, apps, '1', paused);
   await commitAll(dir, 'apps at version 1');
   return `file://${dir}`;
 }

@@ -11,8 +11,9 @@ export function meridian(args: string[], env: NodeJS.ProcessEnv = {}): { code: n
 }
 
 /** Starts `meridian ARGS` in the background (e.g. serve); the caller stops it by its pid. */
-export function meridianBackground(args: string[], nodeArgs: string[] = []): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function meridianBackground(args: string[], nodeArgs: string[] = [], options: { ownSession?: boolean } = {}): ChildProcess & { output: () => string } {
+  // ownSession: a session (and so a scheduler autogroup) of its own, as a service has, rather than the caller's.
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownSession === true });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
