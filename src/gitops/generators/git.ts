@@ -8,28 +8,43 @@ import { listField, objectField, stringField, type Checkout, type GeneratorConte
 
 interface Listing { dirs: string[]; files: string[] }
 
-/** Commits whose listing is kept: a few ApplicationSets' repositories, each at its last revisions. */
-const LISTINGS_KEPT = 64;
-const listings = new Map<string, Promise<Listing>>();
+/** Commits whose listing is kept (a few ApplicationSets' repositories at their last revisions), and the paths they may hold in all. */
+const LISTINGS_KEPT = 16;
+const LISTED_PATHS_KEPT = 500_000;
+const listings = new Map<string, { listing: Promise<Listing>; paths: number }>();
 
 /**
  * The listing of a checked-out commit, walked once: a commit's tree never changes, and every
  * ApplicationSet reading it is regenerated at each resync (every 10 s by default) and at each push.
  * Walking it each time cost a thread-pool round trip per directory (120 for 20 apps of 3 overlays),
- * each a wake-up of serve's event loop. Kept least recently used first, LISTINGS_KEPT of them.
+ * each a wake-up of serve's event loop. The least recently used listings go first, beyond
+ * LISTINGS_KEPT commits or LISTED_PATHS_KEPT paths (a monorepo's listing is large).
  */
 function listing(checkout: Checkout): Promise<Listing> {
   const key = `${checkout.sha}\0${checkout.dir}`;
-  let known = listings.get(key);
-  if (known) listings.delete(key);
+  let entry = listings.get(key);
+  if (entry) listings.delete(key);
   else {
-    known = walk(checkout.dir);
-    // A walk that failed (a tree evicted under it) is walked again next time.
-    known.catch(() => listings.get(key) === known && listings.delete(key));
+    const known = walk(checkout.dir);
+    const made = { listing: known, paths: 0 };
+    entry = made;
+    known.then((l) => { made.paths = l.dirs.length + l.files.length; bound(); },
+      // A walk that failed (a tree evicted under it) is walked again next time.
+      () => listings.get(key) === made && listings.delete(key));
   }
-  listings.set(key, known);
-  while (listings.size > LISTINGS_KEPT) listings.delete(listings.keys().next().value as string);
-  return known;
+  listings.set(key, entry);
+  bound();
+  return entry.listing;
+}
+
+function bound(): void {
+  let paths = 0;
+  for (const e of listings.values()) paths += e.paths;
+  for (const [key, e] of listings) {
+    if (listings.size <= 1 || (listings.size <= LISTINGS_KEPT && paths <= LISTED_PATHS_KEPT)) break;
+    listings.delete(key);
+    paths -= e.paths;
+  }
 }
 
 /** Every directory and file of a checkout, relative with `/`, skipping dot entries such as .git. */
