@@ -33,13 +33,18 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** A fresh metrics registry observing this process's requests, and a client of the test server under `context`. */
+async function measured(context: string): Promise<{ registry: Registry; client: KubeClient }> {
+  const registry = new Registry();
+  kubeClientMetrics(registry);
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: context, cluster: 'c', user: 'u' }], currentContext: context });
+  return { registry, client: await KubeClient.fromKubeConfig(kc) };
+}
+
 describe('kube client metrics', () => {
   it('times every request by client and verb, and its wait for a connection by priority', async () => {
-    const registry = new Registry();
-    kubeClientMetrics(registry);
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'eu-west', cluster: 'c', user: 'u' }], currentContext: 'eu-west' });
-    const client = await KubeClient.fromKubeConfig(kc);
+    const { registry, client } = await measured('eu-west');
     try {
       await Promise.all([
         ...Array.from({ length: REQUEST_CONNECTIONS * 2 }, () => client.request('GET', '/ok')),
@@ -59,11 +64,7 @@ describe('kube client metrics', () => {
   });
 
   it('counts watch events by client and resource, and the reads they came in', async () => {
-    const registry = new Registry();
-    kubeClientMetrics(registry);
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'ap-south', cluster: 'c', user: 'u' }], currentContext: 'ap-south' });
-    const client = await KubeClient.fromKubeConfig(kc);
+    const { registry, client } = await measured('ap-south');
     try {
       const lines: string[] = [];
       await client.stream('/api/v1/pods', { watch: true }, (l) => lines.push(l), new AbortController().signal);
