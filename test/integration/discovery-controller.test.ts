@@ -74,7 +74,11 @@ describe('discovery controller against two real API servers', () => {
   it('imports an exported service everywhere, resolves it with dig, marks a conflicting export and cleans up after unexport', async () => {
     const euIp = await serviceWithEndpoints(eu, 'web', { ips: ['10.102.1.5'] });
     await exportService(eu, 'web');
-    const imp = await waitFor(() => us.get<ServiceImport>(MCS_API_VERSION, 'ServiceImport', 'web', 'demo'), { timeoutMs: 20_000, what: 'ServiceImport demo/web in us-east' });
+    // The import may be written before its ClusterSetIP is planned (the IP follows in a later write): wait for both.
+    const imp = await waitFor(async () => {
+      const found = await us.get<ServiceImport>(MCS_API_VERSION, 'ServiceImport', 'web', 'demo');
+      return found?.spec.ips?.length ? found : undefined;
+    }, { timeoutMs: 20_000, what: 'ServiceImport demo/web in us-east with its ClusterSetIP' });
     expect(imp.spec).toMatchObject({ type: 'ClusterSetIP', ports: [{ name: 'http', protocol: 'TCP', port: 80 }] });
     expect(imp.spec.ips?.[0]).toMatch(/^10\.250\./);
     const sliceVersion = await us.discovery.pickVersion(ENDPOINT_SLICE_VERSIONS, 'EndpointSlice');
