@@ -213,6 +213,17 @@ export async function stopCluster(spec: FleetSpec, name: string, graceMs = 10_00
   return groups.length > 0;
 }
 
+/**
+ * SIGKILLs every cluster's process group and every supervisor of the fleet at once, without waiting:
+ * for a process that is exiting (an 'exit' handler cannot wait) and must not leave a fleet it
+ * started behind. Only groups whose recorded pids still name our processes are signalled.
+ */
+export function killFleetNow(spec: FleetSpec): void {
+  const ids = [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))];
+  for (const p of ids.map((id) => runningSupervisor(spec, id))) if (p !== undefined) signalGroup(p, 'SIGKILL');
+  for (const c of spec.clusters) for (const g of clusterGroups(spec, c.name)) signalGroup(g, 'SIGKILL');
+}
+
 /** Kills a cluster at once (SIGKILL to its process group), as an outage would. */
 export async function killCluster(spec: FleetSpec, name: string): Promise<boolean> {
   const groups = clusterGroups(spec, name);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { clusterPaths, layoutFleet } from '../../src/fleet/layout.js';
 import { applyCrds, ensureNamespace, SYSTEM_NAMESPACE } from '../../src/clusters/install.js';
 import { hubCrdObjects } from '../../src/api/crds.js';
 import { waitFor } from '../../src/util/wait.js';
+import { cleanupOnExit } from './exit-cleanup.js';
 
 /** A real kube-apiserver + etcd for a test suite. */
 export interface Envtest {
@@ -65,7 +67,13 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
     children.push(child);
     return child;
   };
+  // A test process that dies before stop() takes its servers with it (SIGKILL by the pids it holds).
+  const forget = cleanupOnExit(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 3 });
+  });
   const stop = async () => {
+    forget();
     for (const child of children.reverse()) {
       if (child.exitCode !== null) continue;
       child.kill('SIGTERM');

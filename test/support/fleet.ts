@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient } from '../../src/kube/client.js';
-import { fleetDown, fleetUp, killCluster, startSupervisor, waitReady } from '../../src/fleet/fleet.js';
+import { fleetDown, fleetUp, killCluster, killFleetNow, startSupervisor, waitReady } from '../../src/fleet/fleet.js';
+import { cleanupOnExit } from './exit-cleanup.js';
 import { fleetKubeconfigPath, layoutFleet, type FleetSpec } from '../../src/fleet/layout.js';
 import { installHub } from '../../src/clusters/install.js';
 import { joinCluster } from '../../src/clusters/join.js';
@@ -59,10 +61,17 @@ export async function startTestFleet(opts: TestFleetOptions): Promise<TestFleet>
     clients.push(c);
     return c;
   };
+  // The supervisors run in sessions of their own and outlive this process by design (`fleet up`):
+  // a test process that dies before stop() kills them and every cluster's group by their pid files.
+  const forget = cleanupOnExit(() => {
+    killFleetNow(spec);
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 3 });
+  });
   try {
     await fleetUp(spec, { timeoutMs: opts.upTimeoutMs ?? 240_000 });
   } catch (err) {
     await fleetDown(spec, false);
+    forget();
     throw err;
   }
   const hub = await client('hub');
@@ -88,6 +97,7 @@ export async function startTestFleet(opts: TestFleetOptions): Promise<TestFleet>
       await waitReady(spec, [c], 120_000);
     },
     stop: async () => {
+      forget();
       for (const c of clients) c.close();
       // Every cluster's process group and the supervisor's own (a session and group of its own).
       const supervisors = [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))].map((id) => readPid(supervisorPaths(spec, id).pid));
