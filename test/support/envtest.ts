@@ -12,7 +12,7 @@ import { clusterPaths, layoutFleet } from '../../src/fleet/layout.js';
 import { applyCrds, ensureNamespace, SYSTEM_NAMESPACE } from '../../src/clusters/install.js';
 import { hubCrdObjects } from '../../src/api/crds.js';
 import { waitFor } from '../../src/util/wait.js';
-import { cleanupOnExit } from './exit-cleanup.js';
+import { cleanupOnExit } from '../../src/util/exit-cleanup.js';
 
 /** A real kube-apiserver + etcd for a test suite. */
 export interface Envtest {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient } from '../../src/kube/client.js';
 import { fleetDown, fleetUp, killCluster, killFleetNow, startSupervisor, waitReady } from '../../src/fleet/fleet.js';
-import { cleanupOnExit } from './exit-cleanup.js';
+import { cleanupOnExit } from '../../src/util/exit-cleanup.js';
 import { fleetKubeconfigPath, layoutFleet, type FleetSpec } from '../../src/fleet/layout.js';
 import { installHub } from '../../src/clusters/install.js';
 import { joinCluster } from '../../src/clusters/join.js';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cleanupOnExit } from '../../util/exit-cleanup.js';
 import { gitEnv, type GitEnvOptions } from './env.js';
 
 /** Options of one git invocation. */
@@ -25,9 +26,6 @@ export function scrub(text: string, secrets: string[] = []): string {
   return out;
 }
 
-const live = new Set<ChildProcess>();
-let exitHook = false;
-
 /** SIGKILLs a child's whole process group (it was spawned as a group leader), so grandchildren go too. */
 function killGroup(child: ChildProcess | undefined): void {
   // The group outlives its leader while a grandchild (upload-pack, ssh) still runs: always signal the group.
@@ -39,14 +37,9 @@ function killGroup(child: ChildProcess | undefined): void {
   }
 }
 
+/** Children live in their own process groups: take them down with us rather than orphan them. */
 function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHook) {
-    exitHook = true;
-    // Children live in their own process groups: take them down with us rather than orphan them.
-    process.once('exit', () => { for (const c of live) killGroup(c); });
-  }
+  child.once('exit', cleanupOnExit(() => killGroup(child)));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * What a test process must take down if it exits without stopping what it started (an uncaught
- * error, process.exit in a hook): real servers it spawned would otherwise be left running, orphaned,
- * for every later test and run on the machine. Each cleanup kills by the ids it recorded, at once
- * ('exit' handlers cannot wait), and is forgotten when the test stops its servers itself.
+ * What a process must take down if it exits before stopping what it started (an uncaught error,
+ * process.exit): children in process groups of their own (git pipelines, a test's servers) would
+ * otherwise be left running, orphaned. Each cleanup kills by the ids it recorded, at once ('exit'
+ * handlers cannot wait), and is forgotten once what it covers has stopped.
  */
 const cleanups = new Set<() => void>();
 let hooked = false;
