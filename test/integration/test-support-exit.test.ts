@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('test servers of a process that dies', () => {
   it('are killed with it: envtest etcd and API server, the test fleet supervisor and its cluster group', async () => {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', CHILD, '25000', '15'], { timeout: 300_000 }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stdout, stderr }));
+      const child = execFile(process.execPath, ['--import', 'tsx', CHILD, '25000', '15'], { timeout: 330_000 }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stdout, stderr }));
       child.stdin?.end();
     });
     expect(run.stderr).toContain('dying without stopping what it started');

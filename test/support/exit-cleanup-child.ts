@@ -13,6 +13,9 @@ function children(pid: number, comms: string[]): number[] {
   return all.filter((c) => comms.includes(readFileSync(`/proc/${c}/comm`, 'utf8').trim()));
 }
 
+// The test's own deadline ends this process with SIGTERM: exit through the 'exit' handlers then too.
+process.once('SIGTERM', () => process.exit(143));
+
 const portBase = Number(process.argv[2]);
 const ingressNet = Number(process.argv[3]);
 await startEnvtest({ crds: [] });
