@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanupOnExit } from '../../util/exit-cleanup.js';
 
 /** The PATH git runs with unless the caller names one: system directories only, never the parent's. */
 export const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -19,9 +20,16 @@ export interface GitEnvOptions {
 
 let privateHome: string | undefined;
 
-/** A private (0700) HOME for git, created once per process, so no user or system config is read. */
+/**
+ * A private (0700) HOME for git, created once per process, so no user or system config is read;
+ * removed when the process exits (every serve and test process used to leave one in the temp dir).
+ */
 export function defaultGitHome(): string {
-  privateHome ??= mkdtempSync(join(tmpdir(), 'meridian-git-home-'));
+  if (privateHome === undefined) {
+    const home = mkdtempSync(join(tmpdir(), 'meridian-git-home-'));
+    cleanupOnExit(() => rmSync(home, { recursive: true, force: true }));
+    privateHome = home;
+  }
   return privateHome;
 }
 
