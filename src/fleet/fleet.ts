@@ -219,9 +219,18 @@ export async function stopCluster(spec: FleetSpec, name: string, graceMs = 10_00
  * started behind. Only groups whose recorded pids still name our processes are signalled.
  */
 export function killFleetNow(spec: FleetSpec): void {
-  const ids = [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))];
-  for (const p of ids.map((id) => runningSupervisor(spec, id))) if (p !== undefined) signalGroup(p, 'SIGKILL');
+  for (const p of runningSupervisors(spec)) signalGroup(p, 'SIGKILL');
   for (const c of spec.clusters) for (const g of clusterGroups(spec, c.name)) signalGroup(g, 'SIGKILL');
+}
+
+/** The ids of the fleet's supervisors (one shared, or one per cluster). */
+function supervisorIds(spec: FleetSpec): string[] {
+  return [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))];
+}
+
+/** Pids of the fleet's supervisors that run and are ours. */
+function runningSupervisors(spec: FleetSpec): number[] {
+  return supervisorIds(spec).map((id) => runningSupervisor(spec, id)).filter((p): p is number => p !== undefined);
 }
 
 /** Kills a cluster at once (SIGKILL to its process group), as an outage would. */
@@ -242,8 +251,8 @@ export async function killCluster(spec: FleetSpec, name: string): Promise<boolea
 export async function fleetDown(spec: FleetSpec, purge = false, graceMs = 15_000): Promise<string[]> {
   const running = spec.clusters.map((c) => ({ name: c.name, groups: clusterGroups(spec, c.name) })).filter((x) => x.groups.length > 0);
   const groups = running.flatMap((x) => x.groups);
-  const ids = [...new Set(spec.clusters.map((c) => supervisorIdOf(spec, c.name)))];
-  const supervisors = ids.map((id) => runningSupervisor(spec, id)).filter((p): p is number => p !== undefined);
+  const ids = supervisorIds(spec);
+  const supervisors = runningSupervisors(spec);
   for (const p of supervisors) signalGroup(p, 'SIGTERM');
   for (const g of groups) signalGroup(g, 'SIGTERM');
   if (!(await untilGone(groups, supervisors, Date.now() + graceMs))) {
