@@ -26,7 +26,8 @@ describe('generators', () => {
   it('clusters: matchLabels, sorted by name, with labels, annotations and templated values', async () => {
     const sets = await generateParams([{ clusters: { selector: { matchLabels: { env: 'production' } }, values: { host: '{{name}}.example.test' } } }], ctx());
     expect(names(sets)).toEqual(['eu-west', 'us-east']);
-    expect(sets[1]).toMatchObject({ server: 'https://127.0.0.1:1', metadata: { labels: { region: 'us-east' }, annotations: { owner: 'a' } }, values: { host: 'us-east.example.test' } });
+    // goTemplate: false parameters are flat, as ArgoCD's.
+    expect(sets[1]).toMatchObject({ server: 'https://127.0.0.1:1', 'metadata.labels.region': 'us-east', 'metadata.annotations.owner': 'a', 'values.host': 'us-east.example.test' });
   });
 
   const selectors: Array<[string, unknown, string[]]> = [
@@ -40,8 +41,8 @@ describe('generators', () => {
     expect(names(await generateParams([{ clusters: { selector } }], ctx()))).toEqual(want);
   });
 
-  it('list', async () => {
-    expect(await generateParams([{ list: { elements: [{ a: '1' }, { a: '2' }, { a: '1' }] } }], ctx())).toEqual([{ a: '1' }, { a: '2' }]);
+  it('list (duplicates kept, as ArgoCD keeps them)', async () => {
+    expect(await generateParams([{ list: { elements: [{ a: '1' }, { a: '2' }, { a: '1' }] } }], ctx())).toEqual([{ a: '1' }, { a: '2' }, { a: '1' }]);
   });
 
   it('git directories with include and exclude globs, skipping dot directories', async () => {
@@ -70,14 +71,16 @@ describe('generators', () => {
 
   it('git files become parameters', async () => {
     const sets = await generateParams([{ git: { repoURL: 'file:///r', files: [{ path: 'apps/**/config.*' }] } }], ctx());
-    expect(sets.map((s) => [s.app, s.replicas, s.path])).toEqual([['api', 1, 'apps/api'], ['web', 2, 'apps/web']]);
+    expect(sets.map((s) => [s.app, s.replicas, s.path])).toEqual([['api', '1', 'apps/api'], ['web', '2', 'apps/web']]);
   });
 
-  it('matrix of three children, the later ones using earlier parameters', async () => {
+  it('matrix over a nested matrix, the later children using earlier parameters', async () => {
     const sets = await generateParams([{ matrix: { generators: [
       { clusters: { selector: { matchLabels: { env: 'production' } } } },
-      { git: { repoURL: 'file:///r', directories: [{ path: 'apps/*' }, { path: 'apps/legacy', exclude: true }] } },
-      { list: { elements: [{ target: '{{name}}/{{path.basename}}' }] } },
+      { matrix: { generators: [
+        { git: { repoURL: 'file:///r', directories: [{ path: 'apps/*' }, { path: 'apps/legacy', exclude: true }] } },
+        { list: { elements: [{ target: '{{name}}/{{path.basename}}' }] } },
+      ] } },
     ] } }], ctx());
     expect(names(sets, 'target')).toEqual(['eu-west/api', 'eu-west/web', 'us-east/api', 'us-east/web']);
   });
@@ -86,7 +89,7 @@ describe('generators', () => {
     const sets = await generateParams([{ merge: { mergeKeys: ['name'], generators: [
       { clusters: {} },
       { list: { elements: [{ name: 'us-east', replicas: '5' }] } },
-      { merge: { mergeKeys: ['name'], generators: [{ list: { elements: [{ name: 'ap-south', replicas: '1' }] } }] } },
+      { merge: { mergeKeys: ['name'], generators: [{ list: { elements: [{ name: 'ap-south', replicas: '1' }] } }, { list: { elements: [] } }] } },
     ] } }], ctx());
     expect(sets.map((s) => [s.name, s.replicas ?? '-'])).toEqual([['ap-south', '1'], ['eu-west', '-'], ['us-east', '5']]);
   });
@@ -94,7 +97,8 @@ describe('generators', () => {
   const invalid: Array<[string, unknown, RegExp]> = [
     ['two kinds in one generator', { list: { elements: [] }, clusters: {} }, /spec\.generators\[0\]: expected exactly one of/],
     ['unknown kind', { scm: {} }, /expected exactly one of .* got scm/],
-    ['matrix with one child', { matrix: { generators: [{ list: { elements: [] } }] } }, /spec\.generators\[0\]\.matrix\.generators: needs at least two/],
+    ['matrix with one child', { matrix: { generators: [{ list: { elements: [] } }] } }, /spec\.generators\[0\]\.matrix\.generators: found less than two generators/],
+    ['matrix with three children', { matrix: { generators: [{ list: { elements: [] } }, { list: { elements: [] } }, { list: { elements: [] } }] } }, /spec\.generators\[0\]\.matrix\.generators: found more than two generators/],
     ['list element not an object', { list: { elements: ['x'] } }, /spec\.generators\[0\]\.list\.elements\[0\]: expected an object/],
     ['git without directories or files', { git: { repoURL: 'file:///r' } }, /spec\.generators\[0\]\.git: needs directories or files/],
   ];

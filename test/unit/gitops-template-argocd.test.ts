@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { clusterParams } from '../../src/gitops/generators/clusters.js';
 import { renderApplicationTemplate, renderGoTemplate, renderString, type TemplateMode } from '../../src/gitops/template/index.js';
 
-// Parameters as the clusters generator builds them (src/gitops/generators/clusters.ts).
-const clusters = ['ap-south', 'eu-west', 'us-east'].map((region) => ({
-  name: region, nameNormalized: region, server: `https://127.0.0.1:64${region.length}`,
-  metadata: { labels: { env: 'production', region }, annotations: {} },
-}));
 const legacy: TemplateMode = { goTemplate: false };
 const go: TemplateMode = { goTemplate: true, options: ['missingkey=error'] };
+const members = ['ap-south', 'eu-west', 'us-east'].map((region) => ({ name: region, server: `https://127.0.0.1:64${region.length}`, labels: { env: 'production', region }, annotations: {} }));
+// Parameters as the clusters generator builds them for each mode (flat for {{name}}, nested for goTemplate).
+const clusters = members.map((c) => clusterParams(c, legacy));
+const goClusters = members.map((c) => clusterParams(c, go));
 
 /** What the seed renders for one region, as the engine before the rewrite rendered it. */
 const seedApp = (region: string) => ({
@@ -25,12 +25,12 @@ describe('the seed ApplicationSet renders the same Applications as before', () =
   const seed = parse(readFileSync(new URL('../../examples/fleet-repo/appsets/web-app.yaml', import.meta.url), 'utf8')) as { spec: { template: unknown } };
 
   it('as written ({{name}} replacement)', () => {
-    for (const p of clusters) expect(renderApplicationTemplate(seed.spec.template, undefined, p, legacy)).toEqual(seedApp(p.name));
+    for (const p of clusters) expect(renderApplicationTemplate(seed.spec.template, undefined, p, legacy)).toEqual(seedApp(p.name as string));
   });
 
   it('translated to goTemplate as ArgoCD documents it ({{.name}}, {{index .metadata.labels "region"}})', () => {
     const text = JSON.stringify(seed.spec.template).replaceAll('{{name}}', '{{.name}}').replaceAll('{{metadata.labels.region}}', '{{ index .metadata.labels \\"region\\" }}');
-    for (const p of clusters) expect(renderApplicationTemplate(JSON.parse(text), undefined, p, go)).toEqual(seedApp(p.name));
+    for (const p of goClusters) expect(renderApplicationTemplate(JSON.parse(text), undefined, p, go)).toEqual(seedApp(p.name as string));
   });
 });
 

@@ -53,8 +53,10 @@ describe('go templates', () => {
 
 describe('application templates', () => {
   it('replaces {{key}} from flat params and leaves unknown keys as written', () => {
-    expect(renderString('web-{{name}}-{{ metadata.labels.region }}-{{nope}}', params, { goTemplate: false })).toBe('web-us-east-us-east-{{nope}}');
-    expect(renderString('{{metadata.labels.topology.kubernetes.io/region}}', params, { goTemplate: false })).toBe('us-east');
+    // goTemplate: false parameters are flat, as ArgoCD's generators make them.
+    const flat = { name: 'us-east', 'metadata.labels.region': 'us-east', 'metadata.labels.topology.kubernetes.io/region': 'us-east' };
+    expect(renderString('web-{{name}}-{{ metadata.labels.region }}-{{nope}}', flat, { goTemplate: false })).toBe('web-us-east-us-east-{{nope}}');
+    expect(renderString('{{metadata.labels.topology.kubernetes.io/region}}', flat, { goTemplate: false })).toBe('us-east');
   });
 
   it('templates non-string fields through templatePatch', () => {

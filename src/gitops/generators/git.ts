@@ -1,10 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { minimatch } from 'minimatch';
-import { parseAllDocuments } from 'yaml';
-import { normalizeName, type Params } from '../params.js';
-import { renderValue } from '../template/index.js';
-import { listField, objectField, stringField, type Checkout, type GeneratorContext, type GeneratorFn } from './types.js';
+import { join } from 'node:path';
+import type { Params } from '../params.js';
+import { directoryParams, fileParams, gitParamOptions, selectFiles } from './git-params.js';
+import { listField, objectField, stringField, type Checkout, type GeneratorFn } from './types.js';
 
 interface Listing { dirs: string[]; files: string[] }
 
@@ -47,74 +45,61 @@ function bound(): void {
   }
 }
 
-/** Every directory and file of a checkout, relative with `/`, skipping dot entries such as .git. */
+/**
+ * Every directory and file of a checkout, relative with `/`. Directories are those ArgoCD's repo
+ * server lists (none under a directory whose name starts with `.`), in its walk order; files are all
+ * of them but `.git`'s (as `git ls-files` lists them, dot files included), sorted as Go sorts strings.
+ */
 async function walk(root: string): Promise<Listing> {
   const dirs: string[] = [];
   const files: string[] = [];
-  const visit = async (rel: string) => {
+  const visit = async (rel: string, hidden: boolean) => {
     for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
+      if (e.name === '.git') continue;
       const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) { dirs.push(p); await visit(p); } else if (e.isFile()) files.push(p);
+      const inHidden = hidden || e.name.startsWith('.');
+      if (e.isDirectory()) {
+        if (!inHidden) dirs.push(p);
+        await visit(p, inHidden);
+      } else if (e.isFile()) files.push(p);
     }
   };
-  await visit('');
-  return { dirs: dirs.sort(), files: files.sort() };
+  await visit('', false);
+  return { dirs: dirs.sort(walkOrder), files: files.sort() };
 }
 
-/** Parameters describing a path, in the shape of the template mode (ArgoCD's names for both). */
-export function pathParams(path: string, goTemplate: boolean, file?: string): Params {
-  const segments = path.split('/');
-  const info: Record<string, unknown> = { path, basename: basename(path), basenameNormalized: normalizeName(basename(path)), segments };
-  if (file) Object.assign(info, { filename: basename(file), filenameNormalized: normalizeName(basename(file)) });
-  if (goTemplate) return { path: info };
-  const flat: Params = { path };
-  for (const [k, v] of Object.entries(info)) if (k !== 'path' && k !== 'segments') flat[`path.${k}`] = v;
-  segments.forEach((s, i) => (flat[`path[${i}]`] = s));
-  return flat;
-}
-
-function selectDirs(all: string[], entries: unknown[], where: string): string[] {
-  const rules = entries.map((e, i) => {
-    const o = objectField(e, `${where}.directories[${i}]`);
-    return { glob: stringField(o, 'path', `${where}.directories[${i}]`), exclude: o.exclude === true };
-  });
-  return all.filter((d) => rules.some((r) => !r.exclude && minimatch(d, r.glob)) && !rules.some((r) => r.exclude && minimatch(d, r.glob)));
-}
-
-async function fileParams(dir: string, files: string[], entries: unknown[], ctx: GeneratorContext, where: string): Promise<Params[]> {
-  const out: Params[] = [];
-  for (const [i, e] of entries.entries()) {
-    const glob = stringField(objectField(e, `${where}.files[${i}]`), 'path', `${where}.files[${i}]`);
-    for (const f of files.filter((x) => minimatch(x, glob))) {
-      const text = await readFile(join(dir, f), 'utf8');
-      for (const doc of parseAllDocuments(text)) {
-        if (doc.errors.length) throw new Error(`${where}.files[${i}]: ${f}: ${doc.errors[0].message}`);
-        const value: unknown = doc.toJS();
-        const items = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
-        for (const item of items) out.push({ ...objectField(item, `${where}.files[${i}] ${f}`), ...pathParams(dirname(f) === '.' ? '' : dirname(f), ctx.mode.goTemplate, f) });
-      }
-    }
-  }
-  return out;
+/** filepath.WalkDir's order: a directory, then what is under it, siblings by name. */
+function walkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
 }
 
 /**
- * The git generator: `directories` (globs, with `exclude: true` entries) gives one parameter set per
- * matching directory; `files` parses each matching JSON/YAML file into parameters.
+ * The git generator. `directories` (path.Match globs, `exclude: true` entries win) gives one
+ * parameter set per matching directory; otherwise `files` (Git pathspecs, `exclude: true` entries
+ * win) parses each matching JSON/YAML file into parameter sets. As in ArgoCD, `directories` takes
+ * precedence when both are given.
  */
 export const gitGenerator: GeneratorFn = async (spec, ctx, where) => {
   const body = objectField(spec, where);
   const repoURL = stringField(body, 'repoURL', where);
   const revision = stringField(body, 'revision', where, 'HEAD');
+  const opts = gitParamOptions(body, where);
+  const dirs = listField(body, 'directories', where);
+  const files = listField(body, 'files', where);
+  if (!dirs.length && !files.length) throw new Error(`${where}: needs directories or files`);
   const checkout = await ctx.checkout(repoURL, revision);
   const tree = await listing(checkout);
-  const values = body.values === undefined ? {} : objectField(body.values, `${where}.values`);
+  if (dirs.length) return directoryParams(tree.dirs, dirs, opts, ctx.mode, where);
   const sets: Params[] = [];
-  const dirs = listField(body, 'directories', where);
-  if (dirs.length) for (const d of selectDirs(tree.dirs, dirs, where)) sets.push(pathParams(d, ctx.mode.goTemplate));
-  const files = listField(body, 'files', where);
-  if (files.length) sets.push(...(await fileParams(checkout.dir, tree.files, files, ctx, where)));
-  if (!dirs.length && !files.length) throw new Error(`${where}: needs directories or files`);
-  return sets.map((p) => ({ ...p, ...(body.values === undefined ? {} : { values: renderValue(values, p, ctx.mode, `${where}.values`) }) }));
+  for (const f of selectFiles(tree.files, files, where)) {
+    try {
+      sets.push(...fileParams(f, await readFile(join(checkout.dir, f), 'utf8'), opts, ctx.mode, where));
+    } catch (err) {
+      throw new Error(`${(err as Error).message} (repository ${repoURL})`, { cause: err });
+    }
+  }
+  return sets;
 };

@@ -1,82 +1,66 @@
-import { flattenParams, paramsKey, type Params } from '../params.js';
-import { deepMerge, renderValue } from '../template/index.js';
+import { flattenParams, type Params } from '../params.js';
+import { compileSelector } from '../selector.js';
 import { clustersGenerator } from './clusters.js';
+import { merge, matrix } from './combine.js';
 import { gitGenerator } from './git.js';
 import { listGenerator } from './list.js';
-import { listField, objectField, type GeneratorContext, type GeneratorFn } from './types.js';
+import { objectField, type GeneratorContext, type GeneratorFn } from './types.js';
 
 const MAX_SETS = 10_000;
 
-/** Every generator by its field name. */
-const GENERATORS: Record<string, GeneratorFn> = {
-  clusters: clustersGenerator,
-  list: listGenerator,
-  git: gitGenerator,
-  matrix: (spec, ctx, where) => matrix(spec, ctx, where),
-  merge: (spec, ctx, where) => merge(spec, ctx, where),
+/** The generators that read a source of parameters, by field name. */
+const TERMINAL: Record<string, GeneratorFn> = { clusters: clustersGenerator, list: listGenerator, git: gitGenerator };
+
+/** ArgoCD's generators that Meridian does not run, and why: a clear error instead of no Applications. */
+const UNSUPPORTED: Record<string, string> = {
+  scmProvider: 'the SCM provider generator needs network access to an SCM provider API',
+  pullRequest: 'the pull request generator needs network access to an SCM provider API',
+  clusterDecisionResource: "the cluster decision resource generator reads ArgoCD's duck-typed resources",
+  plugin: 'the plugin generator calls an external plugin service',
 };
 
-/** Runs one generator spec (exactly one of clusters, list, git, matrix, merge). */
-export async function runGenerator(spec: unknown, ctx: GeneratorContext, where: string): Promise<Params[]> {
+const KNOWN = [...Object.keys(TERMINAL), 'matrix', 'merge'];
+
+/**
+ * The generator kind of one generator spec (exactly one kind besides `selector`), checked as ArgoCD
+ * checks it, with errors naming the field.
+ */
+export function generatorKind(spec: unknown, where: string): string {
   const body = objectField(spec, where);
   const kinds = Object.keys(body).filter((k) => k !== 'selector');
-  if (kinds.length !== 1 || !Object.hasOwn(GENERATORS, kinds[0])) {
-    throw new Error(`${where}: expected exactly one of ${Object.keys(GENERATORS).join(', ')}, got ${kinds.join(', ') || 'nothing'}`);
+  const kind = kinds[0];
+  if (kinds.length === 1 && Object.hasOwn(UNSUPPORTED, kind)) throw new Error(`${where}.${kind}: not supported by Meridian (${UNSUPPORTED[kind]})`);
+  if (kinds.length !== 1 || !KNOWN.includes(kind)) {
+    throw new Error(`${where}: expected exactly one of ${KNOWN.join(', ')}, got ${kinds.join(', ') || 'nothing'}${kinds.length > 1 ? ' (give each generator its own list entry)' : ''}`);
   }
-  const sets = await GENERATORS[kinds[0]](body[kinds[0]], ctx, `${where}.${kinds[0]}`);
-  if (sets.length > MAX_SETS) throw new Error(`${where}: more than ${MAX_SETS} parameter sets`);
-  return sets;
-}
-
-/** Runs every top-level generator and concatenates their parameter sets, duplicates dropped. */
-export async function generateParams(generators: unknown[], ctx: GeneratorContext): Promise<Params[]> {
-  const out: Params[] = [];
-  const seen = new Set<string>();
-  for (const [i, g] of generators.entries()) {
-    for (const p of await runGenerator(g, ctx, `spec.generators[${i}]`)) {
-      const key = paramsKey(p);
-      if (!seen.has(key)) { seen.add(key); out.push(p); }
-    }
-  }
-  return out;
+  return kind;
 }
 
 /**
- * The matrix generator over any number of children: the cartesian product, each combination merged.
- * A child may use the parameters of the children before it (`path: apps/{{name}}`), like ArgoCD's.
+ * Runs one generator spec, then its post selector (`selector`, matched against the flattened
+ * parameters: `values.env`, `metadata.labels.region`). `depth` is 0 at the top level, 1 inside a
+ * matrix or merge, 2 inside a nested one, where matrix and merge are refused as in ArgoCD (combination
+ * generators nest once).
  */
-async function matrix(spec: unknown, ctx: GeneratorContext, where: string): Promise<Params[]> {
-  const children = listField(objectField(spec, where), 'generators', where);
-  if (children.length < 2) throw new Error(`${where}.generators: needs at least two generators`);
-  let sets: Params[] = [{}];
-  for (const [i, child] of children.entries()) {
-    const next: Params[] = [];
-    for (const base of sets) {
-      const resolved = Object.keys(base).length ? renderValue(child, base, ctx.mode, `${where}.generators[${i}]`) : child;
-      for (const p of await runGenerator(resolved, ctx, `${where}.generators[${i}]`)) next.push(deepMerge(base, p) as Params);
-    }
-    if (next.length > MAX_SETS) throw new Error(`${where}: more than ${MAX_SETS} combinations`);
-    sets = next;
-  }
-  return sets;
+export async function runGenerator(spec: unknown, ctx: GeneratorContext, where: string, depth = 0): Promise<Params[]> {
+  const kind = generatorKind(spec, where);
+  const body = spec as Record<string, unknown>;
+  if (depth >= 2 && !Object.hasOwn(TERMINAL, kind)) throw new Error(`${where}.${kind}: combination generators (matrix, merge) can only be nested once`);
+  const selected = compileSelector(body.selector, `${where}.selector`, { labelValues: false });
+  const at = `${where}.${kind}`;
+  const sets = kind === 'matrix' ? await matrix(body[kind], ctx, at, (g, w) => runGenerator(g, ctx, w, depth + 1))
+    : kind === 'merge' ? await merge(body[kind], ctx, at, (g, w) => runGenerator(g, ctx, w, depth + 1))
+      : await TERMINAL[kind](body[kind], ctx, at);
+  if (sets.length > MAX_SETS) throw new Error(`${where}: more than ${MAX_SETS} parameter sets`);
+  return body.selector === undefined || body.selector === null ? sets : sets.filter((p) => selected(flattenParams(p)));
 }
 
-/** The merge generator over any number of children: later children override the first's sets that share the merge keys. */
-async function merge(spec: unknown, ctx: GeneratorContext, where: string): Promise<Params[]> {
-  const body = objectField(spec, where);
-  const keys = listField(body, 'mergeKeys', where).map(String);
-  if (!keys.length) throw new Error(`${where}.mergeKeys: needs at least one key`);
-  const children = listField(body, 'generators', where);
-  if (children.length < 1) throw new Error(`${where}.generators: needs at least one generator`);
-  const keyOf = (p: Params) => JSON.stringify(keys.map((k) => flattenParams(p)[k] ?? null));
-  const base = await runGenerator(children[0], ctx, `${where}.generators[0]`);
-  for (const [i, child] of children.slice(1).entries()) {
-    const overrides = new Map<string, Params>();
-    for (const p of await runGenerator(child, ctx, `${where}.generators[${i + 1}]`)) overrides.set(keyOf(p), p);
-    for (const [j, b] of base.entries()) {
-      const o = overrides.get(keyOf(b));
-      if (o) base[j] = deepMerge(b, o) as Params;
-    }
-  }
-  return base;
+/**
+ * Runs every top-level generator and concatenates their parameter sets, in order. Sets are not
+ * deduplicated: ArgoCD keeps them, and reports Applications of the same name instead.
+ */
+export async function generateParams(generators: unknown[], ctx: GeneratorContext): Promise<Params[]> {
+  const out: Params[] = [];
+  for (const [i, g] of generators.entries()) out.push(...(await runGenerator(g, ctx, `spec.generators[${i}]`)));
+  return out;
 }

@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { renderGoTemplate } from './argocd-render.js';
 import { parseTemplateOptions } from './template-set.js';
 import type { MissingKey } from './go/exec.js';
-import { flattenParams, type Params } from '../params.js';
+import type { Params } from '../params.js';
 
 export { renderGoTemplate } from './argocd-render.js';
 export { TemplateSet, parseTemplateOptions } from './template-set.js';
@@ -19,25 +19,40 @@ export function missingKeyOf(options: string[] | undefined): MissingKey {
   return parseTemplateOptions(options).missingKey;
 }
 
-const LEGACY = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// ArgoCD's isTemplatedRegex (`.*{{.*}}.*`, where `.` stops at a newline): only such strings go to fasttemplate.
+const TEMPLATED = /\{\{[^\n]*\}\}/;
 
-/** Templates one string: `{{key}}` replaced from the flat params (unknown keys left as written), or a Go template as ArgoCD runs it. */
+/**
+ * Templates one string as ArgoCD's Render.Replace does. `goTemplate: false` is valyala/fasttemplate:
+ * each `{{tag}}` is replaced by the parameter named by the trimmed tag when that parameter is a
+ * string, and left as written otherwise (parameters are flat: `{{metadata.labels.region}}` names the
+ * key `metadata.labels.region`); a `{{` with no `}}` after it is an error. `goTemplate: true` runs
+ * the Go template with Sprig and the goTemplateOptions.
+ */
 export function renderString(text: string, params: Params, mode: TemplateMode): string {
-  return renderWith(text, params, mode, lazyFlat(params));
+  if (mode.goTemplate) return text.includes('{{') ? renderGoTemplate(text, params, mode.options) : text;
+  return renderFastTemplate(text, params);
 }
 
-/** `flattenParams(params)`, computed on first use and then reused for every string of one value. */
-function lazyFlat(params: Params): () => Record<string, string> {
-  let flat: Record<string, string> | undefined;
-  return () => (flat ??= flattenParams(params));
-}
-
-function renderWith(text: string, params: Params, mode: TemplateMode, flatOf: () => Record<string, string>): string {
-  if (!text.includes('{{')) return text;
-  if (mode.goTemplate) return renderGoTemplate(text, params, mode.options);
-  const flat = flatOf();
-  return text.replace(LEGACY, (whole, key: string) => (Object.hasOwn(flat, key) ? flat[key] : whole));
+/** valyala/fasttemplate with `{{`/`}}` tags and ArgoCD's replacement function. */
+export function renderFastTemplate(text: string, params: Params): string {
+  if (!TEMPLATED.test(text)) return text;
+  let out = '';
+  let rest = text;
+  for (;;) {
+    const start = rest.indexOf('{{');
+    if (start < 0) return out + rest;
+    out += rest.slice(0, start);
+    rest = rest.slice(start + 2);
+    const end = rest.indexOf('}}');
+    if (end < 0) throw new Error(`invalid template: cannot find end tag="}}" in the template=${JSON.stringify(text)} starting from ${JSON.stringify(rest)}`);
+    const tag = rest.slice(0, end);
+    const key = tag.trim();
+    const value = key && Object.hasOwn(params, key) ? params[key] : undefined;
+    out += typeof value === 'string' ? value : `{{${tag}}}`;
+    rest = rest.slice(end + 2);
+  }
 }
 
 /** An object key that came from a template or patch; refuses keys that would reach an object's prototype. */
@@ -47,28 +62,28 @@ function safeKey(key: string, where: string): string {
 }
 
 /**
- * Templates every string (keys and values) in a JSON-like value; where is the path for errors. The
- * params are flattened once for the whole value, not once per string: an ApplicationSet's template
- * has a dozen strings and a commit renders it for every generated Application at once.
+ * Templates every string (keys and values) in a JSON-like value, as ArgoCD's deeplyReplace does;
+ * `where` is the path for errors. Other values (numbers, booleans) are left as they are.
  */
 export function renderValue(value: unknown, params: Params, mode: TemplateMode, where = 'template'): unknown {
-  return renderValueWith(value, params, mode, where, lazyFlat(params));
-}
-
-function renderValueWith(value: unknown, params: Params, mode: TemplateMode, where: string, flatOf: () => Record<string, string>): unknown {
   if (typeof value === 'string') {
     try {
-      return renderWith(value, params, mode, flatOf);
+      return renderString(value, params, mode);
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
     }
   }
-  if (Array.isArray(value)) return value.map((v, i) => renderValueWith(v, params, mode, `${where}[${i}]`, flatOf));
+  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, params, mode, `${where}[${i}]`));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const key = safeKey(k.includes('{{') ? renderWith(k, params, mode, flatOf) : k, where);
-      out[key] = renderValueWith(v, params, mode, `${where}.${k}`, flatOf);
+      let key: string;
+      try {
+        key = renderString(k, params, mode);
+      } catch (err) {
+        throw new Error(`${where}: key ${JSON.stringify(k)}: ${(err as Error).message}`, { cause: err });
+      }
+      out[safeKey(key, where)] = renderValue(v, params, mode, `${where}.${k}`);
     }
     return out;
   }
@@ -97,11 +112,13 @@ function checkKeys(v: unknown, where: string): void {
 }
 
 /**
- * Renders an Application template for one parameter set. A templatePatch is a YAML text templated as
- * a whole (so it can set numbers, booleans, lists and maps from parameters) and merged over the result.
+ * Renders an Application template for one parameter set, as ArgoCD's RenderTemplateParams and
+ * templatePatch do: an empty parameter set leaves the template as written; a templatePatch is a YAML
+ * text templated as a whole (so it can set numbers, booleans, lists and maps from parameters) and
+ * merged over the result, except `spec.project`, which a patch may not change.
  */
 export function renderApplicationTemplate(template: unknown, templatePatch: string | undefined, params: Params, mode: TemplateMode): Record<string, unknown> {
-  let out = renderValue(template, params, mode, 'spec.template');
+  let out = Object.keys(params).length ? renderValue(template, params, mode, 'spec.template') : structuredClone(template);
   if (templatePatch) {
     let text: string;
     try {
@@ -116,7 +133,14 @@ export function renderApplicationTemplate(template: unknown, templatePatch: stri
       throw new Error(`spec.templatePatch: rendered text is not YAML: ${(err as Error).message}`, { cause: err });
     }
     checkKeys(patch, 'spec.templatePatch');
+    const project = isPlainObject(out) && isPlainObject(out.spec) ? out.spec.project : undefined;
     out = deepMerge(out, patch, 'spec.templatePatch');
+    if (isPlainObject(out) && isPlainObject(out.spec)) {
+      const spec: Record<string, unknown> = { ...out.spec };
+      if (project === undefined) delete spec.project;
+      else spec.project = project;
+      out = { ...out, spec };
+    }
   }
   if (!isPlainObject(out)) throw new Error('spec.template: must be an object with metadata and spec');
   return out;
