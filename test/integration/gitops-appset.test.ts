@@ -112,4 +112,14 @@ describe('ApplicationSet reconcile on a real kube-apiserver', () => {
     const again = (await env.client.list<{ apiVersion: string; kind: string; reason: string }>('v1', 'Event', { namespace: NS })).items.filter((e) => e.reason === 'ApplicationRejected');
     expect(again).toHaveLength(1);
   });
+
+  it('writes none of the Applications that share a name, keeps the one there, and says why (ArgoCD: duplicate name)', async () => {
+    // Parameter sets are not deduplicated (ArgoCD keeps them); two elements that render one name are an error for that name only.
+    const set = await reconcileWith(setWith(listGen('ap-south', 'ap-south', 'eu-west')));
+    await waitFor(() => appNames().includes('shop-eu-west'), { timeoutMs: 10_000, what: 'eu-west application', onTimeout: () => appNames().join(',') });
+    const cond = set.status?.conditions?.find((c) => c.type === 'ResourcesUpToDate');
+    expect(cond).toMatchObject({ status: 'False', reason: 'ApplicationRejected' });
+    expect(cond?.message).toContain('ApplicationSet shop contains applications with duplicate name: shop-ap-south');
+    expect((await liveApps()).filter((a) => !a.metadata?.deletionTimestamp).map((a) => a.metadata?.name).sort()).toEqual(['shop-ap-south', 'shop-eu-west']);
+  });
 });

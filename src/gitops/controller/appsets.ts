@@ -115,9 +115,11 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
     await writeSetStatus(deps, set, { ...(set.status ?? {}), conditions });
     return { requeueAfterMs: deps.resyncMs };
   }
-  const rollout = set.spec.strategy?.type === 'RollingSync' ? await pinRevisions(deps, set, desired, existing) : undefined;
+  // As in ArgoCD, Applications that share a name are none of them written (nor deleted), and reported.
+  const { unique, duplicated } = splitDuplicateNames(set, desired);
+  const rollout = set.spec.strategy?.type === 'RollingSync' ? await pinRevisions(deps, set, unique, existing) : undefined;
   const policy = set.spec.syncPolicy?.applicationsSync ?? 'sync';
-  const rejected = await upsertApplications(deps, policy, desired, existing);
+  const rejected = [...duplicated, ...(await upsertApplications(deps, policy, unique, existing))];
   const guard = await deleteStale(deps, set, policy, desired, existing, rejected);
   const names = new Set(desired.map((a) => a.metadata?.name));
   let conditions = setCondition(set.status?.conditions, { type: 'ParametersGenerated', status: 'True', reason: 'Generated', message: `${desired.length} applications`, observedGeneration: set.metadata?.generation });
@@ -128,6 +130,14 @@ export async function reconcileAppSet(deps: AppSetDeps, key: string): Promise<Re
     ...(rollout ? { rollout: rollout.status, applicationStatus: rollout.applications } : {}),
   });
   return { requeueAfterMs: rollout && rollout.status.phase !== 'Completed' ? 3000 : deps.resyncMs };
+}
+
+/** The Applications whose name no other generated Application has, and a message for each name that is shared. */
+function splitDuplicateNames(set: ApplicationSet, desired: Application[]): { unique: Application[]; duplicated: string[] } {
+  const count = new Map<string | undefined, number>();
+  for (const a of desired) count.set(a.metadata?.name, (count.get(a.metadata?.name) ?? 0) + 1);
+  const duplicated = [...count].filter(([, n]) => n > 1).map(([name]) => `ApplicationSet ${set.metadata?.name} contains applications with duplicate name: ${name}`);
+  return { unique: desired.filter((a) => count.get(a.metadata?.name) === 1), duplicated };
 }
 
 /**
