@@ -1,10 +1,18 @@
 // ArgoCD's table tests for rendering an Application template (applicationset/utils/utils_test.go
 // TestRenderTemplateParams, TestRenderTemplateParamsGoTemplate, TestRenderTemplateKeys,
 // Test_Render_Replace_no_panic_on_missing_closing_brace), templatePatch's project rule
-// (applicationset/controllers/template/patch.go).
+// (applicationset/controllers/template/patch.go) and generator templates (Template.md).
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ApplicationSet } from '../../src/api/applicationset.js';
+import { translateObject } from '../../src/api/translate.js';
+import { generateApplications } from '../../src/gitops/controller/appsets.js';
+import { fillTemplate, generateTemplatedParams } from '../../src/gitops/generators/index.js';
+import type { GeneratorContext } from '../../src/gitops/generators/types.js';
+import type { GitCache } from '../../src/gitops/git/cache.js';
 import type { Params } from '../../src/gitops/params.js';
 import { renderApplicationTemplate, renderString } from '../../src/gitops/template/index.js';
+import type { KubeObject } from '../../src/kube/types.js';
 
 // The string fields ArgoCD's test templates one at a time.
 const FIELDS = ['spec.source.path', 'spec.source.repoURL', 'spec.source.targetRevision', 'spec.destination.server', 'spec.destination.namespace', 'spec.destination.name', 'spec.project'];
@@ -99,5 +107,64 @@ describe('template keys and templatePatch', () => {
     const app = renderApplicationTemplate(template, 'spec:\n  project: admin\n  source:\n    path: "{{ .name }}"\n', { name: 'x' }, { goTemplate: true });
     expect(app).toEqual({ metadata: { name: 'x' }, spec: { project: 'default', source: { path: 'x' } } });
     expect(renderApplicationTemplate({ spec: { source: { path: 'a' } } }, 'spec:\n  project: admin\n', { name: 'x' }, { goTemplate: true })).toEqual({ spec: { source: { path: 'a' } } });
+  });
+});
+
+describe('generator templates (Template.md "Generator templates")', () => {
+  it('a field the generator template sets wins; the others come from the ApplicationSet template (mergo.Merge)', () => {
+    const spec = { metadata: { name: '{{cluster}}-guestbook', labels: { a: '1' } }, spec: { project: 'default', source: { repoURL: 'https://github.com/argoproj/argo-cd.git', targetRevision: 'HEAD', path: 'default' }, destination: { name: '{{cluster}}', namespace: 'guestbook' }, syncPolicy: { automated: { prune: true } } } };
+    const own = { metadata: { labels: { b: '2' } }, spec: { project: '', source: { path: 'override/{{cluster}}' }, destination: {}, syncPolicy: { automated: { prune: false } } } };
+    expect(fillTemplate(own, spec)).toEqual({
+      metadata: { name: '{{cluster}}-guestbook', labels: { a: '1', b: '2' } },
+      // mergo fills empty fields: '' and false take the ApplicationSet's values.
+      spec: { project: 'default', source: { repoURL: 'https://github.com/argoproj/argo-cd.git', targetRevision: 'HEAD', path: 'override/{{cluster}}' }, destination: { name: '{{cluster}}', namespace: 'guestbook' }, syncPolicy: { automated: { prune: true } } },
+    });
+  });
+  it('each top-level generator keeps its own template', async () => {
+    const ctx: GeneratorContext = { clusters: [], mode: { goTemplate: false }, checkout: async () => { throw new Error('no git'); } };
+    const sets = await generateTemplatedParams([{ list: { elements: [{ a: '1' }], template: { spec: { source: { path: 'x' } } } } }, { list: { elements: [{ a: '2' }] } }], ctx, { spec: { source: { path: 'base' } } });
+    expect(sets).toEqual([{ params: [{ a: '1' }], template: { spec: { source: { path: 'x' } } } }, { params: [{ a: '2' }], template: { spec: { source: { path: 'base' } } } }]);
+  });
+  it("the Template.md example, applied as an ArgoCD ApplicationSet, renders the generator template's path", async () => {
+    const argo = parse(`
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: guestbook, namespace: argocd }
+spec:
+  goTemplate: true
+  generators:
+  - list:
+      elements:
+        - cluster: engineering-dev
+          url: https://kubernetes.default.svc
+      template:
+        metadata: {}
+        spec:
+          project: "default"
+          source:
+            targetRevision: HEAD
+            repoURL: https://github.com/argoproj/argo-cd.git
+            path: 'applicationset/examples/template-override/{{ .cluster }}-override'
+          destination: {}
+  template:
+    metadata:
+      name: '{{ .cluster }}-guestbook'
+    spec:
+      project: "default"
+      source:
+        repoURL: https://github.com/argoproj/argo-cd.git
+        targetRevision: HEAD
+        path: applicationset/examples/template-override/default
+      destination:
+        name: '{{ .cluster }}'
+        namespace: guestbook
+`) as KubeObject;
+    const [set] = translateObject(argo) as ApplicationSet[];
+    const [app] = await generateApplications(set, [], {} as GitCache);
+    expect(app.metadata?.name).toBe('engineering-dev-guestbook');
+    expect(app.spec).toEqual({
+      project: 'default', source: { repoURL: 'https://github.com/argoproj/argo-cd.git', targetRevision: 'HEAD', path: 'applicationset/examples/template-override/engineering-dev-override' },
+      destination: { name: 'engineering-dev', namespace: 'guestbook' },
+    });
   });
 });

@@ -9,7 +9,7 @@ import type { Informer } from '../../kube/informer.js';
 import type { Condition } from '../../kube/types.js';
 import type { ReconcileResult } from '../../controller/queue.js';
 import type { Logger } from '../../util/log.js';
-import { generateParams } from '../generators/index.js';
+import { generateTemplatedParams } from '../generators/index.js';
 import type { ClusterInfo } from '../generators/types.js';
 import type { GitCache } from '../git/cache.js';
 import { planRollout, type RolloutApp } from '../rollout.js';
@@ -64,13 +64,13 @@ export function clusterInfos(registry: Pick<ClusterRegistry, 'clusterObjects'>):
   return registry.clusterObjects().map((c) => ({ name: c.metadata?.name ?? '', server: c.spec.server, labels: c.metadata?.labels ?? {}, annotations: c.metadata?.annotations ?? {} }));
 }
 
-/** Generates the Applications of an ApplicationSet (without rollout pins). */
+/** Generates the Applications of an ApplicationSet (without rollout pins), each top-level generator with its own template. */
 export async function generateApplications(set: ApplicationSet, clusters: ClusterInfo[], git: GitCache): Promise<Application[]> {
   const mode = { goTemplate: Boolean(set.spec.goTemplate), options: set.spec.goTemplateOptions };
-  const params = await generateParams(set.spec.generators, { clusters, mode, checkout: (url, rev) => git.checkout(url, rev) });
+  const generated = await generateTemplatedParams(set.spec.generators, { clusters, mode, checkout: (url, rev) => git.checkout(url, rev) }, set.spec.template);
   const ns = set.metadata?.namespace ?? '';
-  return params.map((p) => {
-    const t = renderApplicationTemplate(set.spec.template, set.spec.templatePatch, p, mode) as { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Application['spec'] };
+  return generated.flatMap(({ params, template }) => params.map((p) => {
+    const t = renderApplicationTemplate(template, set.spec.templatePatch, p, mode) as { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Application['spec'] };
     const name = t.metadata?.name;
     if (!name || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new Error(`spec.template.metadata.name: "${name ?? ''}" is not a valid name`);
     if (!t.spec?.source?.repoURL || !t.spec.destination?.name) throw new Error(`spec.template.spec: application ${name} needs source.repoURL and destination.name`);
@@ -86,7 +86,7 @@ export async function generateApplications(set: ApplicationSet, clusters: Cluste
       },
       spec,
     };
-  });
+  }));
 }
 
 async function writeSetStatus(deps: AppSetDeps, set: ApplicationSet, next: ApplicationSetStatus): Promise<void> {

@@ -1,4 +1,4 @@
-import { flattenParams, type Params } from '../params.js';
+import { flattenParams, setParam, type Params } from '../params.js';
 import { compileSelector } from '../selector.js';
 import { clustersGenerator } from './clusters.js';
 import { merge, matrix } from './combine.js';
@@ -55,12 +55,50 @@ export async function runGenerator(spec: unknown, ctx: GeneratorContext, where: 
   return body.selector === undefined || body.selector === null ? sets : sets.filter((p) => selected(flattenParams(p)));
 }
 
+/** The parameter sets of one top-level generator and the template they render with. */
+export interface GeneratedSets {
+  params: Params[];
+  template: unknown;
+}
+
 /**
- * Runs every top-level generator and concatenates their parameter sets, in order. Sets are not
- * deduplicated: ArgoCD keeps them, and reports Applications of the same name instead.
+ * Runs every top-level generator in order. Each keeps its own template: the ApplicationSet's, or,
+ * when the generator carries a `template` (ArgoCD's generator templates), that one with every field
+ * it leaves empty taken from the ApplicationSet's. Parameter sets are not deduplicated (ArgoCD
+ * reports Applications of the same name instead).
  */
-export async function generateParams(generators: unknown[], ctx: GeneratorContext): Promise<Params[]> {
-  const out: Params[] = [];
-  for (const [i, g] of generators.entries()) out.push(...(await runGenerator(g, ctx, `spec.generators[${i}]`)));
+export async function generateTemplatedParams(generators: unknown[], ctx: GeneratorContext, template: unknown): Promise<GeneratedSets[]> {
+  const out: GeneratedSets[] = [];
+  for (const [i, g] of generators.entries()) {
+    const where = `spec.generators[${i}]`;
+    const kind = generatorKind(g, where);
+    const own = (objectField((g as Record<string, unknown>)[kind] ?? {}, `${where}.${kind}`)).template;
+    out.push({ params: await runGenerator(g, ctx, where), template: own === undefined || own === null ? template : fillTemplate(own, template) });
+  }
   return out;
+}
+
+/** The parameter sets of every top-level generator, in order. */
+export async function generateParams(generators: unknown[], ctx: GeneratorContext): Promise<Params[]> {
+  return (await generateTemplatedParams(generators, ctx, undefined)).flatMap((g) => g.params);
+}
+
+/** Go's notion of an empty value, as mergo uses it to decide which fields to fill. */
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * A generator's template completed from the ApplicationSet's, as ArgoCD's mergo.Merge(generator,
+ * spec) does: maps merge key by key, and any other field the generator leaves empty (`""`, `0`,
+ * `false`, an empty list) takes the ApplicationSet's value.
+ */
+export function fillTemplate(own: unknown, base: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isMap(own) && isMap(base)) {
+    const out: Record<string, unknown> = { ...own };
+    for (const [k, v] of Object.entries(base)) setParam(out, k, Object.hasOwn(own, k) ? fillTemplate(own[k], v) : v, 'template');
+    return out;
+  }
+  return isEmpty(own) && base !== undefined ? base : own;
 }
