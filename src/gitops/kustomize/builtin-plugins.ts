@@ -55,7 +55,7 @@ function checkBuiltin(obj: Obj, file: string, field: string): void {
 const BUILTIN_KINDS = new Set([
   'ConfigMapGenerator', 'SecretGenerator', 'IAMPolicyGenerator', 'NamespaceTransformer', 'PrefixSuffixTransformer', 'PrefixTransformer',
   'SuffixTransformer', 'LabelTransformer', 'AnnotationsTransformer', 'ImageTagTransformer', 'ReplicaCountTransformer',
-  'PatchTransformer', 'PatchStrategicMergeTransformer', 'PatchJson6902Transformer', 'ReplacementTransformer',
+  'PatchTransformer', 'PatchStrategicMergeTransformer', 'PatchJson6902Transformer', 'ReplacementTransformer', 'ValueAddTransformer',
 ]);
 
 function specs(c: Obj): FieldSpec[] {

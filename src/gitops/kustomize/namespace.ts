@@ -18,14 +18,19 @@ function setSubjects(r: Resource, ns: string): void {
   for (const s of subjects) if (isObj(s) && s.name === 'default') s.namespace = ns;
 }
 
+/** The namespace filter's own part, without field specs: metadata.namespace unless cluster-scoped, and "default" binding subjects. */
+export function setResourceNamespace(r: Resource, ns: string): void {
+  if (!isClusterScoped(r.gvk())) r.setNamespace(ns);
+  setSubjects(r, ns);
+}
+
 /** Applies the namespace transformer to every resource. */
 export function applyNamespace(m: ResMap, ns: string, cfg: TransformerConfig, file: string): void {
   const specs = cfg.namespace.filter((fs) => fs.path !== 'metadata/namespace');
   for (const r of m.list) {
     r.storePreviousId();
     const gvk = r.gvk();
-    if (!isClusterScoped(gvk)) r.setNamespace(ns);
-    setSubjects(r, ns);
+    setResourceNamespace(r, ns);
     for (const fs of specs) {
       if (fs.path === 'metadata/name' && r.apiVersion !== 'v1') continue;
       if ((r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace') continue;

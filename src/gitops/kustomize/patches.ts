@@ -51,17 +51,27 @@ async function patchText(t: Target, p: PatchSpec, field: string): Promise<{ text
   throw fieldError(t.file, field, 'must specify one of patch and path');
 }
 
+/**
+ * How a patch reaches its resource: `setGvk` when through the resource map (a targeted patch or
+ * patchesStrategicMerge), which gives each copy of the patch the resource's apiVersion; an
+ * untargeted `patches` entry is merged as written.
+ */
+export interface SmpOptions { allowNameChange?: boolean; allowKindChange?: boolean; setGvk?: boolean }
+
 /** Applies one strategic merge patch document to a resource (kustomize's ApplySmPatch). */
-export function applySmp(target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }, schemas: OpenApiState): void {
-  const { name, namespace, kind } = { name: target.name, namespace: target.namespace, kind: target.kind };
+export function applySmp(target: Resource, patch: Resource, opts: SmpOptions, schemas: OpenApiState): void {
+  const { name, namespace, kind, apiVersion } = { name: target.name, namespace: target.namespace, kind: target.kind, apiVersion: target.apiVersion };
   if (opts.allowNameChange || opts.allowKindChange) target.storePreviousId();
-  const doc = { ...patch.obj, apiVersion: target.apiVersion };
-  const merged = strategicMerge(target.obj, doc, schemas.schemaFor(target.apiVersion, target.kind));
+  const doc = opts.setGvk ? { ...patch.obj, apiVersion } : patch.obj;
+  const merged = strategicMerge(target.obj, doc, schemas.schemaFor(apiVersion, kind));
   if (!merged) {
     target.obj = {};
     return;
   }
   target.obj = merged;
+  // kyaml sets the copy's apiVersion to an untagged empty scalar when the resource has none, and
+  // kustomize prints that as `apiVersion: null` (examples/breakfast.md's kinds have no apiVersion).
+  if (opts.setGvk && apiVersion === '') target.obj.apiVersion = null;
   if (!opts.allowKindChange) target.obj.kind = kind;
   if (!opts.allowNameChange) target.setName(name);
   target.setNamespace(namespace);
@@ -87,9 +97,9 @@ function applyJson(res: Resource, ops: JsonOp[], file: string): void {
 /** Applies one `patches` entry (or a legacy patchesJson6902 entry) to the resources. */
 export async function applyPatchEntry(t: Target, m: ResMap, p: PatchSpec, field: string): Promise<void> {
   const { text, file } = await patchText(t, p, field);
-  const loaded = parsePatch(text, file, field);
   const opts = { allowNameChange: p.options?.allowNameChange, allowKindChange: p.options?.allowKindChange };
   try {
+    const loaded = parsePatch(text, file, field);
     if (loaded.kind === 'json') {
       if (!p.target) throw fieldError(t.file, field, 'a JSON 6902 patch needs a target');
       for (const r of selectResources(m.list, p.target, t.file)) applyJson(r, loaded.ops, file);
@@ -97,7 +107,7 @@ export async function applyPatchEntry(t: Target, m: ResMap, p: PatchSpec, field:
     }
     if (p.target) {
       if (loaded.docs.length > 1) throw fieldError(t.file, field, 'several strategic merge patches in one entry cannot share a target');
-      for (const r of selectResources(m.list, p.target, t.file)) applySmp(r, loaded.docs[0], opts, t.openapi);
+      for (const r of selectResources(m.list, p.target, t.file)) applySmp(r, loaded.docs[0], { ...opts, setGvk: true }, t.openapi);
       return;
     }
     for (const doc of loaded.docs) applySmp(uniqueTarget(m, doc, t.file, `${field}${p.path ? ` (${p.path})` : ''}`), doc, opts, t.openapi);
@@ -124,7 +134,7 @@ export async function applyLegacySmp(t: Target, m: ResMap): Promise<void> {
   }
   for (const { doc, field } of loaded) {
     try {
-      applySmp(uniqueTarget(m, doc, t.file, field), doc, {}, t.openapi);
+      applySmp(uniqueTarget(m, doc, t.file, field), doc, { setGvk: true }, t.openapi);
     } catch (err) {
       throw err instanceof KustomizeError ? err : fieldError(t.file, field, messageOf(err));
     }

@@ -13,6 +13,7 @@ import { applyReplacements, loadReplacements } from './replacements.js';
 import { applyReplicas } from './replicas.js';
 import type { Accumulator, Target } from './target.js';
 import { planConfig, transformerPlan, type PluginConfig } from './builtin-plugins.js';
+import { applyValueAdd } from './value-add.js';
 
 interface Step { kind: string; run: () => Promise<void> | void }
 
@@ -65,6 +66,12 @@ export async function runTransformers(t: Target, acc: Accumulator, plugins: Plug
     acc.resMap.compact();
   }
   for (const c of plugins) {
+    if (c.obj.kind === 'ValueAddTransformer') {
+      await applyValueAdd(t, acc.resMap, c.obj, c.file, c.field);
+      recordTransformation(acc.resMap.list, pluginConfigOrigin(t, c));
+      acc.resMap.compact();
+      continue;
+    }
     const plan = transformerPlan(c.obj, c.file, c.field);
     const view = { ...t, k: { ...plan.k, kind: t.k.kind } };
     for (const step of steps(view, { ...acc, config: planConfig(acc, plan) })) {

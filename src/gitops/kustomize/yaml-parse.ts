@@ -35,6 +35,20 @@ interface Ctx {
   doc: Document;
   file: string;
   yaml11: boolean;
+  text: string;
+}
+
+// `: value` with no key before it (not after a `?`): the `yaml` package reads an empty key where
+// go-yaml v3 fails with "did not find expected key" (examples/inlinePatch.md's `$patch: delete`,
+// expanded by the shell's unquoted heredoc, leaves `: delete`). Such a key is empty, and where it
+// starts only the line's indentation stands before the colon.
+function isImplicitEmptyKey(key: unknown, text: string): boolean {
+  if (!isScalar(key) || key.value !== '' || !key.range) return false;
+  const [start, end] = key.range;
+  if (start !== end) return false;
+  let i = start;
+  while (text[i] === ' ') i++;
+  return text[i] === ':';
 }
 
 function toValue(node: unknown, ctx: Ctx, depth = 0): Value {
@@ -47,6 +61,10 @@ function toValue(node: unknown, ctx: Ctx, depth = 0): Value {
     const out: Obj = {};
     const merges: Value[] = [];
     for (const pair of node.items) {
+      if (isImplicitEmptyKey(pair.key, ctx.text)) {
+        const line = ctx.text.slice(0, (pair.key as Node).range?.[0] ?? 0).split('\n').length;
+        throw new KustomizeError(file, `malformed YAML at line ${line}: did not find expected key`);
+      }
       const key = isScalar(pair.key) ? String(pair.key.value ?? '') : String(toValue(pair.key as Node, ctx, depth + 1));
       const value = pair.value == null ? null : toValue(pair.value, ctx, depth + 1);
       if (key === '<<' && isScalar(pair.key) && pair.key.type === 'PLAIN') merges.push(value);
@@ -79,7 +97,7 @@ export function parseWithYamlPackage(text: string, file: string, yaml11 = false)
       throw new KustomizeError(file, `malformed YAML${line ? ` at line ${line}` : ''}: ${err.message.split('\n')[0]}`);
     }
     if (doc.contents === null) continue;
-    const value = toValue(doc.contents, { doc, file, yaml11 });
+    const value = toValue(doc.contents, { doc, file, yaml11, text });
     if (value !== null) out.push(value);
   }
   return out;
