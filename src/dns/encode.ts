@@ -1,10 +1,11 @@
-// Turning a ZoneAnswer into reply bytes. dns-packet encodes the records and compressRecords adds
-// name compression; the sections are encoded once per answer object and question length (zones
-// that memoize answers get this for free) and stitched behind the header and the question exactly
-// as the client sent it. Size limits and the TC bit live here.
+// Turning a ZoneAnswer into reply bytes. dns-packet encodes the records once per answer object
+// (zones that memoize answers get this for free) and compressRecords adds name compression, with
+// pointers to the question as the client sent it; the compressed sections are kept per answer by
+// the part of the question they point into, and stitched behind the header and the question
+// exactly as the client sent it. Size limits and the TC bit live here.
 
 import dnsPacket, { type Answer, type OptAnswer } from 'dns-packet';
-import { compressRecords } from './compress.js';
+import { compressRecords, nameSuffixes, questionSuffix, type SuffixIndex } from './compress.js';
 import type { DnsRecord, ZoneAnswer } from './types.js';
 import { FLAG, HEADER_BYTES, type WireHeader, writeReplyHeader } from './wire.js';
 
@@ -17,8 +18,23 @@ interface EncodedSections {
   arcount: number;
 }
 
-/** Encoded sections by answer, then by the offset they start at (pointers are absolute). */
-const encodedAnswers = new WeakMap<ZoneAnswer, Map<number, EncodedSections>>();
+/**
+ * One answer's records encoded without compression, every suffix of the names they hold, and the
+ * compressed sections by where they start and by the question suffix they point into (pointers
+ * are absolute, and a shared answer such as a zone's NXDOMAIN serves many question names).
+ */
+interface AnswerEncoding {
+  main: Buffer;
+  all: Buffer;
+  suffixes: SuffixIndex;
+  compressed: Map<number, Map<string, EncodedSections>>;
+  entries: number;
+}
+
+/** Compressed variants kept per answer; a shared NXDOMAIN asked with many name lengths stays bounded. */
+const MAX_VARIANTS = 64;
+
+const encodings = new WeakMap<ZoneAnswer, AnswerEncoding>();
 
 /** A record in dns-packet's shape (TXT strings as fresh Buffers: dns-packet rewrites that array). */
 export function toPacketAnswer(r: DnsRecord): Answer {
@@ -33,19 +49,40 @@ export function encodeRecords(records: readonly Answer[]): Buffer {
   return dnsPacket.encode({ type: 'response', answers: [...records] }).subarray(HEADER_BYTES);
 }
 
-function sectionsOf(answer: ZoneAnswer, base: number): EncodedSections {
-  let byBase = encodedAnswers.get(answer);
-  if (!byBase) encodedAnswers.set(answer, (byBase = new Map()));
-  let sections = byBase.get(base);
+function encodingOf(answer: ZoneAnswer): AnswerEncoding {
+  let encoding = encodings.get(answer);
+  if (!encoding) {
+    const records = [...answer.answers, ...answer.authority, ...(answer.additionals ?? [])].map(toPacketAnswer);
+    const all = encodeRecords(records);
+    const main = encodeRecords(records.slice(0, answer.answers.length + answer.authority.length));
+    encoding = { main, all, suffixes: nameSuffixes(all, records.length), compressed: new Map(), entries: 0 };
+    encodings.set(answer, encoding);
+  }
+  return encoding;
+}
+
+function sectionsOf(answer: ZoneAnswer, frame: ReplyFrame): EncodedSections {
+  const encoding = encodingOf(answer);
+  const base = frame.questionEnd;
+  const key = questionSuffix(frame.query, base - 5, encoding.suffixes) ?? '';
+  let byQuestion = encoding.compressed.get(base);
+  let sections = byQuestion?.get(key);
   if (!sections) {
-    const additionals = answer.additionals ?? [];
-    const records = [...answer.answers, ...answer.authority, ...additionals].map(toPacketAnswer);
+    const question = key === '' ? undefined : { key, offset: base - 5 - key.length };
+    const additionals = answer.additionals?.length ?? 0;
     const mainCount = answer.answers.length + answer.authority.length;
-    const main = compressRecords(encodeRecords(records.slice(0, mainCount)), mainCount, base);
+    const main = compressRecords(encoding.main, mainCount, base, question);
     // The additional section may be dropped on its own, so it compresses only against itself and main.
-    const all = compressRecords(encodeRecords(records), records.length, base);
-    sections = { main, extra: all.subarray(main.length), ancount: answer.answers.length, nscount: answer.authority.length, arcount: additionals.length };
-    byBase.set(base, sections);
+    const all = compressRecords(encoding.all, mainCount + additionals, base, question);
+    sections = { main, extra: all.subarray(main.length), ancount: answer.answers.length, nscount: answer.authority.length, arcount: additionals };
+    if (encoding.entries >= MAX_VARIANTS) {
+      encoding.compressed.clear();
+      encoding.entries = 0;
+      byQuestion = undefined;
+    }
+    if (!byQuestion) encoding.compressed.set(base, (byQuestion = new Map()));
+    byQuestion.set(key, sections);
+    encoding.entries++;
   }
   return sections;
 }
@@ -74,7 +111,7 @@ export interface EncodedReply {
  * reply keeps only the question and OPT and sets TC so the client retries over TCP.
  */
 export function encodeAnswerReply(frame: ReplyFrame, answer: ZoneAnswer, rcode: number): EncodedReply {
-  const sections = sectionsOf(answer, frame.questionEnd);
+  const sections = sectionsOf(answer, frame);
   const optBytes = frame.opt ? encodeRecords([frame.opt]) : Buffer.alloc(0);
   const fixed = frame.questionEnd + optBytes.length;
   const optCount = frame.opt ? 1 : 0;

@@ -86,6 +86,27 @@ describe('handleQuery', () => {
     expect(r.answers?.[0]).toMatchObject({ name: 'web.prod.svc.clusterset.local', data: '10.0.0.1' });
   });
 
+  it('compresses names against the question, its exact bytes only, as BIND does', () => {
+    const bytes = (outcome: Outcome) => (outcome.kind === 'reply' ? outcome.bytes : Buffer.alloc(0));
+    const plain = query('web.prod.svc.clusterset.local', 'A');
+    // 12 header + 35 question + one A record whose owner is a pointer to the question (2 + 10 + 4).
+    expect(bytes(handleQuery(plain, udp, router, limits)).subarray(47)).toEqual(Buffer.from('c00c000100010000000500040a000001', 'hex'));
+    // A mixed-case question is echoed as sent; the owner keeps the zone's case and only points to
+    // the lower-case suffix the two share ("svc.clusterset.local").
+    const mixed = bytes(handleQuery(query('WEB.Prod.svc.clusterset.local', 'A'), udp, router, limits));
+    expect(mixed.subarray(47, 58)).toEqual(Buffer.from('03776562' + '0470726f64' + 'c015', 'hex'));
+    expect(dnsPacket.decode(mixed).answers?.[0]).toMatchObject({ name: 'web.prod.svc.clusterset.local' });
+  });
+
+  it('serves one NXDOMAIN answer to questions of one length that share different suffixes with its SOA', () => {
+    // Same length: the first shares "ns1.clusterset.local" with the SOA's MNAME, the second only the origin.
+    for (const name of ['x.ns1.clusterset.local', 'xxxxx.clusterset.local', 'x.ns1.clusterset.local']) {
+      const r = reply(handleQuery(query(name, 'A'), udp, router, limits));
+      expect(r.rcode).toBe('NXDOMAIN');
+      expect(r.authorities?.[0]).toMatchObject({ name: 'clusterset.local', type: 'SOA', data: { mname: 'ns1.clusterset.local', rname: 'hostmaster.clusterset.local' } });
+    }
+  });
+
   it('drops packets shorter than a header and responses', () => {
     expect(handleQuery(Buffer.alloc(11), udp, router, limits)).toEqual({ kind: 'drop', reason: 'short' });
     const response = dnsPacket.encode({ type: 'response', id: 1, questions: [{ name: 'a.clusterset.local', type: 'A' }] });

@@ -75,6 +75,18 @@ describe('compressRecords', () => {
     const lower = (buf: Buffer) => dnsPacket.decode(Buffer.concat([header, buf])).answers?.map((a) => ({ ...a, name: a.name.toLowerCase() }));
     expect(lower(compressed)).toEqual(lower(plain));
   });
+
+  it('writes SRV targets whole but lets later names point into them', () => {
+    const srv: DnsRecord[] = [
+      { name: '_h._tcp.z.test', type: 'SRV', ttl: 5, data: { priority: 1, weight: 2, port: 80, target: 'db-0.east.z.test' } },
+      { name: 'db-0.east.z.test', type: 'A', ttl: 5, data: '10.0.0.1' },
+    ];
+    const compressed = compressRecords(encodeRecords(srv.map(toPacketAnswer)), 2, 12);
+    // Owner (16) + fixed fields (10) + priority, weight, port (6): the target starts at 12 + 32.
+    const target = 12 + 32;
+    expect(compressed.toString('latin1', 32, 32 + 18)).toBe('\x04db-0\x04east\x01z\x04test\x00');
+    expect(compressed.readUInt16BE(32 + 18)).toBe(0xc000 | target);
+  });
 });
 
 describe('renderZoneFile', () => {
