@@ -58,7 +58,8 @@ export class GslbZone implements SnapshotZone<GslbSnapshot> {
 
   private apex(snap: GslbSnapshot, qtype: string): ZoneAnswer {
     const ns = snap.nameservers.map((n): DnsRecord => ({ name: this.origin, type: 'NS', ttl: snap.soaTtl, data: n.name }));
-    if (qtype === 'SOA') return { rcode: 'NOERROR', answers: [this.soa(snap)], authority: ns };
+    // No NS RRset in authority beside data, as in every other positive answer of Meridian's zones.
+    if (qtype === 'SOA') return { rcode: 'NOERROR', answers: [this.soa(snap)], authority: [] };
     if (qtype === 'NS') return { rcode: 'NOERROR', answers: ns, authority: [], additionals: this.glueRecords(snap) };
     if (qtype === 'ANY') return { rcode: 'NOERROR', answers: [this.soa(snap), ...ns], authority: [] };
     return { rcode: 'NOERROR', answers: [], authority: [this.soa(snap)] };

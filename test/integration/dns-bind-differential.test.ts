@@ -76,7 +76,7 @@ const groups: Record<string, DigCase[]> = {
     q('+tcp', `web.prod.${S}`, 'A'), q('+tcp', `nope.${CLUSTERSET}`, 'A'), q('+tcp', 'www.example.com', 'A'),
   ],
   'the GSLB zone': [
-    q(GLOBAL, 'NS'), q(`www.${GLOBAL}`, 'A'), q(`www.${GLOBAL}`, 'AAAA'), q(`www.${GLOBAL}`, 'MX'), q(`eu.${GLOBAL}`, 'A'), q(`api.eu.${GLOBAL}`, 'A'),
+    q(GLOBAL, 'SOA'), q(GLOBAL, 'NS'), q(GLOBAL, 'ANY'), q(`www.${GLOBAL}`, 'A'), q(`www.${GLOBAL}`, 'AAAA'), q(`www.${GLOBAL}`, 'MX'), q(`eu.${GLOBAL}`, 'A'), q(`api.eu.${GLOBAL}`, 'A'),
     q(`ns2.${GLOBAL}`, 'AAAA'), q(`nope.${GLOBAL}`, 'A'), q(`x.www.${GLOBAL}`, 'A'),
   ],
 };

@@ -24,6 +24,7 @@ describe('GSLB zone answers', () => {
   it('answers SOA and NS at the apex, with glue', () => {
     const soa = zone().answer(ORIGIN, 'SOA', ctx());
     expect(soa.answers[0]).toMatchObject({ type: 'SOA', data: { serial: 42, mname: `ns1.${ORIGIN}` } });
+    expect(soa.authority).toEqual([]);
     const ns = zone().answer(ORIGIN, 'NS', ctx());
     expect(ns.answers).toEqual([{ name: ORIGIN, type: 'NS', ttl: 30, data: `ns1.${ORIGIN}` }]);
     expect(ns.additionals).toEqual([{ name: `ns1.${ORIGIN}`, type: 'A', ttl: 30, data: '127.0.0.1' }]);
