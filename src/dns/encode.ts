@@ -97,6 +97,8 @@ export interface ReplyFrame {
   opt?: OptAnswer;
   /** Largest reply allowed: the UDP size in effect, or 65535 over TCP. */
   limit: number;
+  /** Leave the additional section out whatever the answer holds (ANY, as BIND answers it). */
+  noAdditional?: boolean;
 }
 
 /** The encoded reply and whether it had to be truncated. */
@@ -115,7 +117,7 @@ export function encodeAnswerReply(frame: ReplyFrame, answer: ZoneAnswer, rcode: 
   const optBytes = frame.opt ? encodeRecords([frame.opt]) : Buffer.alloc(0);
   const fixed = frame.questionEnd + optBytes.length;
   const optCount = frame.opt ? 1 : 0;
-  if (fixed + sections.main.length + sections.extra.length <= frame.limit) {
+  if (!frame.noAdditional && fixed + sections.main.length + sections.extra.length <= frame.limit) {
     return { bytes: assemble(frame, [sections.main, sections.extra, optBytes], [sections.ancount, sections.nscount, sections.arcount + optCount], rcode, 0), truncated: false };
   }
   if (fixed + sections.main.length <= frame.limit) {

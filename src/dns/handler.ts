@@ -50,7 +50,7 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
     return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
   }
   const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
-  const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.ecs) : undefined };
+  const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.ecs) : undefined, noAdditional: false };
   if (header.opcode !== 0) return emptyReply(frame, 'NOTIMP', qtype);
   if (ednsResult.kind === 'error') {
     frame.opt = replyOpt(limits.maxUdpSize, RCODE.BADVERS >> 4);
@@ -81,7 +81,11 @@ function answerFromZone(parsed: ParsedQuery, zone: ZoneAuthority, ctx: QueryCont
   } catch {
     return emptyReply(frame, 'SERVFAIL', question.qtype); // a zone bug must not take the server down
   }
-  if (question.qtype === QTYPE_ANY && limits.minimalAny && ctx.transport === 'udp') answer = minimalAnyAnswer(answer);
+  if (question.qtype === QTYPE_ANY) {
+    // BIND adds no additional data to an ANY answer (lib/ns/query.c): no amplification by ANY.
+    frame.noAdditional = true;
+    if (limits.minimalAny && ctx.transport === 'udp') answer = minimalAnyAnswer(answer);
+  }
   if (ecs && answer.ecsScope) frame.opt = replyOpt(limits.maxUdpSize, 0, ecs, answer.ecsScope);
   const encoded = encodeAnswerReply(frame, answer, RCODE[answer.rcode]);
   if (encoded.truncated && ctx.transport === 'tcp') return emptyReply(frame, 'SERVFAIL', question.qtype);

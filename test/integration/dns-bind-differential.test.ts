@@ -61,6 +61,10 @@ const groups: Record<string, DigCase[]> = {
     q(`alias.${CLUSTERSET}`, 'A'), q(`ALIAS.${CLUSTERSET}`, 'A'), q(`alias.${CLUSTERSET}`, 'AAAA'), q(`alias.${CLUSTERSET}`, 'CNAME'), q(`alias.${CLUSTERSET}`, 'TXT'),
     q(`out.${CLUSTERSET}`, 'A'), q(`dangling.${CLUSTERSET}`, 'A'), q(`x.alias.${CLUSTERSET}`, 'A'),
   ],
+  'ANY (RFC 8482: answered in full on loopback, as BIND with minimal-any no)': [
+    q(CLUSTERSET, 'ANY'), q('+tcp', CLUSTERSET, 'ANY'), q(`web.prod.${S}`, 'ANY'), q(`api.prod.${S}`, 'ANY'), q(`_http._tcp.web.prod.${S}`, 'ANY'), q(`_postgres._tcp.db.data.${S}`, 'ANY'),
+    q(`ns.${CLUSTERSET}`, 'ANY'), q(`alias.${CLUSTERSET}`, 'ANY'), q(`nope.${CLUSTERSET}`, 'ANY'), q(S, 'ANY'), q('10.0.1.10.in-addr.arpa', 'ANY'), q('10.in-addr.arpa', 'ANY'),
+  ],
   'names outside the zones': [
     q('www.example.com', 'A'), q('local', 'SOA'), q('.', 'SOA'), q('.', 'NS'), q('example.test', 'SOA'), q(`${CLUSTERSET}.example`, 'A'), q('evilclusterset.local', 'A'), q('11.in-addr.arpa', 'PTR'),
   ],

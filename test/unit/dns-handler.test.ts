@@ -107,6 +107,20 @@ describe('handleQuery', () => {
     }
   });
 
+  it('answers ANY without the additional section, over UDP and TCP, as BIND does', () => {
+    const glued = new ZoneRouter([new StaticZone({
+      origin: 'g.test', soa, nameservers: ['ns1.g.test'],
+      records: [{ name: 'ns1.g.test', type: 'A', ttl: 5, data: '192.0.2.53' }, { name: '_h._tcp.g.test', type: 'SRV', ttl: 5, data: { priority: 0, weight: 1, port: 80, target: 'ns1.g.test' } }],
+    })]);
+    for (const [name, type] of [['g.test', 'NS'], ['_h._tcp.g.test', 'SRV']]) expect(reply(handleQuery(query(name!, type!), udp, glued, limits)).additionals).toHaveLength(1);
+    for (const ctx of [udp, tcp]) {
+      for (const name of ['g.test', '_h._tcp.g.test']) {
+        const r = reply(handleQuery(query(name, 'ANY'), ctx, glued, limits));
+        expect([r.answers!.length > 0, r.additionals]).toEqual([true, []]);
+      }
+    }
+  });
+
   it('drops packets shorter than a header and responses', () => {
     expect(handleQuery(Buffer.alloc(11), udp, router, limits)).toEqual({ kind: 'drop', reason: 'short' });
     const response = dnsPacket.encode({ type: 'response', id: 1, questions: [{ name: 'a.clusterset.local', type: 'A' }] });
