@@ -44,17 +44,17 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
   const questionEnd = question?.end ?? HEADER_BYTES;
   const qtype = question?.qtype ?? -1;
   const ednsResult = readAdditionals(query, header, questionEnd);
-  if (!ednsResult || (ednsResult.kind === 'error' && ednsResult.rcode === 'FORMERR')) {
+  if (!ednsResult || (ednsResult.kind === 'error' && !ednsResult.opt)) {
     // Unreadable, or its OPT record is malformed: answer without EDNS (RFC 6891 section 7).
     const rcode = header.opcode !== 0 ? 'NOTIMP' : 'FORMERR';
     return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
   }
   const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
-  const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.ecs) : undefined, noAdditional: false };
+  const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.dnssecOk, edns.ecs) : undefined, noAdditional: false };
   if (header.opcode !== 0) return emptyReply(frame, 'NOTIMP', qtype);
   if (ednsResult.kind === 'error') {
-    frame.opt = replyOpt(limits.maxUdpSize, RCODE.BADVERS >> 4);
-    return emptyReply(frame, 'BADVERS', qtype);
+    frame.opt = replyOpt(limits.maxUdpSize, ednsResult.rcode === 'BADVERS' ? RCODE.BADVERS >> 4 : 0, ednsResult.opt!.dnssecOk);
+    return emptyReply(frame, ednsResult.rcode, qtype);
   }
   if (!question) return emptyReply(frame, 'FORMERR', qtype);
   return routeQuery({ question, edns, frame }, ctx, router, limits);
@@ -86,7 +86,7 @@ function answerFromZone(parsed: ParsedQuery, zone: ZoneAuthority, ctx: QueryCont
     frame.noAdditional = true;
     if (limits.minimalAny && ctx.transport === 'udp') answer = minimalAnyAnswer(answer);
   }
-  if (ecs && answer.ecsScope) frame.opt = replyOpt(limits.maxUdpSize, 0, ecs, answer.ecsScope);
+  if (ecs && answer.ecsScope) frame.opt = replyOpt(limits.maxUdpSize, 0, edns.dnssecOk, ecs, answer.ecsScope);
   const encoded = encodeAnswerReply(frame, answer, RCODE[answer.rcode]);
   if (encoded.truncated && ctx.transport === 'tcp') return emptyReply(frame, 'SERVFAIL', question.qtype);
   return { kind: 'reply', bytes: encoded.bytes, rcode: answer.rcode, qtype: question.qtype, truncated: encoded.truncated, qname: question.qname, zone: zone.origin };

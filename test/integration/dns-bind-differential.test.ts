@@ -24,6 +24,10 @@ const INTENDED = {
   partialTruncation: { fields: ['flags', 'counts', 'answer'], reason: 'a reply without EDNS that does not fit 512 bytes has TC in both; BIND keeps the records that fit (flagged AD, a quirk for an unsigned zone), Meridian only the question: RFC 2181 section 9 allows either, and the client retries over TCP' },
   minimal512: { fields: ['counts', 'additional'], reason: 'BIND sends no additional section when the client advertises an EDNS size of 512 or less (lib/ns/query.c, a heuristic of its own); Meridian adds the additional records when they fit, as RFC 2181 section 9 expects' },
   additionalLimit: { fields: ['counts', 'additional'], reason: 'BIND 9.18 does no additional-section processing for an RRset of more than 13 records (DNS_RDATASET_MAXADDITIONAL, which bounds its database lookups, CVE-2024-1737); Meridian precomputes the SRV targets\' addresses with the snapshot and sends them' },
+  formerrOpt: { fields: ['edns', 'counts', 'notes'], reason: 'FORMERR for a bad option in a well-formed OPT record: Meridian\'s reply carries an OPT record echoing DO (RFC 6891 section 7: else the client takes the server for one without EDNS; RFC 3225 section 3: DO is copied); BIND rejects the option before it reads the flags, so drops DO, and for an ECS scope in a query drops the OPT record too' },
+  duplicateEcs: { fields: ['header', 'flags', 'counts', 'answer', 'options'], reason: 'RFC 7871 gives a query one ECS option: Meridian answers a second one FORMERR (with its OPT record); BIND uses the first and ignores the rest' },
+  expire: { fields: ['options'], reason: 'the EDNS EXPIRE option (RFC 7314) is optional and for secondaries: BIND answers it, Meridian ignores it as RFC 6891 section 6.1.2 says for options it does not implement' },
+  keepalive: { fields: ['options'], reason: 'edns-tcp-keepalive (RFC 7828) is optional: BIND advertises its TCP idle timeout, Meridian ignores the option (its idle timeout is 10 s) as RFC 6891 section 6.1.2 allows' },
   questionEcho: { fields: ['counts'], reason: 'a query with two questions is FORMERR in both (RFC 9619); which questions the reply echoes is not specified: Meridian echoes none, BIND both when they share a name' },
   trailingBytes: { fields: ['rcode', 'flags', 'counts', 'answer', 'opt'], reason: 'bytes after the last section make a malformed message: Meridian answers FORMERR (STYLE.md, FORMERR for malformed packets); BIND ignores them and answers' },
 } satisfies Record<string, { fields: string[]; reason: string }>;
@@ -67,6 +71,22 @@ const groups: Record<string, DigCase[]> = {
   ],
   'names outside the zones': [
     q('www.example.com', 'A'), q('local', 'SOA'), q('.', 'SOA'), q('.', 'NS'), q('example.test', 'SOA'), q(`${CLUSTERSET}.example`, 'A'), q('evilclusterset.local', 'A'), q('11.in-addr.arpa', 'PTR'),
+  ],
+  'header flags and EDNS': [
+    q('+rec', `web.prod.${S}`, 'A'), q('+rec', 'www.example.com', 'A'), q('+adflag', `web.prod.${S}`, 'A'), q('+cdflag', `web.prod.${S}`, 'A'), q('+cdflag', '+adflag', `nope.${CLUSTERSET}`, 'A'), q('+zflag', `web.prod.${S}`, 'A'),
+    q('+noedns', `web.prod.${S}`, 'A'), q('+noedns', 'www.example.com', 'A'), q('+bufsize=0', `web.prod.${S}`, 'A'),
+    q('+dnssec', `web.prod.${S}`, 'A'), q('+dnssec', `nope.${CLUSTERSET}`, 'A'), q('+dnssec', `web.prod.${S}`, 'TXT'), q('+dnssec', 'www.example.com', 'A'), q('+dnssec', '+tcp', CLUSTERSET, 'SOA'),
+    q('+dnssec', CLUSTERSET, 'DNSKEY'), q('+dnssec', CLUSTERSET, 'DS'), q('+dnssec', CLUSTERSET, 'RRSIG'), q('+dnssec', CLUSTERSET, 'NSEC'), q('+dnssec', CLUSTERSET, 'ANY'),
+    q('+edns=1', CLUSTERSET, 'SOA'), q('+edns=1', '+noednsneg', CLUSTERSET, 'SOA'), q('+edns=1', '+noednsneg', '+dnssec', 'www.example.com', 'A'), q('+edns=255', '+noednsneg', `nope.${CLUSTERSET}`, 'A'),
+    q('+ednsflags=0x80', `web.prod.${S}`, 'A'), q('+ednsflags=0x0001', `web.prod.${S}`, 'A'), q('+nsid', `web.prod.${S}`, 'A'), q('+ednsopt=65001:abcd', `web.prod.${S}`, 'A'), q('+ednsopt=65001', '+ednsopt=3', `web.prod.${S}`, 'A'),
+    q('+padding=128', `web.prod.${S}`, 'A'), q('+tcp', '+padding=128', `web.prod.${S}`, 'A'),
+    q('+cookie', `web.prod.${S}`, 'A'), q('+cookie=0102030405060708', `web.prod.${S}`, 'A'), q('+cookie=0102030405060708090a0b0c0d0e0f10', `web.prod.${S}`, 'A'),
+    q('+ednsopt=10:0102', `web.prod.${S}`, 'A'), q(`+ednsopt=10:${'ab'.repeat(12)}`, `web.prod.${S}`, 'A'), q(`+ednsopt=10:${'ab'.repeat(41)}`, `web.prod.${S}`, 'A'), allowed('formerrOpt', q('+dnssec', '+ednsopt=10:0102', 'www.example.com', 'A')),
+    q('+subnet=10.1.2.0/24', `web.prod.${S}`, 'A'), q('+subnet=0/0', `web.prod.${S}`, 'A'), q('+subnet=fd00::/56', `nope.${CLUSTERSET}`, 'A'), q('+subnet=10.1.2.0/24', 'www.example.com', 'A'),
+    q('+ednsopt=8:0001200a0a', `web.prod.${S}`, 'A'), q('+ednsopt=8:00', `web.prod.${S}`, 'A'), q('+ednsopt=8:0003000000', `web.prod.${S}`, 'A'),
+    allowed('formerrOpt', q('+ednsopt=8:000118080a0102', `web.prod.${S}`, 'A')), allowed('formerrOpt', q('+dnssec', '+ednsopt=8:0001200a0a', `web.prod.${S}`, 'A')),
+    allowed('duplicateEcs', q('+subnet=10.1.2.0/24', '+ednsopt=8:000118000a0102', `web.prod.${S}`, 'A')),
+    allowed('expire', q('+expire', CLUSTERSET, 'SOA')), allowed('keepalive', q('+tcp', '+keepalive', `web.prod.${S}`, 'A')),
   ],
   'UDP sizes and truncation': [
     q('+ignore', '+noedns', `n29.sizes.${CLUSTERSET}`, 'A'), allowed('partialTruncation', q('+ignore', '+noedns', `n30.sizes.${CLUSTERSET}`, 'A')),
@@ -113,6 +133,9 @@ const rawGroups: Record<string, RawCase[]> = {
     { label: 'two OPT records', packet: rawQuery({ name: WEB, qtype: A, sections: { ar: [1, optRecord] }, opt: {} }) },
     { label: 'an OPT record owned by a name other than the root', packet: rawQuery({ name: WEB, qtype: A, sections: { ar: [1, Buffer.concat([Buffer.from('0178', 'hex'), optRecord])] } }) },
     { label: 'an EDNS option running past the OPT record', packet: Buffer.concat([rawQuery({ name: WEB, qtype: A, opt: { options: ednsOption(65001, Buffer.from([1, 2])) } }).subarray(0, -2)]) },
+    { label: 'EDNS version 1 with DO: BADVERS echoing DO', packet: rawQuery({ name: WEB, qtype: A, opt: { version: 1, do: true } }) },
+    { label: 'EDNS version 1 with a malformed ECS: the option is FORMERR first', packet: rawQuery({ name: WEB, qtype: A, opt: { version: 1, options: ednsOption(8, Buffer.from([0, 3, 0, 0])) } }) },
+    { label: 'a COOKIE of 9 bytes over TCP', packet: rawQuery({ name: WEB, qtype: A, opt: { options: ednsOption(10, Buffer.alloc(9, 1)) } }), transport: 'tcp' },
     { label: 'TC, AA, RA, Z, AD and an rcode set in the query', packet: rawQuery({ name: WEB, qtype: A, flags: 0x06f5 }) },
     { label: 'records in the answer section over TCP', packet: rawQuery({ name: WEB, qtype: A, sections: { an: [1, aRecord] } }), transport: 'tcp' },
     { label: 'bytes after the question', packet: rawQuery({ name: WEB, qtype: A, tail: Buffer.from([1, 2, 3]) }), intended: 'trailingBytes' },
@@ -150,9 +173,9 @@ async function digBoth(args: string[]): Promise<{ bind: DigView; meridian: DigVi
   return { bind: b, meridian: m };
 }
 
-/** Whether a case may differ in its records, and so in its size either way. */
-function recordsMayDiffer(fields: readonly string[]): boolean {
-  return fields.some((f) => f === 'answer' || f === 'authority' || f === 'additional');
+/** Whether a case may differ in its records or OPT record, and so in its size either way. */
+function contentMayDiffer(fields: readonly string[]): boolean {
+  return fields.some((f) => ['answer', 'authority', 'additional', 'edns', 'options', 'opt'].includes(f));
 }
 
 /** A view without the fields a case is allowed to differ in. */
@@ -175,7 +198,7 @@ function expectSameAnswers(seen: { bind: DigView; meridian: DigView }, c: DigCas
   const fields: string[] = ['size', ...(intended?.fields ?? [])];
   const message = intended ? `allowed to differ only in ${intended.fields.join(', ')}: ${intended.reason}` : 'Meridian and BIND differ';
   expect(without(seen.meridian, fields), message).toEqual(without(seen.bind, fields));
-  if (!recordsMayDiffer(fields)) seen.meridian.replies.forEach((r, i) => expect(Number(r.size), `reply ${i} longer than BIND's`).toBeLessThanOrEqual(Number(seen.bind.replies[i]?.size ?? Infinity)));
+  if (!contentMayDiffer(fields)) seen.meridian.replies.forEach((r, i) => expect(Number(r.size), `reply ${i} longer than BIND's`).toBeLessThanOrEqual(Number(seen.bind.replies[i]?.size ?? Infinity)));
   if (c.intended) expect(without(seen.meridian, ['size']), `no longer differs from BIND: remove INTENDED.${c.intended} from this case`).not.toEqual(without(seen.bind, ['size']));
 }
 
@@ -186,7 +209,7 @@ function expectSameRawReply(bindReply: Buffer | undefined, meridianReply: Buffer
   const keep = (d: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(Object.entries(d).filter(([k]) => !fields.includes(k)));
   const fields = ['size', ...(intended?.fields ?? [])];
   expect(keep(m, fields), intended ? `allowed to differ only in ${intended.fields.join(', ')}: ${intended.reason}` : 'Meridian and BIND differ').toEqual(keep(b, fields));
-  if (!recordsMayDiffer(fields)) expect(Number(m.size ?? 0), 'reply longer than BIND\'s').toBeLessThanOrEqual(Number(b.size ?? Infinity));
+  if (!contentMayDiffer(fields)) expect(Number(m.size ?? 0), 'reply longer than BIND\'s').toBeLessThanOrEqual(Number(b.size ?? Infinity));
   if (c.intended) expect(keep(m, ['size']), `no longer differs from BIND: remove INTENDED.${c.intended} from this case`).not.toEqual(keep(b, ['size']));
 }
 

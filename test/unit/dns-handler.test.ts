@@ -136,6 +136,27 @@ describe('handleQuery', () => {
     expect([r.id, r.rcode, r.questions?.length]).toEqual([7, 'FORMERR', 0]);
   });
 
+  it('echoes the DO bit in every reply with an OPT record (RFC 3225), BADVERS and FORMERR included', () => {
+    const withDo = (udpPayloadSize = 1232, options: object[] = [], ednsVersion = 0): Partial<Packet> => ({ additionals: [{ type: 'OPT', name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion, flags: 0x8000, options } as never] });
+    const optOf = (r: DecodedPacket) => r.additionals?.find((a) => a.type === 'OPT') as { flags?: number; extendedRcode?: number } | undefined;
+    for (const [name, extra, rcode] of [
+      ['web.prod.svc.clusterset.local', withDo(), 'NOERROR'], ['nope.clusterset.local', withDo(), 'NXDOMAIN'], ['www.example.com', withDo(), 'REFUSED'],
+      ['web.prod.svc.clusterset.local', withDo(1232, [], 1), 'NOERROR'], ['web.prod.svc.clusterset.local', withDo(1232, [{ code: 10, data: Buffer.alloc(12) }]), 'FORMERR'],
+    ] as const) {
+      const r = reply(handleQuery(query(name, 'A', extra), udp, router, limits));
+      expect([r.rcode, optOf(r)?.flags]).toEqual([rcode, 0x8000]);
+    }
+    expect(optOf(reply(handleQuery(query('web.prod.svc.clusterset.local', 'A', withDo(1232, [], 1)), udp, router, limits)))?.extendedRcode).toBe(1);
+    expect(optOf(reply(handleQuery(query('web.prod.svc.clusterset.local', 'A', edns()), udp, router, limits)))?.flags).toBe(0);
+  });
+
+  it('answers FORMERR with an OPT record for a bad option in a good OPT record, without one for a bad OPT record', () => {
+    const badEcs = reply(handleQuery(query('www.global.example.test', 'A', edns(1232, [{ code: 8, data: Buffer.from([0, 1, 20, 0, 10, 20, 0x3f]) }])), udp, router, limits));
+    expect([badEcs.rcode, badEcs.additionals?.map((a) => a.type)]).toEqual(['FORMERR', ['OPT']]);
+    const twoOpts = reply(handleQuery(query('web.prod.svc.clusterset.local', 'A', { additionals: [...edns().additionals!, ...edns().additionals!] }), udp, router, limits));
+    expect([twoOpts.rcode, twoOpts.additionals]).toEqual(['FORMERR', []]);
+  });
+
   it('passes the client subnet to the zone and echoes it with the zone scope', () => {
     const ecs = { code: 'CLIENT_SUBNET', family: 1, sourcePrefixLength: 24, scopePrefixLength: 0, ip: '10.20.30.0' };
     const r = reply(handleQuery(query('www.global.example.test', 'A', edns(1232, [ecs])), udp, router, limits));

@@ -55,6 +55,7 @@ describe('parseEcs', () => {
     ['prefix longer than the family', [0, 1, 33, 0, 1, 2, 3, 4, 5]],
     ['too many address bytes', [0, 1, 8, 0, 10, 1]],
     ['bits set beyond the prefix', [0, 1, 20, 0, 10, 1, 0xff]],
+    ['a scope prefix in a query', [0, 1, 24, 8, 10, 1, 2]],
   ])('rejects %s', (_name, bytes) => expect(parseEcs(Buffer.from(bytes))).toBeUndefined());
 });
 
@@ -134,12 +135,27 @@ describe('readTrailingOpt', () => {
     ['two ECS options', 0, [ecs([0, 1, 0, 0]), ecs([0, 1, 0, 0])]],
     ['EDNS version 1', 1, []],
     ['EDNS version 1 with a malformed ECS', 1, [ecs([0, 9, 0, 0])]],
+    ['a client cookie, and one with a server cookie', 0, [{ code: 10, data: Buffer.alloc(8, 1) }, { code: 10, data: Buffer.alloc(24, 2) }]],
+    ['a cookie of 10 bytes', 0, [{ code: 10, data: Buffer.alloc(10, 1) }]],
+    ['a cookie of 41 bytes', 0, [{ code: 10, data: Buffer.alloc(41, 1) }]],
   ];
   it.each(variants)('reads %s as dns-packet and readEdns do', async (_name, ednsVersion, options) => {
     const { readEdns, readTrailingOpt } = await import('../../src/dns/edns.js');
-    const packet = dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'a.test', type: 'A' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion, flags: 0, flag_do: false, options } as never] });
-    const fast = readTrailingOpt(packet, 12 + 8 + 4);
-    expect(fast).toEqual(readEdns(dnsPacket.decode(packet).additionals ?? []));
+    for (const flags of [0, 0x8000]) {
+      const packet = dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'a.test', type: 'A' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion, flags, options } as never] });
+      const fast = readTrailingOpt(packet, 12 + 8 + 4);
+      expect(fast).toEqual(readEdns(dnsPacket.decode(packet).additionals ?? []));
+      expect(fast?.kind === 'edns' ? fast.edns.dnssecOk : fast?.kind === 'error' ? fast.opt?.dnssecOk : undefined).toBe(flags !== 0);
+    }
+  });
+
+  it('keeps the first ECS, refuses a second, and reports a malformed option before the version', async () => {
+    const { readTrailingOpt } = await import('../../src/dns/edns.js');
+    const read = (ednsVersion: number, options: object[]) => readTrailingOpt(dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'a.test', type: 'A' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1400, extendedRcode: 0, ednsVersion, flags: 0, options } as never] }), 24);
+    expect(read(0, [ecs([0, 1, 24, 0, 10, 1, 2])])).toMatchObject({ kind: 'edns', edns: { ecs: { address: '10.1.2.0', sourcePrefix: 24 } } });
+    expect(read(0, [ecs([0, 1, 0, 0]), ecs([0, 1, 0, 0])])).toEqual({ kind: 'error', rcode: 'FORMERR', opt: { dnssecOk: false } });
+    expect(read(1, [{ code: 10, data: Buffer.alloc(9) }])).toEqual({ kind: 'error', rcode: 'FORMERR', opt: { dnssecOk: false } });
+    expect(read(1, [{ code: 10, data: Buffer.alloc(8) }])).toEqual({ kind: 'error', rcode: 'BADVERS', opt: { dnssecOk: false } });
   });
 
   it('leaves anything but one trailing OPT record to dns-packet', async () => {
