@@ -43,19 +43,24 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
   const question = header.qdcount === 1 ? readQuestion(query) : undefined;
   const questionEnd = question?.end ?? HEADER_BYTES;
   const qtype = question?.qtype ?? -1;
+  // QUERY, NOTIFY and UPDATE start with a question (or zone) section, echoed in the reply; the body
+  // of another opcode is not ours to read (RFC 8490 section 5.1: NOTIMP), so its reply has none.
+  const known = header.opcode === 0 || header.opcode === 4 || header.opcode === 5;
+  const echoEnd = known ? questionEnd : HEADER_BYTES;
   const ednsResult = readAdditionals(query, header, questionEnd);
   if (!ednsResult || (ednsResult.kind === 'error' && !ednsResult.opt)) {
     // Unreadable, or its OPT record is malformed: answer without EDNS (RFC 6891 section 7).
-    const rcode = header.opcode !== 0 ? 'NOTIMP' : 'FORMERR';
-    return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], questionEnd), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
+    const rcode = known ? 'FORMERR' : 'NOTIMP';
+    return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], echoEnd), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
   }
   const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
-  const frame: ReplyFrame = { query, header, questionEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.dnssecOk, edns.ecs) : undefined, noAdditional: false };
-  if (header.opcode !== 0) return emptyReply(frame, 'NOTIMP', qtype);
+  const frame: ReplyFrame = { query, header, questionEnd: echoEnd, limit: replyLimit(ctx, edns, limits), opt: edns ? replyOpt(limits.maxUdpSize, 0, edns.dnssecOk, edns.ecs) : undefined, noAdditional: false };
   if (ednsResult.kind === 'error') {
     frame.opt = replyOpt(limits.maxUdpSize, ednsResult.rcode === 'BADVERS' ? RCODE.BADVERS >> 4 : 0, ednsResult.opt!.dnssecOk);
     return emptyReply(frame, ednsResult.rcode, qtype);
   }
+  // Meridian implements neither NOTIFY (RFC 1996) nor UPDATE (RFC 2136); zones change by snapshot.
+  if (header.opcode !== 0) return emptyReply(frame, 'NOTIMP', qtype);
   if (!question) return emptyReply(frame, 'FORMERR', qtype);
   return routeQuery({ question, edns, frame }, ctx, router, limits);
 }

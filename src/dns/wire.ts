@@ -91,11 +91,16 @@ export function headerOnlyReply(query: Buffer, header: WireHeader, rcode: number
   return out;
 }
 
-/** Writes id and flags of a reply to a query with `header`: QR, opcode and RD, CD copied, `extra` bits. */
+/**
+ * Writes id and flags of a reply to a message with `header`: QR, opcode, `extra` bits, and for a
+ * QUERY the RD and CD bits copied (RFC 1035 section 4.1.1, RFC 4035 section 3.1.6). NOTIFY and
+ * UPDATE define those bits as zero (RFC 1996 section 3.7, RFC 2136 section 2.2), and BIND copies
+ * nothing for them or other opcodes.
+ */
 export function writeReplyHeader(out: Buffer, header: WireHeader, rcode: number, extra: number): void {
   let flags = FLAG.QR | (header.opcode << 11) | (rcode & 0xf) | extra;
-  if (header.rd) flags |= FLAG.RD;
-  if (header.cd) flags |= FLAG.CD;
+  if (header.rd && header.opcode === 0) flags |= FLAG.RD;
+  if (header.cd && header.opcode === 0) flags |= FLAG.CD;
   out.writeUInt16BE(header.id, 0);
   out.writeUInt16BE(flags, 2);
 }

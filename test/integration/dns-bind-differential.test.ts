@@ -28,6 +28,8 @@ const INTENDED = {
   duplicateEcs: { fields: ['header', 'flags', 'counts', 'answer', 'options'], reason: 'RFC 7871 gives a query one ECS option: Meridian answers a second one FORMERR (with its OPT record); BIND uses the first and ignores the rest' },
   expire: { fields: ['options'], reason: 'the EDNS EXPIRE option (RFC 7314) is optional and for secondaries: BIND answers it, Meridian ignores it as RFC 6891 section 6.1.2 says for options it does not implement' },
   keepalive: { fields: ['options'], reason: 'edns-tcp-keepalive (RFC 7828) is optional: BIND advertises its TCP idle timeout, Meridian ignores the option (its idle timeout is 10 s) as RFC 6891 section 6.1.2 allows' },
+  notifyUpdate: { fields: ['header', 'flags'], reason: 'Meridian implements neither NOTIFY nor UPDATE (zones change by snapshot): NOTIMP, as RFC 1996 and RFC 2136 expect of a server without them; BIND implements both and answers by its configuration (NOERROR to a NOTIFY for a primary zone, NOTAUTH for another, REFUSED to an UPDATE without allow-update)' },
+  unknownOpcodeBody: { fields: ['rcode'], reason: 'a message of an opcode Meridian does not know is NOTIMP whatever its body (RFC 8490 section 5.1); BIND parses the body first and answers FORMERR when it cannot' },
   questionEcho: { fields: ['counts'], reason: 'a query with two questions is FORMERR in both (RFC 9619); which questions the reply echoes is not specified: Meridian echoes none, BIND both when they share a name' },
   trailingBytes: { fields: ['rcode', 'flags', 'counts', 'answer', 'opt'], reason: 'bytes after the last section make a malformed message: Meridian answers FORMERR (STYLE.md, FORMERR for malformed packets); BIND ignores them and answers' },
 } satisfies Record<string, { fields: string[]; reason: string }>;
@@ -88,6 +90,13 @@ const groups: Record<string, DigCase[]> = {
     allowed('duplicateEcs', q('+subnet=10.1.2.0/24', '+ednsopt=8:000118000a0102', `web.prod.${S}`, 'A')),
     allowed('expire', q('+expire', CLUSTERSET, 'SOA')), allowed('keepalive', q('+tcp', '+keepalive', `web.prod.${S}`, 'A')),
   ],
+  'opcodes': [
+    allowed('notifyUpdate', q('+opcode=notify', CLUSTERSET, 'SOA')), allowed('notifyUpdate', q('+rec', '+cdflag', '+opcode=notify', CLUSTERSET, 'SOA')),
+    allowed('notifyUpdate', q('+opcode=notify', '+noedns', CLUSTERSET, 'SOA')), allowed('notifyUpdate', q('+opcode=notify', 'www.example.com', 'SOA')),
+    allowed('notifyUpdate', q('+rec', '+cdflag', '+opcode=update', CLUSTERSET, 'SOA')),
+    q('+opcode=status', CLUSTERSET, 'SOA'), q('+rec', '+cdflag', '+opcode=iquery', CLUSTERSET, 'SOA'), q('+opcode=3', CLUSTERSET, 'SOA'), q('+opcode=15', '+noedns', 'www.example.com', 'A'),
+    q('+dnssec', '+opcode=6', CLUSTERSET, 'SOA'), q('+opcode=status', '+edns=1', '+noednsneg', CLUSTERSET, 'SOA'),
+  ],
   'UDP sizes and truncation': [
     q('+ignore', '+noedns', `n29.sizes.${CLUSTERSET}`, 'A'), allowed('partialTruncation', q('+ignore', '+noedns', `n30.sizes.${CLUSTERSET}`, 'A')),
     q('+ignore', '+bufsize=512', `n28.sizes.${CLUSTERSET}`, 'A'), q('+ignore', '+bufsize=512', `n29.sizes.${CLUSTERSET}`, 'A'),
@@ -136,6 +145,10 @@ const rawGroups: Record<string, RawCase[]> = {
     { label: 'EDNS version 1 with DO: BADVERS echoing DO', packet: rawQuery({ name: WEB, qtype: A, opt: { version: 1, do: true } }) },
     { label: 'EDNS version 1 with a malformed ECS: the option is FORMERR first', packet: rawQuery({ name: WEB, qtype: A, opt: { version: 1, options: ednsOption(8, Buffer.from([0, 3, 0, 0])) } }) },
     { label: 'a COOKIE of 9 bytes over TCP', packet: rawQuery({ name: WEB, qtype: A, opt: { options: ednsOption(10, Buffer.alloc(9, 1)) } }), transport: 'tcp' },
+    { label: 'opcode 6 (DSO) without a question, a TLV after the header', packet: Buffer.from('4d5230000000000000000000000100020000', 'hex') },
+    { label: 'opcode 2 with a trailing byte', packet: rawQuery({ name: WEB, qtype: A, opcode: 2, tail: Buffer.from([1]) }) },
+    { label: 'opcode 2 with an unreadable question', packet: Buffer.from('4d521000000100000000000003777777c00c00010001', 'hex'), intended: 'unknownOpcodeBody' },
+    { label: 'NOTIFY with an unreadable question', packet: Buffer.from('4d522000000100000000000003777777c00c00010001', 'hex') },
     { label: 'TC, AA, RA, Z, AD and an rcode set in the query', packet: rawQuery({ name: WEB, qtype: A, flags: 0x06f5 }) },
     { label: 'records in the answer section over TCP', packet: rawQuery({ name: WEB, qtype: A, sections: { an: [1, aRecord] } }), transport: 'tcp' },
     { label: 'bytes after the question', packet: rawQuery({ name: WEB, qtype: A, tail: Buffer.from([1, 2, 3]) }), intended: 'trailingBytes' },

@@ -128,12 +128,21 @@ describe('handleQuery', () => {
   });
 
   it('answers NOTIMP for other opcodes, FORMERR for an unreadable body', () => {
-    const notify = query('clusterset.local', 'SOA');
-    notify.writeUInt16BE((4 << 11) | 0x0100, 2);
-    expect(reply(handleQuery(notify, udp, router, limits)).rcode).toBe('NOTIMP');
+    const withOpcode = (packet: Buffer, opcode: number) => { packet.writeUInt16BE((opcode << 11) | 0x0110, 2); return packet; };
+    const notify = reply(handleQuery(withOpcode(query('clusterset.local', 'SOA'), 4), udp, router, limits));
+    // NOTIFY and UPDATE echo their question but not RD or CD (RFC 1996 section 3.7, RFC 2136 section 2.2).
+    expect([notify.rcode, (notify.flags ?? 0) >> 11, notify.questions?.length, notify.flag_rd, notify.flag_cd]).toEqual(['NOTIMP', 4, 1, false, false]);
+    // Another opcode's body is not read: no question in the reply, even when it is unreadable.
+    const status = reply(handleQuery(withOpcode(query('clusterset.local', 'SOA'), 2), udp, router, limits));
+    expect([status.rcode, status.questions?.length, status.flag_rd]).toEqual(['NOTIMP', 0, false]);
     const garbage = Buffer.concat([Buffer.from([0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
     const r = reply(handleQuery(garbage, udp, router, limits));
     expect([r.id, r.rcode, r.questions?.length]).toEqual([7, 'FORMERR', 0]);
+    expect(reply(handleQuery(withOpcode(Buffer.from(garbage), 4), udp, router, limits)).rcode).toBe('FORMERR');
+    expect(reply(handleQuery(withOpcode(Buffer.from(garbage), 2), udp, router, limits)).rcode).toBe('NOTIMP');
+    // An EDNS version we do not speak is answered first, as BIND does.
+    const badvers = reply(handleQuery(withOpcode(query('clusterset.local', 'SOA', edns(1232, [], 1)), 2), udp, router, limits));
+    expect([badvers.rcode, badvers.additionals?.[0]]).toEqual(['NOERROR', expect.objectContaining({ type: 'OPT', extendedRcode: 1 })]);
   });
 
   it('echoes the DO bit in every reply with an OPT record (RFC 3225), BADVERS and FORMERR included', () => {
