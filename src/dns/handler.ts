@@ -4,7 +4,7 @@
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import { readEdns, readTrailingOpt, replyOpt, type EdnsRequest, type EdnsResult } from './edns.js';
 import { encodeAnswerReply, encodeEmptyReply, type ReplyFrame } from './encode.js';
-import { classifyQtype, qtypeName } from './qtypes.js';
+import { classifyQtype, qclassRcode, qtypeName } from './qtypes.js';
 import type { ZoneRouter } from './router.js';
 import type { QueryContext, ZoneAnswer, ZoneAuthority } from './types.js';
 import { HEADER_BYTES, RCODE, headerOnlyReply, readHeader, readQuestion, type RcodeName, type WireHeader, type WireQuestion } from './wire.js';
@@ -43,14 +43,11 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
   const question = header.qdcount === 1 ? readQuestion(query) : undefined;
   const questionEnd = question?.end ?? HEADER_BYTES;
   const qtype = question?.qtype ?? -1;
-  // QUERY, NOTIFY and UPDATE start with a question (or zone) section, echoed in the reply; the body
-  // of another opcode is not ours to read (RFC 8490 section 5.1: NOTIMP), so its reply has none.
-  const known = header.opcode === 0 || header.opcode === 4 || header.opcode === 5;
-  const echoEnd = known ? questionEnd : HEADER_BYTES;
+  const echoEnd = echoedQuestionEnd(header, question, questionEnd);
   const ednsResult = readAdditionals(query, header, questionEnd);
   if (!ednsResult || (ednsResult.kind === 'error' && !ednsResult.opt)) {
     // Unreadable, or its OPT record is malformed: answer without EDNS (RFC 6891 section 7).
-    const rcode = known ? 'FORMERR' : 'NOTIMP';
+    const rcode = knownOpcode(header.opcode) ? 'FORMERR' : 'NOTIMP';
     return { kind: 'reply', bytes: headerOnlyReply(query, header, RCODE[rcode], echoEnd), rcode, qtype, truncated: false, qname: undefined, zone: undefined };
   }
   const edns = ednsResult.kind === 'edns' ? ednsResult.edns : undefined;
@@ -59,17 +56,44 @@ export function handleQuery(query: Buffer, ctx: QueryContext, router: ZoneRouter
     frame.opt = replyOpt(limits.maxUdpSize, ednsResult.rcode === 'BADVERS' ? RCODE.BADVERS >> 4 : 0, ednsResult.opt!.dnssecOk);
     return emptyReply(frame, ednsResult.rcode, qtype);
   }
-  // Meridian implements neither NOTIFY (RFC 1996) nor UPDATE (RFC 2136); zones change by snapshot.
-  if (header.opcode !== 0) return emptyReply(frame, 'NOTIMP', qtype);
-  if (!question) return emptyReply(frame, 'FORMERR', qtype);
+  const error = messageError(header.opcode, question);
+  if (error || !question) return emptyReply(frame, error ?? 'FORMERR', qtype);
   return routeQuery({ question, edns, frame }, ctx, router, limits);
+}
+
+/** QUERY, NOTIFY and UPDATE, whose messages start with a question (or zone) section. */
+function knownOpcode(opcode: number): boolean {
+  return opcode === 0 || opcode === 4 || opcode === 5;
+}
+
+/**
+ * Where the echoed question ends in the reply: a known opcode's question is echoed; the body of
+ * another opcode is not ours to read (RFC 8490 section 5.1: NOTIMP), so its reply has none. NOTIFY
+ * and UPDATE in class NONE or ANY do not parse in BIND, so their FORMERR echoes nothing either.
+ */
+function echoedQuestionEnd(header: WireHeader, question: WireQuestion | undefined, questionEnd: number): number {
+  if (header.opcode === 0) return questionEnd;
+  const metaClass = question?.qclass === 254 || question?.qclass === 255;
+  return knownOpcode(header.opcode) && !metaClass ? questionEnd : HEADER_BYTES;
+}
+
+/**
+ * What a readable message with a usable OPT record gets before its question is looked up, in
+ * BIND's order: an unknown opcode NOTIMP, then the question's class (qclassRcode), then NOTIFY and
+ * UPDATE NOTIMP: Meridian implements neither (RFC 1996, RFC 2136); its zones change by snapshot.
+ */
+function messageError(opcode: number, question: WireQuestion | undefined): RcodeName | undefined {
+  if (!knownOpcode(opcode)) return 'NOTIMP';
+  const classRcode = qclassRcode(question?.qclass ?? 0);
+  if (classRcode === 'FORMERR' || classRcode === 'NOTIMP') return classRcode;
+  return opcode === 0 ? undefined : 'NOTIMP';
 }
 
 function routeQuery(parsed: ParsedQuery, ctx: QueryContext, router: ZoneRouter, limits: HandlerLimits): Outcome {
   const { question, frame } = parsed;
   const kind = classifyQtype(question.qtype);
   if (kind !== 'data') return emptyReply(frame, kind === 'formerr' ? 'FORMERR' : 'NOTIMP', question.qtype);
-  if (question.qclass !== 1 && question.qclass !== 255) return emptyReply(frame, 'REFUSED', question.qtype);
+  if (question.qclass !== 1) return emptyReply(frame, 'REFUSED', question.qtype); // CH and HS: no zones of ours
   const zone = router.find(question.qname);
   if (zone) return answerFromZone(parsed, zone, ctx, limits);
   if (limits.forwarding) return { kind: 'forward', header: frame.header, questionEnd: frame.questionEnd, qtype: question.qtype };

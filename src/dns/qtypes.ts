@@ -1,5 +1,5 @@
-// Question types by number. Names for the common ones, RFC 3597's TYPEnnn for the rest, and the
-// meta types the server treats specially.
+// Question types by number (names for the common ones, RFC 3597's TYPEnnn for the rest, and the
+// meta types the server treats specially) and question classes.
 
 const NAMES: Record<number, string> = {
   1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA',
@@ -29,4 +29,19 @@ export function classifyQtype(qtype: number): QtypeClass {
 /** Bounded label values for metrics: the common types by name, everything else "other". */
 export function qtypeMetricLabel(qtype: number): string {
   return NAMES[qtype] ?? 'other';
+}
+
+/**
+ * What a question's class gets before any zone is asked, as BIND 9.18 answers it: IN goes on; CH
+ * and HS are REFUSED (we serve no zone in them); NONE and ANY are FORMERR (in a question they only
+ * serve TKEY negotiation; NOTIFY and UPDATE must name a data class, RFC 2136 section 2.3); class 0,
+ * or no question at all, is FORMERR; any other class is NOTIMP. Undefined means "answer it".
+ */
+export function qclassRcode(qclass: number): 'FORMERR' | 'NOTIMP' | 'REFUSED' | undefined {
+  switch (qclass) {
+    case 1: return undefined;
+    case 3: case 4: return 'REFUSED';
+    case 0: case 254: case 255: return 'FORMERR';
+    default: return 'NOTIMP';
+  }
 }
