@@ -17,11 +17,13 @@ export function qtypeName(qtype: number): string {
 export type QtypeClass = 'data' | 'formerr' | 'notimp';
 
 /**
- * OPT, TSIG and TKEY never appear as a question in a valid query (FORMERR); zone transfers and
- * the obsolete MAILA/MAILB are not offered (NOTIMP); everything else is asked of the zone.
+ * OPT, TSIG and TKEY never appear as a question in a valid query, nor does a meta type we do not
+ * know (128 to 248, RFC 6895 section 3.1): FORMERR, as from BIND. Zone transfers and the obsolete
+ * MAILA/MAILB are not offered (NOTIMP). Everything else, type 0 included (reserved but no meta
+ * type: NODATA, as BIND answers), is asked of the zone.
  */
 export function classifyQtype(qtype: number): QtypeClass {
-  if (qtype === 41 || qtype === 249 || qtype === 250 || qtype === 0) return 'formerr';
+  if (qtype === 41 || (qtype >= 128 && qtype <= 250)) return 'formerr';
   if (qtype >= 251 && qtype <= 254) return 'notimp';
   return 'data';
 }

@@ -93,6 +93,11 @@ const groups: Record<string, DigCase[]> = {
     allowed('duplicateEcs', q('+subnet=10.1.2.0/24', '+ednsopt=8:000118000a0102', `web.prod.${S}`, 'A')),
     allowed('expire', q('+expire', CLUSTERSET, 'SOA')), allowed('keepalive', q('+tcp', '+keepalive', `web.prod.${S}`, 'A')),
   ],
+  'meta and unusual question types': [
+    q(CLUSTERSET, 'TYPE0'), q(`web.prod.${S}`, 'TYPE0'), q('www.example.com', 'TYPE0'), q(`web.prod.${S}`, 'TYPE128'), q(CLUSTERSET, 'TYPE200'), q(CLUSTERSET, 'TYPE248'), q('www.example.com', 'TYPE128'),
+    q(CLUSTERSET, 'TYPE41'), q(CLUSTERSET, 'TYPE249'), q(CLUSTERSET, 'TYPE250'), q(CLUSTERSET, 'MAILA'), q(CLUSTERSET, 'MAILB'), q('www.example.com', 'MAILB'), q(CLUSTERSET, 'TYPE256'), q(`nope.${CLUSTERSET}`, 'TYPE65535'),
+    q('-c', 'CH', '-t', 'TYPE128', '-q', CLUSTERSET),
+  ],
   'question classes': [
     ...['IN', 'NONE', 'ANY', 'CLASS0', 'CLASS9', 'CLASS65535'].flatMap((c) => [q('-c', c, '-t', 'SOA', '-q', CLUSTERSET), q('-c', c, '-t', 'A', '-q', 'www.example.com')]),
     q('-c', 'CH', '-t', 'SOA', '-q', CLUSTERSET), q('-c', 'CH', '-t', 'A', '-q', 'www.example.com'), q('-c', 'CH', '-t', 'TXT', '-q', `dns-version.${CLUSTERSET}`),

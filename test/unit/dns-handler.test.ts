@@ -32,6 +32,11 @@ const tcp: QueryContext = { ...udp, transport: 'tcp' };
 function query(name: string, type: string, extra: Partial<Packet> = {}): Buffer {
   return dnsPacket.encode({ type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: type as 'A' }], ...extra });
 }
+/** A query without additionals with its question type set to a number dns-packet has no name for. */
+function withQtype(packet: Buffer, qtype: number): Buffer {
+  packet.writeUInt16BE(qtype, packet.length - 4);
+  return packet;
+}
 const edns = (udpPayloadSize = 4096, options: object[] = [], ednsVersion = 0): Partial<Packet> => ({ additionals: [{ type: 'OPT', name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion, flags: 0, flag_do: false, options } as never] });
 function reply(outcome: Outcome): DecodedPacket & { rcode?: string } {
   if (outcome.kind !== 'reply') throw new Error(`expected a reply, got ${outcome.kind}`);
@@ -52,6 +57,9 @@ const cases: Case[] = [
   { name: 'REFUSED for class HS', packet: query('clusterset.local', 'SOA', { questions: [{ name: 'clusterset.local', type: 'SOA', class: 'HS' }] }), rcode: 'REFUSED' },
   { name: 'NOTIMP for an unknown class', packet: Buffer.concat([query('clusterset.local', 'SOA').subarray(0, -2), Buffer.from([0, 9])]), rcode: 'NOTIMP' },
   { name: 'FORMERR for class 0', packet: Buffer.concat([query('clusterset.local', 'SOA').subarray(0, -2), Buffer.from([0, 0])]), rcode: 'FORMERR' },
+  { name: 'NODATA for qtype 0, a reserved type but no meta type', packet: withQtype(query('web.prod.svc.clusterset.local', 'A'), 0), rcode: 'NOERROR', aa: true, answers: 0, authority: 1 },
+  { name: 'FORMERR for an unknown meta type (128)', packet: withQtype(query('web.prod.svc.clusterset.local', 'A'), 128), rcode: 'FORMERR', aa: false },
+  { name: 'FORMERR for an unknown meta type outside our zones', packet: withQtype(query('www.example.com', 'A'), 248), rcode: 'FORMERR' },
   { name: 'NOTIMP for AXFR', packet: query('clusterset.local', 'AXFR'), rcode: 'NOTIMP' },
   { name: 'FORMERR for qtype OPT', packet: query('clusterset.local', 'OPT'), rcode: 'FORMERR' },
   { name: 'FORMERR for two questions', packet: query('a.clusterset.local', 'A', { questions: [{ name: 'a.clusterset.local', type: 'A' }, { name: 'b.clusterset.local', type: 'A' }] }), rcode: 'FORMERR' },
