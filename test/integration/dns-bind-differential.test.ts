@@ -21,7 +21,8 @@ import { digView, type DigView } from '../support/dig-view.js';
 /** Differences kept on purpose: what may differ, and why Meridian's answer is the one we want. */
 const INTENDED = {
   transfers: { fields: ['rcode', 'flags', 'size'], reason: 'Meridian implements no zone transfer (ADR 0005): NOTIMP; BIND refuses by its allow-transfer ACL (REFUSED) or, outside its zones, NOTAUTH' },
-  partialTruncation: { fields: ['flags', 'counts', 'answer'], reason: 'a reply without EDNS that does not fit 512 bytes has TC in both; BIND keeps the records that fit (flagged AD, a quirk for an unsigned zone), Meridian only the question: RFC 2181 section 9 allows either, and the client retries over TCP' },
+  partialTruncation: { fields: ['flags', 'counts', 'answer'], reason: 'a reply without EDNS that does not fit 512 bytes has TC in both; BIND keeps the records that fit (flagged AD, a quirk for an unsigned zone), Meridian only the question, as both do with EDNS: RFC 2181 section 9 allows either, and the client retries over TCP' },
+  additionalPrefix: { fields: ['counts', 'additional'], reason: 'when the additional section does not fit whole, BIND keeps the RRsets of it that fit, Meridian leaves it out (no TC either way, RFC 2181 section 9)' },
   minimal512: { fields: ['counts', 'additional'], reason: 'BIND sends no additional section when the client advertises an EDNS size of 512 or less (lib/ns/query.c, a heuristic of its own); Meridian adds the additional records when they fit, as RFC 2181 section 9 expects' },
   additionalLimit: { fields: ['counts', 'additional'], reason: 'BIND 9.18 does no additional-section processing for an RRset of more than 13 records (DNS_RDATASET_MAXADDITIONAL, which bounds its database lookups, CVE-2024-1737); Meridian precomputes the SRV targets\' addresses with the snapshot and sends them' },
   formerrOpt: { fields: ['edns', 'counts', 'notes'], reason: 'FORMERR for a bad option in a well-formed OPT record: Meridian\'s reply carries an OPT record echoing DO (RFC 6891 section 7: else the client takes the server for one without EDNS; RFC 3225 section 3: DO is copied); BIND rejects the option before it reads the flags, so drops DO, and for an ECS scope in a query drops the OPT record too' },
@@ -120,6 +121,8 @@ const groups: Record<string, DigCase[]> = {
     q('+ignore', '+bufsize=100', `n29.sizes.${CLUSTERSET}`, 'A'), q('+ignore', '+bufsize=65535', `n74.sizes.${CLUSTERSET}`, 'A'),
     q('+ignore', `big.data.${S}`, 'A'), allowed('partialTruncation', q('+ignore', '+noedns', `big.data.${S}`, 'A')),
     q('+ignore', `_tcp-port._tcp.big.data.${S}`, 'SRV'), allowed('additionalLimit', q('+tcp', `_tcp-port._tcp.big.data.${S}`, 'SRV')),
+    q('+ignore', `toobig.${CLUSTERSET}`, 'A'), allowed('partialTruncation', q('+ignore', '+noedns', `toobig.${CLUSTERSET}`, 'A')), q('+ignore', `toobig.${CLUSTERSET}`, 'CNAME'), q('+tcp', `toobig.${CLUSTERSET}`, 'A'),
+    allowed('additionalPrefix', q('+ignore', '+bufsize=513', `_postgres._tcp.db.data.${S}`, 'SRV')), q('+ignore', '+bufsize=520', `_postgres._tcp.db.data.${S}`, 'SRV'),
     q('+ignore', '+noedns', `_postgres._tcp.db.data.${S}`, 'SRV'), q('+ignore', '+bufsize=512', `_postgres._tcp.db.data.${S}`, 'SRV'), q('+ignore', '+noedns', CLUSTERSET, 'NS'), allowed('minimal512', q('+ignore', '+bufsize=512', CLUSTERSET, 'NS')),
     q('+tcp', `web.prod.${S}`, 'A'), q('+tcp', `nope.${CLUSTERSET}`, 'A'), q('+tcp', 'www.example.com', 'A'),
   ],

@@ -33,6 +33,7 @@ export function clustersetInput(): ZoneSnapshotInput {
     { name: `alias.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `web.prod.svc.${CLUSTERSET}` },
     { name: `out.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: 'www.example.com' },
     { name: `dangling.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `nothere.${CLUSTERSET}` },
+    { name: `toobig.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `n74.sizes.${CLUSTERSET}` },
   ];
   // RRsets sized around the UDP limits: 29 A records fit 512 bytes without EDNS, 28 with an OPT
   // record, 73 fit 1232 bytes.
