@@ -94,10 +94,13 @@ export class ClustersetZone implements SnapshotZone<DiscoverySnapshot> {
     return { rcode: 'NOERROR', answers, authority: [], ...(additionals.length ? { additionals } : {}) };
   }
 
-  /** `<cluster>.<svc>.<ns>.svc` (one cluster's copy) and `<hostname>.<cluster>.<svc>.<ns>.svc` (headless). */
+  /** `<cluster>.<svc>.<ns>.svc` (one cluster's copy), `<hostname>.<cluster>.<svc>.<ns>.svc` (headless), `_<proto>.<svc>.<ns>.svc`. */
   private perCluster(svc: DnsService, qname: string, rel: string[], qtype: string): ZoneAnswer {
     const snap = this.current;
     const cluster = rel[rel.length - 4];
+    // `_<proto>.<svc>` holds the SRV names of the named ports of that protocol: an empty
+    // non-terminal, NODATA and not NXDOMAIN, which would deny the names below it (RFC 8020).
+    if (rel.length === 4 && cluster.startsWith('_')) return svc.ports.some((p) => p.name && `_${p.protocol.toLowerCase()}` === cluster) ? this.nodata(snap) : this.nxdomain(snap);
     if (rel.length > 5 || !svc.exporters.includes(cluster)) return this.nxdomain(snap);
     const backend = svc.backends.find((b) => b.cluster === cluster);
     if (rel.length === 4) {

@@ -15,7 +15,7 @@ import { encodeRecords, toPacketAnswer } from '../../src/dns/encode.js';
 import { StaticZone } from '../../src/dns/static-zone.js';
 import { startReferenceBind, type ReferenceBind } from '../support/bind-reference.js';
 import { describeReply, ednsOption, exchangeRaw, rawQuery } from '../support/dns-raw.js';
-import { CLUSTERSET, GLOBAL, clustersetInput, globalZone, referenceZone, reverseInput, zoneInputFromAnswers } from '../support/dns-differential-zones.js';
+import { CLUSTERSET, DISCOVERY, GLOBAL, clustersetInput, discoveryZone, globalZone, referenceZone, reverseInput, zoneInputFromAnswers } from '../support/dns-differential-zones.js';
 import { digView, type DigView } from '../support/dig-view.js';
 
 /** Differences kept on purpose: what may differ, and why Meridian's answer is the one we want. */
@@ -126,6 +126,14 @@ const groups: Record<string, DigCase[]> = {
     q('+ignore', '+noedns', `_postgres._tcp.db.data.${S}`, 'SRV'), q('+ignore', '+bufsize=512', `_postgres._tcp.db.data.${S}`, 'SRV'), q('+ignore', '+noedns', CLUSTERSET, 'NS'), allowed('minimal512', q('+ignore', '+bufsize=512', CLUSTERSET, 'NS')),
     q('+tcp', `web.prod.${S}`, 'A'), q('+tcp', `nope.${CLUSTERSET}`, 'A'), q('+tcp', 'www.example.com', 'A'),
   ],
+  'the clusterset zone as discovery serves it': [
+    q(DISCOVERY, 'SOA'), q(DISCOVERY, 'NS'), q(DISCOVERY, 'ANY'), q(`ns.${DISCOVERY}`, 'A'), q(`dns-version.${DISCOVERY}`, 'TXT'), q(`svc.${DISCOVERY}`, 'A'), q(`demo.svc.${DISCOVERY}`, 'SRV'),
+    q(`web.demo.svc.${DISCOVERY}`, 'A'), q(`web.demo.svc.${DISCOVERY}`, 'AAAA'), q(`web.demo.svc.${DISCOVERY}`, 'ANY'), q(`west.web.demo.svc.${DISCOVERY}`, 'A'), q(`north.web.demo.svc.${DISCOVERY}`, 'A'),
+    q(`_http._tcp.web.demo.svc.${DISCOVERY}`, 'SRV'), q(`_dns._udp.web.demo.svc.${DISCOVERY}`, 'SRV'), q(`_http._tcp.web.demo.svc.${DISCOVERY}`, 'A'), q(`_grpc._tcp.web.demo.svc.${DISCOVERY}`, 'SRV'),
+    q(`_tcp.web.demo.svc.${DISCOVERY}`, 'SRV'), q(`_udp.web.demo.svc.${DISCOVERY}`, 'A'), q(`_sctp.web.demo.svc.${DISCOVERY}`, 'SRV'), q(`x._http._tcp.web.demo.svc.${DISCOVERY}`, 'SRV'),
+    q(`db.demo.svc.${DISCOVERY}`, 'A'), q(`_http._tcp.db.demo.svc.${DISCOVERY}`, 'SRV'), q(`_tcp.db.demo.svc.${DISCOVERY}`, 'A'), q(`db-0.east.db.demo.svc.${DISCOVERY}`, 'A'),
+    q(`10-101-2-5.east.db.demo.svc.${DISCOVERY}`, 'A'), q(`x.db-0.east.db.demo.svc.${DISCOVERY}`, 'A'), q(`db-9.east.db.demo.svc.${DISCOVERY}`, 'A'), q(`nope.demo.svc.${DISCOVERY}`, 'A'), q(`www.${DISCOVERY}`, 'A'),
+  ],
   'the GSLB zone': [
     q(GLOBAL, 'SOA'), q(GLOBAL, 'NS'), q(GLOBAL, 'ANY'), q(`www.${GLOBAL}`, 'A'), q(`www.${GLOBAL}`, 'AAAA'), q(`www.${GLOBAL}`, 'MX'), q(`eu.${GLOBAL}`, 'A'), q(`api.eu.${GLOBAL}`, 'A'),
     q(`ns2.${GLOBAL}`, 'AAAA'), q(`nope.${GLOBAL}`, 'A'), q(`x.www.${GLOBAL}`, 'A'),
@@ -196,11 +204,12 @@ let meridianPort = 0;
 
 beforeAll(async () => {
   const gslb = globalZone();
+  const discovery = discoveryZone();
   const zones = [clustersetInput(), reverseInput()];
-  meridian = new DnsServer({ zones: [...zones.map((z) => new StaticZone(z)), gslb] });
+  meridian = new DnsServer({ zones: [...zones.map((z) => new StaticZone(z)), gslb, discovery.zone] });
   meridianPort = (await meridian.start()).port;
   const gslbInput = zoneInputFromAnswers(gslb, [...gslb.snapshot().hosts.keys()]);
-  bind = await startReferenceBind([...zones, gslbInput].map(referenceZone));
+  bind = await startReferenceBind([...zones, gslbInput, zoneInputFromAnswers(discovery.zone, discovery.names)].map(referenceZone));
 });
 afterAll(async () => {
   await Promise.all([meridian?.stop(), bind?.stop()]);

@@ -4,12 +4,18 @@
 // zone. Each comes with the master file BIND loads; the GSLB zone's file is taken from the
 // GslbZone's own answers, so both servers hold the same data by construction.
 
+import type { ServicePort } from '../../src/api/mcs.js';
+import { resolveService } from '../../src/discovery/conflicts.js';
+import { buildDnsSnapshot } from '../../src/discovery/dns-snapshot.js';
+import type { ClusterExport } from '../../src/discovery/model.js';
+import { ClustersetZone } from '../../src/discovery/zone.js';
 import { ZoneSnapshot, type ZoneSnapshotInput } from '../../src/dns/snapshot.js';
 import type { DnsRecord, QueryContext, ZoneAuthority } from '../../src/dns/types.js';
 import { renderZoneFile } from '../../src/dns/zonefile.js';
 import { compileHost } from '../../src/traffic/snapshot.js';
 import { GslbZone } from '../../src/traffic/zone.js';
 import type { ReferenceZone } from './bind-reference.js';
+import { exportOf } from './discovery.js';
 
 /** The MCS zone. */
 export const CLUSTERSET = 'clusterset.local';
@@ -86,6 +92,32 @@ export function reverseInput(): ZoneSnapshotInput {
   return { origin, apexTtl: 30, nameservers: [`ns.${CLUSTERSET}`], records, soa: { ...clustersetInput().soa } };
 }
 
+/** The origin of the zone discovery serves in the test (clusterset.local is the static one's). */
+export const DISCOVERY = 'clusterset.test';
+
+/**
+ * clusterset.test served the way `meridian serve` serves clusterset.local: a ClustersetZone over a
+ * discovery snapshot (a ClusterSetIP service of two clusters with two named ports, a headless one
+ * with named and unnamed endpoints), with the names it holds. Every exporter has ready endpoints
+ * and equal weights, so the answers are those of a static zone (no rotation, no empty names).
+ */
+export function discoveryZone(): { zone: ClustersetZone; names: string[] } {
+  const ports: ServicePort[] = [{ name: 'http', protocol: 'TCP', port: 80 }, { name: 'metrics', protocol: 'TCP', port: 9090 }, { name: 'dns', protocol: 'UDP', port: 53 }];
+  const web = [exportOf('east', {}, { clusterIPs: ['10.201.0.10'], ports }), exportOf('west', { exportedAt: '2024-01-02T00:00:00Z' }, { clusterIPs: ['10.202.0.10'], ports })];
+  const db = [exportOf('east', { endpoints: [{ addresses: ['10.101.1.5'], ready: true, hostname: 'db-0' }, { addresses: ['10.101.2.5'], ready: true }] }, { type: 'Headless', clusterIPs: [] })];
+  const input = (name: string, exports: ClusterExport[]) => ({ namespace: 'demo', name, resolved: resolveService({ namespace: 'demo', name, exports }), exporters: exports.map((e) => e.cluster), affinityByCluster: {} });
+  const zone = new ClustersetZone({ origin: DISCOVERY, nameserverAddresses: ['10.0.0.53'] });
+  const snapshot = buildDnsSnapshot([input('web', web), input('db', db)], TTL, 9, DISCOVERY);
+  zone.setSnapshot(snapshot);
+  const names = [`ns.${DISCOVERY}`, `dns-version.${DISCOVERY}`];
+  for (const svc of snapshot.services.values()) {
+    const base = `${svc.name}.${svc.namespace}.svc.${DISCOVERY}`;
+    names.push(base, ...svc.exporters.map((c) => `${c}.${base}`), ...svc.ports.filter((p) => p.name).map((p) => `_${p.name}._${p.protocol.toLowerCase()}.${base}`));
+    for (const b of svc.type === 'Headless' ? svc.backends : []) names.push(...b.endpoints.map((e) => `${e.hostname}.${b.cluster}.${base}`));
+  }
+  return { zone, names };
+}
+
 /** The GSLB zone: round-robin hosts (every healthy backend in each answer) and in-zone name servers. */
 export function globalZone(): GslbZone {
   const backend = (cluster: string, address: string) => ({ cluster, region: cluster, address, healthy: true });
@@ -108,7 +140,7 @@ export function zoneInputFromAnswers(zone: ZoneAuthority, names: string[]): Zone
   const soa = apex('SOA').answers.find((r) => r.type === 'SOA');
   if (soa?.type !== 'SOA') throw new Error(`${zone.origin} answers no SOA`);
   const ns = apex('NS');
-  const records = [...ns.answers, ...(ns.additionals ?? []), ...names.flatMap((n) => zone.answer(n, 'ANY', NO_CLIENT).answers)].filter((r) => r.type !== 'NS');
+  const records = [...ns.answers, ...(ns.additionals ?? []), ...names.flatMap((n) => zone.answer(n, 'ANY', NO_CLIENT).answers)].filter((r) => r.name !== zone.origin || (r.type !== 'NS' && r.type !== 'SOA'));
   return { origin: zone.origin, soa: soa.data, apexTtl: soa.ttl, nameservers: ns.answers.flatMap((r) => (r.type === 'NS' ? [r.data] : [])), records };
 }
 

@@ -59,6 +59,9 @@ describe('clusterset.local zone', () => {
     ['unknown namespace', 'other.svc.clusterset.local', 'A', 'nobody', 'NXDOMAIN', []],
     ['unknown service', 'nope.demo.svc.clusterset.local', 'A', 'nobody', 'NXDOMAIN', []],
     ['outside svc', 'www.clusterset.local', 'A', 'nobody', 'NXDOMAIN', []],
+    ['the _tcp label above the SRV names: empty non-terminal (RFC 8020)', '_tcp.web.demo.svc.clusterset.local', 'SRV', 'nobody', 'NOERROR', []],
+    ['the _tcp label of a headless service', '_tcp.db.demo.svc.clusterset.local', 'A', 'nobody', 'NOERROR', []],
+    ['a protocol without named ports', '_udp.web.demo.svc.clusterset.local', 'SRV', 'nobody', 'NXDOMAIN', []],
   ])('%s', (_label, qname, qtype, asker, rcode, expected) => {
     const a = zone.answer(qname, qtype, from(asker as 'nobody'));
     expect(a.rcode).toBe(rcode);
