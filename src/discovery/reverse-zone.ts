@@ -19,12 +19,19 @@ export class ClustersetReverseZone implements ZoneAuthority {
     this.prefix = origin.split('.').slice(0, -2).reverse();
   }
 
+  /** SOA and NS at the apex (every zone has its NS there, RFC 1034 section 4.2.1): the forward zone's name server. */
+  private apex(soa: DnsRecord, ttl: number, qtype: string): ZoneAnswer | undefined {
+    const ns: DnsRecord = { name: this.origin, type: 'NS', ttl, data: 'ns.clusterset.local' };
+    const answers = qtype === 'SOA' ? [soa] : qtype === 'NS' ? [ns] : qtype === 'ANY' ? [soa, ns] : [];
+    return answers.length > 0 ? { rcode: 'NOERROR', answers, authority: [] } : undefined;
+  }
+
   /** PTR for a full address, NODATA for other types and for partial names that lead to one. */
   answer(qname: string, qtype: string, _ctx: QueryContext): ZoneAnswer {
     const snap = this.snapshot();
     const soa: DnsRecord = { name: this.origin, type: 'SOA', ttl: snap.ttl, data: { ...soaData('clusterset.local', snap.serial, snap.ttl), mname: 'ns.clusterset.local' } };
     const negative = (rcode: 'NOERROR' | 'NXDOMAIN'): ZoneAnswer => ({ rcode, answers: [], authority: [soa] });
-    if (qname === this.origin) return qtype === 'SOA' || qtype === 'ANY' ? { rcode: 'NOERROR', answers: [soa], authority: [] } : negative('NOERROR');
+    if (qname === this.origin) return this.apex(soa, snap.ttl, qtype) ?? negative('NOERROR');
     const octets = [...this.prefix, ...qname.slice(0, -(this.origin.length + 1)).split('.').reverse()];
     if (octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255 || String(Number(o)) !== o)) return negative('NXDOMAIN');
     if (octets.length < 4) {

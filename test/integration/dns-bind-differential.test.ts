@@ -1,12 +1,13 @@
 // Meridian's DNS answers against BIND 9's for the same data: both servers hold clusterset.local
-// (ClusterIP and headless services of several clusters, SRV per named port), its reverse zone and
-// a GSLB zone; dig asks both the same questions and everything it shows must match: rcode, header
-// flags, the question as echoed, every section with TTLs (as sets), EDNS version, flags, UDP size
-// and options, and dig's own warnings; the message may not be longer than BIND's (so Meridian
-// truncates no earlier). Packets dig cannot build go byte for byte to both. BIND's named.conf is
-// in test/support/bind-reference.ts, each option with the reason it matches Meridian's intent.
-// INTENDED lists the few differences that are deliberate, each with its reason; a case allowed to
-// differ must still differ (else the entry is stale).
+// (ClusterIP and headless services of several clusters, SRV per named port), the zones discovery
+// serves (clusterset.test here, and 10.in-addr.arpa) and a GSLB zone; dig asks both the same
+// questions and everything it shows must match: rcode, header flags, the question as echoed, every
+// section with TTLs (as sets), EDNS version, flags, UDP size and options, and dig's own warnings;
+// the message may not be longer than BIND's (so Meridian truncates no earlier). Packets dig cannot
+// build go byte for byte to both. BIND's named.conf is in test/support/bind-reference.ts, each
+// option with the reason it matches Meridian's intent. INTENDED lists the few differences that are
+// deliberate, each with its reason; a case allowed to differ must still differ (else the entry is
+// stale).
 
 import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { encodeRecords, toPacketAnswer } from '../../src/dns/encode.js';
 import { StaticZone } from '../../src/dns/static-zone.js';
 import { startReferenceBind, type ReferenceBind } from '../support/bind-reference.js';
 import { describeReply, ednsOption, exchangeRaw, rawQuery } from '../support/dns-raw.js';
-import { CLUSTERSET, DISCOVERY, GLOBAL, clustersetInput, discoveryZone, globalZone, referenceZone, reverseInput, zoneInputFromAnswers } from '../support/dns-differential-zones.js';
+import { CLUSTERSET, DISCOVERY, GLOBAL, clustersetInput, discoveryZone, globalZone, referenceZone, zoneInputFromAnswers } from '../support/dns-differential-zones.js';
 import { digView, type DigView } from '../support/dig-view.js';
 
 /** Differences kept on purpose: what may differ, and why Meridian's answer is the one we want. */
@@ -56,16 +57,16 @@ const groups: Record<string, DigCase[]> = {
     q(`api.prod.${S}`, 'AAAA'), q(`east.web.prod.${S}`, 'A'), q(`db-0.east.db.data.${S}`, 'A'), q(`east.db.data.${S}`, 'A'), q(`db.data.${S}`, 'A'),
     q(`_http._tcp.web.prod.${S}`, 'SRV'), q(`_grpc._tcp.api.prod.${S}`, 'SRV'), q(`_postgres._tcp.db.data.${S}`, 'SRV'), q(`_POSTGRES._TCP.db.data.${S}`, 'SRV'),
     q(`dns-version.${CLUSTERSET}`, 'TXT'), q(`txt.${CLUSTERSET}`, 'TXT'), q(`ns.${CLUSTERSET}`, 'A'), q(`ns.${CLUSTERSET}`, 'AAAA'),
-    q(`10.0.1.10.in-addr.arpa`, 'PTR'), q(`1.182.1.10.in-addr.arpa`, 'PTR'), q('10.in-addr.arpa', 'SOA'), q('10.in-addr.arpa', 'NS'),
+    q('10.0.201.10.in-addr.arpa', 'PTR'), q('5.1.101.10.in-addr.arpa', 'PTR'), q('5.2.101.10.in-addr.arpa', 'PTR'), q('10.in-addr.arpa', 'SOA'), q('10.in-addr.arpa', 'NS'),
   ],
   'apex': [
     q(CLUSTERSET, 'SOA'), q(CLUSTERSET, 'NS'), q(`${CLUSTERSET}.`, 'SOA'), q('ClusterSet.LOCAL', 'NS'), q(CLUSTERSET, 'A'), q(CLUSTERSET, 'TXT'), q(CLUSTERSET, 'MX'),
     q(CLUSTERSET, 'DS'), q(CLUSTERSET, 'DNSKEY'), q(CLUSTERSET, 'RRSIG'), q(CLUSTERSET, 'NSEC'), q(CLUSTERSET, 'NSEC3PARAM'), q(CLUSTERSET, 'CAA'), q(CLUSTERSET, 'TYPE65535'), q(CLUSTERSET, 'TYPE65280'),
   ],
   'NODATA, NXDOMAIN and empty non-terminals': [
-    q(`web.prod.${S}`, 'TXT'), q(`web.prod.${S}`, 'CNAME'), q(`_http._tcp.web.prod.${S}`, 'A'), q(`ns.${CLUSTERSET}`, 'TXT'), q(`10.0.1.10.in-addr.arpa`, 'A'),
-    q(`missing.prod.${S}`, 'A'), q(`x.web.prod.${S}`, 'A'), q(`nope.db-0.east.db.data.${S}`, 'A'), q(`nosuch.${S}`, 'SRV'), q('9.9.9.10.in-addr.arpa', 'PTR'),
-    q(S, 'A'), q(S, 'SOA'), q(`prod.${S}`, 'A'), q(`data.${S}`, 'NS'), q(`_tcp.db.data.${S}`, 'SRV'), q(`sizes.${CLUSTERSET}`, 'A'), q('0.1.10.in-addr.arpa', 'PTR'), q('182.1.10.in-addr.arpa', 'PTR'),
+    q(`web.prod.${S}`, 'TXT'), q(`web.prod.${S}`, 'CNAME'), q(`_http._tcp.web.prod.${S}`, 'A'), q(`ns.${CLUSTERSET}`, 'TXT'), q('10.0.201.10.in-addr.arpa', 'A'),
+    q(`missing.prod.${S}`, 'A'), q(`x.web.prod.${S}`, 'A'), q(`nope.db-0.east.db.data.${S}`, 'A'), q(`nosuch.${S}`, 'SRV'), q('9.9.9.10.in-addr.arpa', 'PTR'), q('x.1.101.10.in-addr.arpa', 'PTR'), q('9.10.in-addr.arpa', 'PTR'),
+    q(S, 'A'), q(S, 'SOA'), q(`prod.${S}`, 'A'), q(`data.${S}`, 'NS'), q(`_tcp.db.data.${S}`, 'SRV'), q(`sizes.${CLUSTERSET}`, 'A'), q('0.201.10.in-addr.arpa', 'PTR'), q('201.10.in-addr.arpa', 'PTR'), q('1.101.10.in-addr.arpa', 'A'),
   ],
   'CNAME chains': [
     q(`alias.${CLUSTERSET}`, 'A'), q(`ALIAS.${CLUSTERSET}`, 'A'), q(`alias.${CLUSTERSET}`, 'AAAA'), q(`alias.${CLUSTERSET}`, 'CNAME'), q(`alias.${CLUSTERSET}`, 'TXT'),
@@ -73,7 +74,7 @@ const groups: Record<string, DigCase[]> = {
   ],
   'ANY (RFC 8482: answered in full on loopback, as BIND with minimal-any no)': [
     q(CLUSTERSET, 'ANY'), q('+tcp', CLUSTERSET, 'ANY'), q(`web.prod.${S}`, 'ANY'), q(`api.prod.${S}`, 'ANY'), q(`_http._tcp.web.prod.${S}`, 'ANY'), q(`_postgres._tcp.db.data.${S}`, 'ANY'),
-    q(`ns.${CLUSTERSET}`, 'ANY'), q(`alias.${CLUSTERSET}`, 'ANY'), q(`nope.${CLUSTERSET}`, 'ANY'), q(S, 'ANY'), q('10.0.1.10.in-addr.arpa', 'ANY'), q('10.in-addr.arpa', 'ANY'),
+    q(`ns.${CLUSTERSET}`, 'ANY'), q(`alias.${CLUSTERSET}`, 'ANY'), q(`nope.${CLUSTERSET}`, 'ANY'), q(S, 'ANY'), q('10.0.201.10.in-addr.arpa', 'ANY'), q('10.in-addr.arpa', 'ANY'),
   ],
   'names outside the zones': [
     q('www.example.com', 'A'), q('local', 'SOA'), q('.', 'SOA'), q('.', 'NS'), q('example.test', 'SOA'), q(`${CLUSTERSET}.example`, 'A'), q('evilclusterset.local', 'A'), q('11.in-addr.arpa', 'PTR'),
@@ -205,11 +206,12 @@ let meridianPort = 0;
 beforeAll(async () => {
   const gslb = globalZone();
   const discovery = discoveryZone();
-  const zones = [clustersetInput(), reverseInput()];
-  meridian = new DnsServer({ zones: [...zones.map((z) => new StaticZone(z)), gslb, discovery.zone] });
+  meridian = new DnsServer({ zones: [new StaticZone(clustersetInput()), gslb, discovery.zone, discovery.reverse] });
   meridianPort = (await meridian.start()).port;
-  const gslbInput = zoneInputFromAnswers(gslb, [...gslb.snapshot().hosts.keys()]);
-  bind = await startReferenceBind([...zones, gslbInput, zoneInputFromAnswers(discovery.zone, discovery.names)].map(referenceZone));
+  bind = await startReferenceBind([
+    clustersetInput(), zoneInputFromAnswers(gslb, [...gslb.snapshot().hosts.keys()]),
+    zoneInputFromAnswers(discovery.zone, discovery.names), zoneInputFromAnswers(discovery.reverse, discovery.ptrNames),
+  ].map(referenceZone));
 });
 afterAll(async () => {
   await Promise.all([meridian?.stop(), bind?.stop()]);

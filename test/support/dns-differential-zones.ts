@@ -1,13 +1,15 @@
-// The zones the BIND differential test serves from both servers: clusterset.local the way
-// discovery publishes it (ClusterIP and headless services exported by several clusters, SRV per
-// named port, per-cluster and per-endpoint names), its 10.in-addr.arpa reverse zone, and a GSLB
-// zone. Each comes with the master file BIND loads; the GSLB zone's file is taken from the
-// GslbZone's own answers, so both servers hold the same data by construction.
+// The zones the BIND differential test serves from both servers: clusterset.local as a static
+// snapshot in the shape discovery publishes (ClusterIP and headless services exported by several
+// clusters, SRV per named port, per-cluster and per-endpoint names), the zones `meridian serve`
+// answers from discovery's own snapshot (clusterset.test here, and 10.in-addr.arpa), and a GSLB
+// zone. Each comes with the master file BIND loads; for the zones that compute their answers the
+// file is taken from their own answers, so both servers hold the same data by construction.
 
 import type { ServicePort } from '../../src/api/mcs.js';
 import { resolveService } from '../../src/discovery/conflicts.js';
 import { buildDnsSnapshot } from '../../src/discovery/dns-snapshot.js';
 import type { ClusterExport } from '../../src/discovery/model.js';
+import { ClustersetReverseZone } from '../../src/discovery/reverse-zone.js';
 import { ClustersetZone } from '../../src/discovery/zone.js';
 import { ZoneSnapshot, type ZoneSnapshotInput } from '../../src/dns/snapshot.js';
 import type { DnsRecord, QueryContext, ZoneAuthority } from '../../src/dns/types.js';
@@ -81,17 +83,6 @@ function headlessService(name: string, ns: string, port: string, number: number,
   return out;
 }
 
-/** 10.in-addr.arpa: PTR for each ClusterIP and endpoint address, as discovery's reverse zone. */
-export function reverseInput(): ZoneSnapshotInput {
-  const origin = '10.in-addr.arpa';
-  const ptr = (ip: string, target: string): DnsRecord => ({ name: `${ip.split('.').reverse().join('.')}.in-addr.arpa`, type: 'PTR', ttl: TTL, data: target });
-  const records = [
-    ...CLUSTERS.map((cluster, i) => ptr(`10.${i + 1}.0.10`, `${cluster}.web.prod.svc.${CLUSTERSET}`)),
-    ...[1, 2, 3].map((e) => ptr(`10.1.182.${e}`, `db-${e - 1}.east.db.data.svc.${CLUSTERSET}`)),
-  ];
-  return { origin, apexTtl: 30, nameservers: [`ns.${CLUSTERSET}`], records, soa: { ...clustersetInput().soa } };
-}
-
 /** The origin of the zone discovery serves in the test (clusterset.local is the static one's). */
 export const DISCOVERY = 'clusterset.test';
 
@@ -101,7 +92,7 @@ export const DISCOVERY = 'clusterset.test';
  * with named and unnamed endpoints), with the names it holds. Every exporter has ready endpoints
  * and equal weights, so the answers are those of a static zone (no rotation, no empty names).
  */
-export function discoveryZone(): { zone: ClustersetZone; names: string[] } {
+export function discoveryZone(): { zone: ClustersetZone; names: string[]; reverse: ClustersetReverseZone; ptrNames: string[] } {
   const ports: ServicePort[] = [{ name: 'http', protocol: 'TCP', port: 80 }, { name: 'metrics', protocol: 'TCP', port: 9090 }, { name: 'dns', protocol: 'UDP', port: 53 }];
   const web = [exportOf('east', {}, { clusterIPs: ['10.201.0.10'], ports }), exportOf('west', { exportedAt: '2024-01-02T00:00:00Z' }, { clusterIPs: ['10.202.0.10'], ports })];
   const db = [exportOf('east', { endpoints: [{ addresses: ['10.101.1.5'], ready: true, hostname: 'db-0' }, { addresses: ['10.101.2.5'], ready: true }] }, { type: 'Headless', clusterIPs: [] })];
@@ -115,7 +106,9 @@ export function discoveryZone(): { zone: ClustersetZone; names: string[] } {
     names.push(base, ...svc.exporters.map((c) => `${c}.${base}`), ...svc.ports.filter((p) => p.name).map((p) => `_${p.name}._${p.protocol.toLowerCase()}.${base}`));
     for (const b of svc.type === 'Headless' ? svc.backends : []) names.push(...b.endpoints.map((e) => `${e.hostname}.${b.cluster}.${base}`));
   }
-  return { zone, names };
+  const reverse = new ClustersetReverseZone(() => zone.snapshot());
+  const ptrNames = [...snapshot.reverse.keys()].map((ip) => `${ip.split('.').reverse().join('.')}.in-addr.arpa`);
+  return { zone, names, reverse, ptrNames };
 }
 
 /** The GSLB zone: round-robin hosts (every healthy backend in each answer) and in-zone name servers. */

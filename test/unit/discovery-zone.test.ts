@@ -114,6 +114,9 @@ describe('reverse zone (PTR)', () => {
     ['A at a PTR name: NODATA', '5.1.102.10.in-addr.arpa', 'A', 'NOERROR', []],
     ['partial name leading to data', '102.10.in-addr.arpa', 'PTR', 'NOERROR', []],
     ['not an address', 'x.1.102.10.in-addr.arpa', 'PTR', 'NXDOMAIN', []],
+    ['the apex NS (RFC 1034 section 4.2.1)', '10.in-addr.arpa', 'NS', 'NOERROR', ['ns.clusterset.local']],
+    ['the apex ANY: SOA and NS', '10.in-addr.arpa', 'ANY', 'NOERROR', [expect.stringContaining('"serial":42'), 'ns.clusterset.local']],
+    ['the apex A: NODATA', '10.in-addr.arpa', 'A', 'NOERROR', []],
   ])('%s', (_l, qname, qtype, rcode, expected) => {
     const a = reverse.answer(qname, qtype, from('nobody'));
     expect(a.rcode).toBe(rcode);
