@@ -4,8 +4,12 @@
 import type { ZoneSnapshot } from './snapshot.js';
 import type { DnsRecord, RecordType, ZoneAnswer } from './types.js';
 
-/** Longest CNAME chain followed inside the zone before answering with what we have. */
-const MAX_CNAME_CHAIN = 8;
+/**
+ * CNAMEs followed inside the zone in one answer: BIND's 11 restarts, so an answer holds 12 CNAMEs
+ * at most. A longer chain, or a loop (RFC 1034 section 3.6.2: an error), is SERVFAIL with the chain
+ * so far, as from BIND.
+ */
+const MAX_CNAME_CHAIN = 11;
 
 /** Answers qname/qtype from a snapshot. qname must be normalized and at or below its origin. */
 export function answerFromSnapshot(snapshot: ZoneSnapshot, qname: string, qtype: string): ZoneAnswer {
@@ -13,6 +17,7 @@ export function answerFromSnapshot(snapshot: ZoneSnapshot, qname: string, qtype:
   const answers: DnsRecord[] = [];
   const chainEnd = followChain(snapshot, qname, qtype, answers);
   if (chainEnd === 'nxdomain') return { rcode: 'NXDOMAIN', answers, authority: [snapshot.negativeSoa] };
+  if (chainEnd === 'servfail') return { rcode: 'SERVFAIL', answers, authority: [] };
   if (answers.length === 0) return nodata(snapshot);
   const last = answers[answers.length - 1]!;
   if (last.type === 'CNAME' && qtype !== 'CNAME' && qtype !== 'ANY') {
@@ -25,9 +30,10 @@ export function answerFromSnapshot(snapshot: ZoneSnapshot, qname: string, qtype:
 
 /**
  * Appends the CNAME chain from qname and then the data of qtype at its end. Returns 'nxdomain'
- * when the chain leads to an in-zone name that does not exist (RFC 6604).
+ * when the chain leads to an in-zone name that does not exist (RFC 6604), 'servfail' when it
+ * loops or runs longer than MAX_CNAME_CHAIN.
  */
-function followChain(snapshot: ZoneSnapshot, qname: string, qtype: string, answers: DnsRecord[]): 'done' | 'nxdomain' {
+function followChain(snapshot: ZoneSnapshot, qname: string, qtype: string, answers: DnsRecord[]): 'done' | 'nxdomain' | 'servfail' {
   let name = qname;
   for (let hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
     const sets = snapshot.rrsets(name);
@@ -38,12 +44,12 @@ function followChain(snapshot: ZoneSnapshot, qname: string, qtype: string, answe
     }
     answers.push(...cname);
     const target = cname[0]!.data as string;
-    if (answers.some((r) => r.name === target)) return 'done'; // a loop: answer with the chain so far
+    if (answers.some((r) => r.name === target)) return 'servfail';
     if (target !== snapshot.origin && !target.endsWith(`.${snapshot.origin}`)) return 'done';
     if (!snapshot.exists(target)) return 'nxdomain';
     name = target;
   }
-  return 'done';
+  return 'servfail';
 }
 
 /** The NXDOMAIN answer of a snapshot: no data, the SOA for negative caching. */

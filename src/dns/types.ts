@@ -69,8 +69,11 @@ export interface QueryContext {
   ecsSubnet?: ClientSubnet;
 }
 
-/** Response codes a zone may return; the server adds REFUSED, FORMERR, NOTIMP, SERVFAIL itself. */
-export type ZoneRcode = 'NOERROR' | 'NXDOMAIN';
+/**
+ * Response codes a zone may return: SERVFAIL when its own data cannot answer (a CNAME loop); the
+ * server adds REFUSED, FORMERR, NOTIMP, and SERVFAIL for a zone that throws, itself.
+ */
+export type ZoneRcode = 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL';
 
 /**
  * A zone's answer to one question. NODATA is NOERROR with no answers and the SOA in authority;

@@ -34,7 +34,7 @@ const INTENDED = {
   notifyUpdateRaw: { fields: ['rcode', 'flags'], reason: 'as notifyUpdate: Meridian has no UPDATE, so NOTIMP; BIND refuses it by its allow-update ACL' },
   unknownOpcodeBody: { fields: ['rcode'], reason: 'a message of an opcode Meridian does not know is NOTIMP whatever its body (RFC 8490 section 5.1); BIND parses the body first and answers FORMERR when it cannot' },
   chaos: { fields: ['header', 'flags', 'counts', 'answer', 'authority'], reason: 'BIND serves built-in CHAOS zones (version.bind, hostname.bind, id.server, configurable by its version/hostname/server-id options); Meridian serves nothing in class CH and refuses, as BIND does for CH names it holds no zone for' },
-  ede: { fields: ['options'], reason: 'BIND adds an Extended DNS Error (RFC 8914, optional) to a refusal in class HS, for which it has no view; Meridian sends no EDE' },
+  ede: { fields: ['options'], reason: 'BIND adds an Extended DNS Error (RFC 8914, optional) to a refusal in class HS, for which it has no view, and to the SERVFAIL of a CNAME chain it gave up on; Meridian sends no EDE' },
   questionEcho: { fields: ['counts'], reason: 'a query with two questions is FORMERR in both (RFC 9619); which questions the reply echoes is not specified: Meridian echoes none, BIND both when they share a name' },
   trailingBytes: { fields: ['rcode', 'flags', 'counts', 'answer', 'opt'], reason: 'bytes after the last section make a malformed message: Meridian answers FORMERR (STYLE.md, FORMERR for malformed packets); BIND ignores them and answers' },
 } satisfies Record<string, { fields: string[]; reason: string }>;
@@ -70,11 +70,16 @@ const groups: Record<string, DigCase[]> = {
   ],
   'CNAME chains': [
     q(`alias.${CLUSTERSET}`, 'A'), q(`ALIAS.${CLUSTERSET}`, 'A'), q(`alias.${CLUSTERSET}`, 'AAAA'), q(`alias.${CLUSTERSET}`, 'CNAME'), q(`alias.${CLUSTERSET}`, 'TXT'),
-    q(`out.${CLUSTERSET}`, 'A'), q(`dangling.${CLUSTERSET}`, 'A'), q(`x.alias.${CLUSTERSET}`, 'A'),
+    q(`out.${CLUSTERSET}`, 'A'), q(`dangling.${CLUSTERSET}`, 'A'), q(`x.alias.${CLUSTERSET}`, 'A'), allowed('ede', q(`loop1.${CLUSTERSET}`, 'A')), q(`loop1.${CLUSTERSET}`, 'CNAME'),
+    q(`cross.${CLUSTERSET}`, 'A'), allowed('ede', q(`c0.chain.${CLUSTERSET}`, 'A')), q(`c1.chain.${CLUSTERSET}`, 'A'), q(`c4.chain.${CLUSTERSET}`, 'A'), q(`c6.chain.${CLUSTERSET}`, 'AAAA'),
   ],
   'ANY (RFC 8482: answered in full on loopback, as BIND with minimal-any no)': [
     q(CLUSTERSET, 'ANY'), q('+tcp', CLUSTERSET, 'ANY'), q(`web.prod.${S}`, 'ANY'), q(`api.prod.${S}`, 'ANY'), q(`_http._tcp.web.prod.${S}`, 'ANY'), q(`_postgres._tcp.db.data.${S}`, 'ANY'),
     q(`ns.${CLUSTERSET}`, 'ANY'), q(`alias.${CLUSTERSET}`, 'ANY'), q(`nope.${CLUSTERSET}`, 'ANY'), q(S, 'ANY'), q('10.0.201.10.in-addr.arpa', 'ANY'), q('10.in-addr.arpa', 'ANY'),
+  ],
+  'unusual names': [
+    q('a\\.b.clusterset.local', 'A'), q('\\087eb.prod.svc.clusterset.local', 'A'), q(`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(43)}.${CLUSTERSET}`, 'A'),
+    q(`_http._tcp.WEB.prod.${S}`, 'SRV'), q(`*.prod.${S}`, 'A'), q(`-.${CLUSTERSET}`, 'A'),
   ],
   'names outside the zones': [
     q('www.example.com', 'A'), q('local', 'SOA'), q('.', 'SOA'), q('.', 'NS'), q('example.test', 'SOA'), q(`${CLUSTERSET}.example`, 'A'), q('evilclusterset.local', 'A'), q('11.in-addr.arpa', 'PTR'),

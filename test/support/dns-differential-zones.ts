@@ -42,6 +42,10 @@ export function clustersetInput(): ZoneSnapshotInput {
     { name: `out.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: 'www.example.com' },
     { name: `dangling.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `nothere.${CLUSTERSET}` },
     { name: `toobig.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `n74.sizes.${CLUSTERSET}` },
+    { name: `loop1.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `loop2.${CLUSTERSET}` },
+    { name: `loop2.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: `loop1.${CLUSTERSET}` },
+    { name: `cross.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: 'www.global.example.test' },
+    ...Array.from({ length: 12 }, (_, i): DnsRecord => ({ name: `c${i}.chain.${CLUSTERSET}`, type: 'CNAME', ttl: TTL, data: i === 11 ? `web.prod.svc.${CLUSTERSET}` : `c${i + 1}.chain.${CLUSTERSET}` })),
   ];
   // RRsets sized around the UDP limits: 29 A records fit 512 bytes without EDNS, 28 with an OPT
   // record, 73 fit 1232 bytes.

@@ -15,6 +15,7 @@ const records: DnsRecord[] = [
   { name: 'outside.clusterset.local', type: 'CNAME', ttl: 5, data: 'www.example.com' },
   { name: 'loop1.clusterset.local', type: 'CNAME', ttl: 5, data: 'loop2.clusterset.local' },
   { name: 'loop2.clusterset.local', type: 'CNAME', ttl: 5, data: 'loop1.clusterset.local' },
+  ...Array.from({ length: 12 }, (_, i): DnsRecord => ({ name: `c${i}.chain.clusterset.local`, type: 'CNAME', ttl: 5, data: i === 11 ? 'web.prod.svc.clusterset.local' : `c${i + 1}.chain.clusterset.local` })),
   { name: '1.0.0.10.in-addr.clusterset.local', type: 'PTR', ttl: 5, data: 'web.prod.svc.clusterset.local' },
   { name: 'ns1.clusterset.local', type: 'A', ttl: 60, data: '127.0.0.1' },
 ];
@@ -25,7 +26,7 @@ interface Case {
   name: string;
   qname: string;
   qtype: string;
-  rcode: 'NOERROR' | 'NXDOMAIN';
+  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL';
   answers: string[];
   authority: string[];
   additionals?: string[];
@@ -33,6 +34,8 @@ interface Case {
 
 const show = (r: DnsRecord): string => `${r.name} ${r.type} ${typeof r.data === 'string' ? r.data : JSON.stringify(r.data)}`;
 const SOA = 'clusterset.local SOA';
+/** The CNAMEs of the test chain from c<from> to its end, as show() prints them. */
+const chain = (from: number): string[] => Array.from({ length: 12 - from }, (_, k) => from + k).map((i) => `c${i}.chain.clusterset.local CNAME ${i === 11 ? 'web.prod.svc.clusterset.local' : `c${i + 1}.chain.clusterset.local`}`);
 
 const cases: Case[] = [
   { name: 'A records', qname: 'web.prod.svc.clusterset.local', qtype: 'A', rcode: 'NOERROR', answers: ['web.prod.svc.clusterset.local A 10.0.0.1', 'web.prod.svc.clusterset.local A 10.0.0.2'], authority: [] },
@@ -53,7 +56,9 @@ const cases: Case[] = [
   { name: 'CNAME to a type the target lacks', qname: 'alias.clusterset.local', qtype: 'TXT', rcode: 'NOERROR', answers: ['alias.clusterset.local CNAME web.prod.svc.clusterset.local'], authority: [SOA] },
   { name: 'CNAME to a missing in-zone name', qname: 'dangling.clusterset.local', qtype: 'A', rcode: 'NXDOMAIN', answers: ['dangling.clusterset.local CNAME gone.clusterset.local'], authority: [SOA] },
   { name: 'CNAME out of the zone', qname: 'outside.clusterset.local', qtype: 'A', rcode: 'NOERROR', answers: ['outside.clusterset.local CNAME www.example.com'], authority: [] },
-  { name: 'CNAME loop stops', qname: 'loop1.clusterset.local', qtype: 'A', rcode: 'NOERROR', answers: ['loop1.clusterset.local CNAME loop2.clusterset.local', 'loop2.clusterset.local CNAME loop1.clusterset.local'], authority: [SOA] },
+  { name: 'CNAME loop: SERVFAIL with the chain, as BIND', qname: 'loop1.clusterset.local', qtype: 'A', rcode: 'SERVFAIL', answers: ['loop1.clusterset.local CNAME loop2.clusterset.local', 'loop2.clusterset.local CNAME loop1.clusterset.local'], authority: [] },
+  { name: 'a chain of 11 CNAMEs is followed', qname: 'c1.chain.clusterset.local', qtype: 'A', rcode: 'NOERROR', answers: [...chain(1), 'web.prod.svc.clusterset.local A 10.0.0.1', 'web.prod.svc.clusterset.local A 10.0.0.2'], authority: [] },
+  { name: 'a chain of 12: SERVFAIL after 12 CNAMEs, as BIND', qname: 'c0.chain.clusterset.local', qtype: 'A', rcode: 'SERVFAIL', answers: chain(0), authority: [] },
 ];
 
 describe('StaticZone answers', () => {
