@@ -60,7 +60,8 @@ export function readTrailingOpt(buf: Buffer, offset: number): EdnsResult | undef
   const end = offset + 11 + buf.readUInt16BE(offset + 9);
   if (end !== buf.length) return undefined;
   const edns: EdnsRequest = { udpSize: Math.max(512, buf.readUInt16BE(offset + 3)), version: buf[offset + 6]!, dnssecOk: (buf[offset + 7]! & 0x80) !== 0 };
-  const options = new OptionChecks();
+  // Most queries carry no option: they share one (never written) set of checks.
+  const options = end > offset + 11 ? new OptionChecks() : NO_OPTIONS;
   for (let p = offset + 11; p < end; ) {
     if (p + 4 > end) return undefined;
     const next = p + 4 + buf.readUInt16BE(p + 2);
@@ -93,13 +94,15 @@ class OptionChecks {
   }
 
   result(edns: EdnsRequest): EdnsResult {
-    const opt = { dnssecOk: edns.dnssecOk };
-    if (this.bad) return { kind: 'error', rcode: 'FORMERR', opt };
-    if (edns.version !== 0) return { kind: 'error', rcode: 'BADVERS', opt };
+    if (this.bad) return { kind: 'error', rcode: 'FORMERR', opt: { dnssecOk: edns.dnssecOk } };
+    if (edns.version !== 0) return { kind: 'error', rcode: 'BADVERS', opt: { dnssecOk: edns.dnssecOk } };
     if (this.ecs) edns.ecs = this.ecs;
     return { kind: 'edns', edns };
   }
 }
+
+/** The checks of an OPT record without options: nothing to check, nothing kept. */
+const NO_OPTIONS = new OptionChecks();
 
 /** Parses an ECS payload; undefined when RFC 7871 section 7.1.2 says FORMERR. */
 export function parseEcs(data: Buffer): EcsOption | undefined {
