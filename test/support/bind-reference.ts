@@ -40,8 +40,8 @@ export function referenceOptions(dir: string, port: number): string[] {
     '  dnssec-validation no;',
     // Meridian never puts the zone's NS RRset in the authority section of a positive answer, but
     // does add the addresses of SRV targets and name servers (answer.ts, additionalsFor): that is
-    // "no-auth". BIND's default (no-auth-recursive, for queries without RD) would add the NS RRset
-    // to every authoritative answer; "yes" would drop the additional data Meridian sends.
+    // "no-auth". BIND's default, no-auth-recursive, adds the NS RRset to every answer to a query
+    // without RD, as authoritative servers are asked; "yes" drops the SRV targets' addresses.
     '  minimal-responses no-auth;',
     // Meridian implements no DNS Cookies, which RFC 7873 section 5.2 allows (the option is ignored);
     // malformed COOKIE options are still FORMERR in both (RFC 7873 section 5.2.2).
