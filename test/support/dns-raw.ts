@@ -54,9 +54,13 @@ function u16(n: number): Buffer {
   return b;
 }
 
-/** Sends `query` to 127.0.0.1:port and resolves with the reply, or undefined after `timeoutMs`. */
-export function exchangeRaw(port: number, query: Buffer, transport: 'udp' | 'tcp', timeoutMs = 1500): Promise<Buffer | undefined> {
-  return transport === 'udp' ? exchangeUdp(port, query, timeoutMs) : exchangeTcp(port, query, timeoutMs);
+/**
+ * Sends `query` to 127.0.0.1:port and resolves with the reply, or undefined when none came in two
+ * tries of `timeoutMs` (a datagram lost on a loaded machine is not an answer).
+ */
+export async function exchangeRaw(port: number, query: Buffer, transport: 'udp' | 'tcp', timeoutMs = 1500): Promise<Buffer | undefined> {
+  const once = () => (transport === 'udp' ? exchangeUdp(port, query, timeoutMs) : exchangeTcp(port, query, timeoutMs));
+  return (await once()) ?? once();
 }
 
 function exchangeUdp(port: number, query: Buffer, timeoutMs: number): Promise<Buffer | undefined> {
