@@ -44,10 +44,10 @@ describe("the globs' oracles", () => {
   });
 
   it('a hostile pattern takes linear time, not a backtracking RegExp\'s', () => {
-    const started = Date.now();
+    // No clock here: a backtracking matcher would take of the order of 5000^10 steps, so the test's
+    // own timeout is what fails it.
     expect(gitPathspec('*a*a*a*a*a*a*a*a*a*a*b')('a'.repeat(5000))).toBe(false);
     expect(goPathMatch('*a*a*a*a*a*a*a*a*a*a*b', 'a'.repeat(5000))).toBe(false);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
