@@ -4,6 +4,7 @@
 // BIND configuration corresponds to what Meridian intends; the comment beside it says why.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,10 @@ export async function startReferenceBind(zones: ReferenceZone[], namedPath = '/u
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => { log += chunk.toString(); });
   child.on('error', (err) => { log += `\nspawn error: ${err.message}`; });
-  const forget = cleanupOnExit(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  const forget = cleanupOnExit(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
   const stop = async (): Promise<void> => {
     await stopChild(child);
     forget();
