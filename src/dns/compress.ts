@@ -3,7 +3,8 @@
 // occurrences, in owner names and in the RDATA names RFC 3597 allows (NS, CNAME, PTR, SOA), and to
 // the question name before them, as BIND does. SRV targets stay uncompressed (RFC 2782) but later
 // names may point into them. Forty A records of one name shrink from 1440 to 660 bytes, so they
-// fit a 1232-byte UDP reply as they do from BIND; replies come out byte for byte as long as BIND's.
+// fit a 1232-byte UDP reply as they do from BIND. A reply is never longer than BIND 9.18's, and
+// shorter where BIND looks up only two suffixes of a name (its lib/dns/compress.c).
 
 /** Largest offset a compression pointer can hold. */
 const MAX_POINTER = 0x3fff;
