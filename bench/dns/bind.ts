@@ -38,7 +38,11 @@ export async function startBind(namedPath: string, origin: string, zoneText: str
   child.stderr!.on('data', (chunk: Buffer) => { log += chunk.toString(); });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`named did not start within 20 s:\n${log.slice(-2000)}`)), 20_000);
-    child.stderr!.on('data', () => { if (/\brunning\b/.test(log)) { clearTimeout(timer); resolve(); } });
+    // The line once the zones have loaded, not the first one ("running on Linux ..."); a zone that
+    // fails to load is an error, not a server answering REFUSED for it.
+    child.stderr!.on('data', () => {
+      if (/not loaded due to errors/.test(log)) { clearTimeout(timer); reject(new Error(`named did not load the zone:\n${log.slice(-2000)}`)); } else if (/ running$/m.test(log)) { clearTimeout(timer); resolve(); }
+    });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`named exited with ${code}:\n${log.slice(-2000)}`)); });
   });
   return { pid: child.pid!, port, threads, stop: () => stopChild(child).finally(() => rmSync(dir, { recursive: true, force: true })) };
