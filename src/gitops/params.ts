@@ -10,7 +10,7 @@ export type Params = Record<string, unknown>;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Refuses a parameter name that would reach an object's prototype (names come from Git and CRDs). */
+/** Refuses a parameter name or template key that would reach an object's prototype (both come from Git and CRDs). */
 export function checkParamName(key: string, where: string): void {
   if (FORBIDDEN_KEYS.has(key)) throw new Error(`${where}: key "${key}" is not allowed`);
 }

@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { renderGoTemplate } from './argocd-render.js';
 import { parseTemplateOptions } from './template-set.js';
 import type { MissingKey } from './go/exec.js';
-import type { Params } from '../params.js';
+import { checkParamName, type Params } from '../params.js';
 
 export { renderGoTemplate } from './argocd-render.js';
 export { TemplateSet, parseTemplateOptions } from './template-set.js';
@@ -19,7 +19,6 @@ export function missingKeyOf(options: string[] | undefined): MissingKey {
   return parseTemplateOptions(options).missingKey;
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // ArgoCD's isTemplatedRegex (`.*{{.*}}.*`, where `.` stops at a newline): only such strings go to fasttemplate.
 const TEMPLATED = /\{\{[^\n]*\}\}/;
 
@@ -57,7 +56,7 @@ export function renderFastTemplate(text: string, params: Params): string {
 
 /** An object key that came from a template or patch; refuses keys that would reach an object's prototype. */
 function safeKey(key: string, where: string): string {
-  if (FORBIDDEN_KEYS.has(key)) throw new Error(`${where}: key "${key}" is not allowed`);
+  checkParamName(key, where);
   return key;
 }
 
